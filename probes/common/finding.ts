@@ -1,0 +1,57 @@
+/**
+ * The shapes every probe produces and every consumer reads (DESIGN.md, "Contracts").
+ * Runtime schemas sit next to the types so anything that crosses a process or file
+ * boundary (history, IPC, CLI --json) is validated, not trusted.
+ */
+import { z } from 'zod';
+
+export const STATUSES = ['ok', 'warn', 'fail', 'unknown'] as const;
+export const statusSchema = z.enum(STATUSES);
+export type Status = z.infer<typeof statusSchema>;
+
+/** Severity order: `unknown` ranks below `fail` and above `warn`. */
+const SEVERITY: Record<Status, number> = { ok: 0, warn: 1, unknown: 2, fail: 3 };
+
+export function worstStatus(statuses: Iterable<Status>): Status {
+  let worst: Status = 'ok';
+  for (const status of statuses) if (SEVERITY[status] > SEVERITY[worst]) worst = status;
+  return worst;
+}
+
+export function isWorse(a: Status, b: Status): boolean {
+  return SEVERITY[a] > SEVERITY[b];
+}
+
+/** Monitoring-plugin exit codes (Nagios, Icinga, Checkmk, Intune detection). */
+export const EXIT_CODES: Record<Status, number> = { ok: 0, warn: 1, fail: 2, unknown: 3 };
+
+export const fixDescriptorSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/),
+  title: z.string(),
+  lowersSecurity: z.boolean(),
+  disruptsSessions: z.boolean(),
+  needsElevation: z.boolean(),
+});
+export type FixDescriptor = z.infer<typeof fixDescriptorSchema>;
+
+export const findingSchema = z.object({
+  probeId: z.string(),
+  status: statusSchema,
+  title: z.string(),
+  /** One sentence a non-admin understands. */
+  summary: z.string(),
+  /** What was read, verbatim: label → value. */
+  evidence: z.record(z.string(), z.unknown()),
+  fixes: z.array(fixDescriptorSchema),
+  checkedAt: z.string(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const healthSnapshotSchema = z.object({
+  overall: statusSchema,
+  findings: z.array(findingSchema),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  host: z.string(),
+});
+export type HealthSnapshot = z.infer<typeof healthSnapshotSchema>;

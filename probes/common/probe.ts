@@ -1,0 +1,96 @@
+/**
+ * What a probe is, to the rest of the product: a script, a schema for its data, and a pure
+ * evaluate() that turns that data into a finding. `probes/index.ts` lists them in display order.
+ */
+import type { z } from 'zod';
+import { describeProblem, parseEnvelope, type ErrorKind } from './envelope.js';
+import type { Finding, FixDescriptor, Status } from './finding.js';
+
+export interface EvaluateContext {
+  /** The moment of the check: every date comparison uses this, never the clock. */
+  now: Date;
+  /** Days before certificate expiry that count as `warn` (settings). */
+  warnDays: number;
+}
+
+/** What evaluate() decides; the runner adds probeId, title and checkedAt. */
+export interface Verdict {
+  status: Status;
+  summary: string;
+  evidence: Record<string, unknown>;
+  fixes: FixDescriptor[];
+}
+
+export interface PowerShellProbe<S extends z.ZodType = z.ZodType> {
+  kind: 'powershell';
+  id: string;
+  title: string;
+  /** Path of the Get- script relative to the probes/ folder, with forward slashes. */
+  script: string;
+  dataSchema: S;
+  evaluate(data: z.infer<S>, ctx: EvaluateContext): Verdict;
+}
+
+export const DEFAULT_EVALUATE_CONTEXT = (): EvaluateContext => ({ now: new Date(), warnDays: 30 });
+
+function finding(probe: { id: string; title: string }, verdict: Verdict, checkedAt: Date): Finding {
+  return { probeId: probe.id, title: probe.title, checkedAt: checkedAt.toISOString(), ...verdict };
+}
+
+const ERROR_SUMMARIES: Record<ErrorKind, string> = {
+  'access-denied': 'This check needs administrator rights to read what it looks at.',
+  'not-found': 'What this check reads was not found on this computer.',
+  unsupported: 'This check does not apply to this edition or version of Windows.',
+  timeout: 'This check did not finish in time.',
+  error: 'This check could not finish.',
+};
+
+/** A finding of status `unknown`, with what was (not) seen as evidence. */
+export function unknownFinding(
+  probe: { id: string; title: string },
+  summary: string,
+  evidence: Record<string, unknown>,
+  checkedAt: Date,
+): Finding {
+  return finding(probe, { status: 'unknown', summary, evidence, fixes: [] }, checkedAt);
+}
+
+/**
+ * Raw stdout of a probe script → finding. Malformed output, error envelopes and data that
+ * fails the probe's schema all become `unknown` findings that say what came back. Never throws.
+ */
+export function findingFromOutput(probe: PowerShellProbe, stdout: string, ctx: EvaluateContext): Finding {
+  const parsed = parseEnvelope(probe.id, stdout);
+  if (!parsed.ok) {
+    return unknownFinding(probe, describeProblem(parsed.problem), { output: stdout.slice(0, 2000) }, ctx.now);
+  }
+  const { envelope } = parsed;
+  if (!envelope.ok) {
+    return unknownFinding(
+      probe,
+      ERROR_SUMMARIES[envelope.error.kind],
+      { errorKind: envelope.error.kind, message: envelope.error.message },
+      ctx.now,
+    );
+  }
+  const data = probe.dataSchema.safeParse(envelope.data);
+  if (!data.success) {
+    const issue = data.error.issues[0];
+    return unknownFinding(
+      probe,
+      'The check returned data in a shape this version does not understand.',
+      { problem: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, data: envelope.data },
+      ctx.now,
+    );
+  }
+  try {
+    return finding(probe, probe.evaluate(data.data, ctx), ctx.now);
+  } catch (error) {
+    return unknownFinding(
+      probe,
+      'The check returned data this version could not interpret.',
+      { problem: String(error), data: envelope.data },
+      ctx.now,
+    );
+  }
+}

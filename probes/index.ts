@@ -1,0 +1,13 @@
+/**
+ * The catalog: every probe, in display order. The runner, the CLI and the window all read it.
+ */
+import type { PowerShellProbe } from './common/probe.js';
+import { nlaProbe } from './nla/nla.js';
+
+export type Probe = PowerShellProbe;
+
+export const PROBES: readonly Probe[] = [nlaProbe];
+
+export function findProbe(id: string): Probe | undefined {
+  return PROBES.find((probe) => probe.id === id);
+}

@@ -1,0 +1,42 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+Reads whether RDP-Tcp requires Network Level Authentication (NLA), and whether group policy or the
+local setting decides it.
+
+.DESCRIPTION
+Effective value = the policy value under HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services
+if present, else the local RDP-Tcp value. WMI (Win32_TSGeneralSetting) is read too: its
+PolicySourceUserAuthenticationRequired says 0 server, 1 group policy, 2 default.
+
+.OUTPUTS
+System.String. One JSON probe envelope: {"probe":"nla","schema":1,"ok":true,"data":{...}}.
+#>
+[CmdletBinding()]
+param()
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
+
+Invoke-RdpProbe -Name 'nla' -Body {
+    $setting = Get-RdpEffectiveSetting -Name 'UserAuthentication'
+    $wmi = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'"
+    $wmiValue = $null
+    $wmiSource = $null
+    if ($null -ne $wmi) {
+        $wmiValue = $wmi.UserAuthenticationRequired
+        $wmiSource = $wmi.PolicySourceUserAuthenticationRequired
+    }
+    $effective = $setting.Value
+    if ($null -eq $effective -and $null -ne $wmiValue) { $effective = [int]$wmiValue }
+    [PSCustomObject]@{
+        effective      = $effective
+        source         = $setting.Source
+        localValue     = $setting.LocalValue
+        policyValue    = $setting.PolicyValue
+        policyPath     = $setting.PolicyPath
+        localPath      = $setting.LocalPath
+        wmiValue       = $wmiValue
+        wmiPolicySource = $wmiSource
+    }
+}

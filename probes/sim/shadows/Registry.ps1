@@ -1,0 +1,210 @@
+# Registry provider shadows: HKLM: paths read from and write to the scenario's `registry` section,
+# { "<key path>": { "<value name>": value } }. Values: numbers (REG_DWORD), strings (REG_SZ),
+# { "binary": "hex" } (REG_BINARY), { "multi": [..] } (REG_MULTI_SZ). Keys listed in
+# `registryDenied` throw access denied. Other paths go to the real cmdlets.
+
+function Test-SimRegistryPath {
+    param([string]$Path)
+    $Path -match '^(HKLM|HKCU|Registry::)'
+}
+
+function ConvertTo-SimRegistryKey {
+    <# Canonical form of a key path, used to look keys up case-insensitively. #>
+    param([Parameter(Mandatory)][string]$Path)
+    $normal = $Path -replace '/', '\' -replace '^Registry::HKEY_LOCAL_MACHINE', 'HKLM:' -replace '^Microsoft\.PowerShell\.Core\\Registry::HKEY_LOCAL_MACHINE', 'HKLM:'
+    $normal.TrimEnd('\')
+}
+
+function Find-SimRegistryKey {
+    <# The scenario's spelling of a key path, or $null when the key does not exist. #>
+    param([Parameter(Mandatory)][string]$Path)
+    $wanted = ConvertTo-SimRegistryKey $Path
+    $denied = Get-SimSection -Key 'registryDenied'
+    foreach ($key in @($denied)) {
+        if ($key -is [string] -and $key -ieq $wanted) {
+            throw [System.Security.SecurityException]::new("Requested registry access is not allowed. (simulated: $wanted)")
+        }
+    }
+    $registry = Get-SimSection -Key 'registry'
+    foreach ($key in $registry.Keys) { if ($key -ieq $wanted) { return $key } }
+    # A parent of a stored key exists too.
+    foreach ($key in $registry.Keys) { if ($key.StartsWith("$wanted\", [System.StringComparison]::OrdinalIgnoreCase)) { return $wanted } }
+    $null
+}
+
+function ConvertFrom-SimRegistryValue {
+    param($Value)
+    if ($Value -is [System.Collections.IDictionary]) {
+        if ($Value.Contains('binary')) { return [byte[]][System.Convert]::FromHexString([string]$Value['binary']) }
+        if ($Value.Contains('multi')) { return [string[]]$Value['multi'] }
+        if ($Value.Contains('qword')) { return [long]$Value['qword'] }
+    }
+    if ($Value -is [long] -or $Value -is [int]) { return [int]$Value }
+    $Value
+}
+
+function ConvertTo-SimRegistryValue {
+    param($Value)
+    if ($Value -is [byte[]]) { return [ordered]@{ binary = [System.Convert]::ToHexString($Value) } }
+    if ($Value -is [string[]]) { return [ordered]@{ multi = $Value } }
+    $Value
+}
+
+function New-SimItemNotFound {
+    param([string]$Path)
+    $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$Path' because it does not exist.")
+    [System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $Path)
+}
+
+function Test-Path {
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath')][string[]]$LiteralPath,
+        [Microsoft.PowerShell.Commands.TestPathType]$PathType = 'Any',
+        [switch]$IsValid
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Test-Path @PSBoundParameters }
+    Invoke-SimFault -Command 'Test-Path'
+    foreach ($one in $paths) { $null -ne (Find-SimRegistryKey $one) }
+}
+
+function Get-ItemProperty {
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][string[]]$LiteralPath,
+        [Parameter(Position = 1)][string[]]$Name
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Get-ItemProperty @PSBoundParameters }
+    Invoke-SimFault -Command 'Get-ItemProperty'
+    foreach ($one in $paths) {
+        $key = Find-SimRegistryKey $one
+        if ($null -eq $key) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
+        $values = (Get-SimSection -Key 'registry')[$key]
+        if ($null -eq $values) { $values = [ordered]@{} }
+        $result = [ordered]@{}
+        foreach ($valueName in $values.Keys) {
+            if ($Name -and -not ($Name | Where-Object { $valueName -like $_ })) { continue }
+            $result[$valueName] = ConvertFrom-SimRegistryValue $values[$valueName]
+        }
+        if ($Name -and $result.Count -eq 0) {
+            $exception = [System.Management.Automation.PSArgumentException]::new("Property $($Name -join ', ') does not exist at path $one.")
+            $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'System.Management.Automation.PSArgumentException', 'InvalidArgument', $one))
+            continue
+        }
+        $result['PSPath'] = "Microsoft.PowerShell.Core\Registry::$key"
+        [PSCustomObject]$result
+    }
+}
+
+function Get-ItemPropertyValue {
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][string[]]$LiteralPath,
+        [Parameter(Position = 1, Mandatory)][string[]]$Name
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Get-ItemPropertyValue @PSBoundParameters }
+    $item = Get-ItemProperty -LiteralPath $paths -Name $Name -ErrorAction Stop
+    foreach ($valueName in $Name) { $item.$valueName }
+}
+
+function Set-SimRegistryValue {
+    <# Writes one value into the working copy (creating the key when asked). #>
+    param([string]$Path, [string]$Name, $Value, [switch]$CreateKey)
+    Invoke-SimFault -Command 'Set-RegistryValue'
+    $state = Get-SimState
+    $key = Find-SimRegistryKey $Path
+    if ($null -eq $key) {
+        if (-not $CreateKey) { throw (New-SimItemNotFound $Path).Exception }
+        $key = ConvertTo-SimRegistryKey $Path
+    }
+    if (-not $state.Contains('registry')) { $state['registry'] = [ordered]@{} }
+    if (-not $state['registry'].Contains($key) -or $null -eq $state['registry'][$key]) { $state['registry'][$key] = [ordered]@{} }
+    if ($null -eq $Value) { $state['registry'][$key].Remove($Name) }
+    else { $state['registry'][$key][$Name] = ConvertTo-SimRegistryValue $Value }
+    Save-SimState -State $state
+}
+
+function Set-ItemProperty {
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'propertyValuePathSet')]
+    param(
+        [Parameter(ParameterSetName = 'propertyValuePathSet', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'propertyValueLiteralPathSet', Mandatory)][string[]]$LiteralPath,
+        [Parameter(Position = 1, Mandatory)][string]$Name,
+        [Parameter(Position = 2)][AllowNull()]$Value,
+        [Microsoft.Win32.RegistryValueKind]$Type,
+        [switch]$Force,
+        [switch]$PassThru
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'propertyValuePathSet') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Set-ItemProperty @PSBoundParameters }
+    foreach ($one in $paths) {
+        if ($PSCmdlet.ShouldProcess("Item: $one Property: $Name", 'Set Property')) {
+            Set-SimRegistryValue -Path $one -Name $Name -Value $Value
+        }
+    }
+}
+
+function New-ItemProperty {
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][string[]]$LiteralPath,
+        [Parameter(Mandatory)][string]$Name,
+        [string]$PropertyType,
+        $Value,
+        [switch]$Force
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\New-ItemProperty @PSBoundParameters }
+    foreach ($one in $paths) {
+        if ($PSCmdlet.ShouldProcess("Item: $one Destination Property: $Name", 'New Property')) {
+            Set-SimRegistryValue -Path $one -Name $Name -Value $Value
+        }
+    }
+}
+
+function Remove-ItemProperty {
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][string[]]$LiteralPath,
+        [Parameter(Position = 1, Mandatory)][string[]]$Name,
+        [switch]$Force
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Remove-ItemProperty @PSBoundParameters }
+    foreach ($one in $paths) {
+        foreach ($valueName in $Name) {
+            if ($PSCmdlet.ShouldProcess("Item: $one Property: $valueName", 'Remove Property')) {
+                Set-SimRegistryValue -Path $one -Name $valueName -Value $null
+            }
+        }
+    }
+}
+
+function New-Item {
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'pathSet')]
+    param(
+        [Parameter(ParameterSetName = 'pathSet', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'nameSet')][string]$Name,
+        [string]$ItemType,
+        $Value,
+        [switch]$Force
+    )
+    if (-not $Path -or -not (Test-SimRegistryPath $Path[0])) { return Microsoft.PowerShell.Management\New-Item @PSBoundParameters }
+    foreach ($one in $Path) {
+        if ($PSCmdlet.ShouldProcess("Item: $one", 'Create Key')) {
+            Invoke-SimFault -Command 'New-Item'
+            $state = Get-SimState
+            $key = ConvertTo-SimRegistryKey $one
+            if (-not $state['registry'].Contains($key)) { $state['registry'][$key] = [ordered]@{} }
+            Save-SimState -State $state
+        }
+    }
+}
