@@ -14,5 +14,6 @@ $configuration.Output.Verbosity = 'Normal'
 $configuration.TestResult.Enabled = $false
 $result = Invoke-Pester -Configuration $configuration
 if ($result.TotalCount -eq 0) { Write-Error 'No Pester tests ran.'; exit 1 }
-Write-Host "$($result.PassedCount) passed, $($result.FailedCount) failed"
-exit $result.FailedCount
+$failed = $result.FailedCount + $result.FailedContainersCount + $result.FailedBlocksCount
+Write-Host "Pester: $($result.PassedCount) passed, $failed failed"
+exit $failed
