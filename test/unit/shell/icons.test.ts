@@ -69,7 +69,7 @@ describe('icons in assets/', () => {
     expect(decodePng(readFileSync(join(ASSETS, `tray/${state}@2x.png`))).width).toBe(32);
   });
 
-  it('the states are told apart by the glyph's shape, not only by colour', () => {
+  it('the states are told apart by the shape of the glyph, not only by colour', () => {
     const glyphMasks = TRAY_STATES.map((state) => rasterize(32, [trayLayers(state)[1]!]).filter((_, i) => i % 4 === 3).toString('hex'));
     expect(new Set(glyphMasks).size).toBe(TRAY_STATES.length);
   });
