@@ -36,7 +36,8 @@ function ConvertFrom-SimRegistryValue {
     param($Value)
     if ($Value -is [System.Collections.IDictionary]) {
         if ($Value.Contains('binary')) { return [byte[]][System.Convert]::FromHexString([string]$Value['binary']) }
-        if ($Value.Contains('multi')) { return [string[]]$Value['multi'] }
+        # The comma keeps a REG_MULTI_SZ a string[] (even of one item), as the real provider returns it.
+        if ($Value.Contains('multi')) { return , [string[]]@($Value['multi']) }
         if ($Value.Contains('qword')) { return [long]$Value['qword'] }
     }
     if ($Value -is [long] -or $Value -is [int]) { return [int]$Value }
