@@ -3,10 +3,12 @@
  */
 import type { PowerShellProbe } from './common/probe.js';
 import { nlaProbe } from './nla/nla.js';
+import { securityLayerProbe } from './security-layer/security-layer.js';
+import { tlsProbe } from './tls/tls.js';
 
 export type Probe = PowerShellProbe;
 
-export const PROBES: readonly Probe[] = [nlaProbe];
+export const PROBES: readonly Probe[] = [nlaProbe, securityLayerProbe, tlsProbe];
 
 export function findProbe(id: string): Probe | undefined {
   return PROBES.find((probe) => probe.id === id);

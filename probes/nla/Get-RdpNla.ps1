@@ -8,6 +8,9 @@ local setting decides it.
 Effective value = the policy value under HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services
 if present, else the local RDP-Tcp value. WMI (Win32_TSGeneralSetting) is read too: its
 PolicySourceUserAuthenticationRequired says 0 server, 1 group policy, 2 default.
+The effective SecurityLayer is read as well (registry: 0 RDP, 1 Negotiate, 2 TLS; absent means
+Negotiate, the documented default), because NLA cannot run over the RDP security layer: whether
+turning NLA on is safe, or turning it off would resolve a contradiction, depends on it.
 
 .OUTPUTS
 System.String. One JSON probe envelope: {"probe":"nla","schema":1,"ok":true,"data":{...}}.
@@ -20,6 +23,7 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 
 Invoke-RdpProbe -Name 'nla' -Body {
     $setting = Get-RdpEffectiveSetting -Name 'UserAuthentication'
+    $layer = Get-RdpEffectiveSetting -Name 'SecurityLayer' -Default 1
     $wmi = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'"
     $wmiValue = $null
     $wmiSource = $null
@@ -30,13 +34,15 @@ Invoke-RdpProbe -Name 'nla' -Body {
     $effective = $setting.Value
     if ($null -eq $effective -and $null -ne $wmiValue) { $effective = [int]$wmiValue }
     [PSCustomObject]@{
-        effective      = $effective
-        source         = $setting.Source
-        localValue     = $setting.LocalValue
-        policyValue    = $setting.PolicyValue
-        policyPath     = $setting.PolicyPath
-        localPath      = $setting.LocalPath
-        wmiValue       = $wmiValue
-        wmiPolicySource = $wmiSource
+        effective           = $effective
+        source              = $setting.Source
+        localValue          = $setting.LocalValue
+        policyValue         = $setting.PolicyValue
+        policyPath          = $setting.PolicyPath
+        localPath           = $setting.LocalPath
+        wmiValue            = $wmiValue
+        wmiPolicySource     = $wmiSource
+        securityLayer       = $layer.Value
+        securityLayerSource = $layer.Source
     }
 }

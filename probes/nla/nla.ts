@@ -4,56 +4,124 @@ import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import { fix } from '../common/fixes.js';
 
 const settingValue = z.number().int().nullable();
+const settingSource = z.enum(['policy', 'local', 'default']);
 
 export const nlaDataSchema = z.object({
   effective: settingValue,
-  source: z.enum(['policy', 'local', 'default']),
+  source: settingSource,
   localValue: settingValue,
   policyValue: settingValue,
   policyPath: z.string(),
   localPath: z.string(),
   wmiValue: settingValue,
   wmiPolicySource: settingValue,
+  /** Effective registry SecurityLayer (0 RDP, 1 Negotiate, 2 TLS): NLA needs 1 or 2. */
+  securityLayer: settingValue,
+  securityLayerSource: settingSource,
 });
 export type NlaData = z.infer<typeof nlaDataSchema>;
 
+/** The group policy setting that owns UserAuthentication, as gpedit names it. */
+export const NLA_POLICY_NAME =
+  'Require user authentication for remote connections by using Network Level Authentication (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security)';
+
+/** WMI PolicySource* values: 0 server, 1 group policy, 2 default. */
+const WMI_SOURCE_GROUP_POLICY = 1;
+
 export const NLA_FIXES = {
   enable: fix('nla.enable', 'Require Network Level Authentication', {}),
-  disable: fix('nla.disable', 'Turn off Network Level Authentication', { lowersSecurity: true }),
+  // Lowers security (sign-in moves after the session starts; NLA mitigates BlueKeep): a last
+  // resort that needs explicit confirmation and is never part of "repair all".
+  disable: fix('nla.disable', 'Turn off Network Level Authentication (last resort: lowers security)', { lowersSecurity: true }),
 };
+
+/** Group policy decides the value: a local write would be overridden, so no local fix is offered. */
+export function nlaPolicyControlled(data: NlaData): boolean {
+  return data.source === 'policy' || data.wmiPolicySource === WMI_SOURCE_GROUP_POLICY;
+}
+
+function describeSource(data: NlaData): string {
+  if (data.source === 'policy') return `group policy (${data.policyPath}\\UserAuthentication)`;
+  if (data.wmiPolicySource === WMI_SOURCE_GROUP_POLICY) return 'group policy (reported by WMI; no policy value found in the registry)';
+  if (data.source === 'local') return `local setting (${data.localPath}\\UserAuthentication)`;
+  return 'Windows default';
+}
 
 function evidence(data: NlaData): Record<string, unknown> {
   return {
     'Effective UserAuthentication': data.effective,
-    'Set by': data.source === 'policy' ? `group policy (${data.policyPath})` : data.source === 'local' ? `local setting (${data.localPath})` : 'Windows default',
+    'Set by': describeSource(data),
     'Local value': data.localValue,
     'Policy value': data.policyValue,
     'WMI UserAuthenticationRequired': data.wmiValue,
     'WMI PolicySourceUserAuthenticationRequired': data.wmiPolicySource,
+    'Effective SecurityLayer': data.securityLayer,
+    'SecurityLayer set by': data.securityLayerSource,
   };
 }
 
+/*
+ * When each fix is offered:
+ * - nla.enable (safe): NLA is off, the local value decides, and the security layer can carry NLA
+ *   (1 or 2). With SecurityLayer 0, turning NLA on would create the NLA-over-RDP contradiction
+ *   that blocks every sign-in, so the finding points at the security layer instead.
+ * - nla.disable (lowers security): only where it resolves a real failure — NLA required while the
+ *   security layer is RDP (0), which cannot carry CredSSP. The safe fix for that lives in the
+ *   Security layer check (security-layer.set-negotiate / set-tls); this stays as the alternative for
+ *   hosts that must keep the RDP layer (e.g. a group policy sets it, or clients that cannot do TLS).
+ * - Neither when group policy decides UserAuthentication: a local write would be overridden.
+ */
 export function evaluateNla(data: NlaData): Verdict {
   const shown = evidence(data);
+  const byPolicy = nlaPolicyControlled(data);
   if (data.effective === null) {
     return { status: 'unknown', summary: 'Could not tell whether Network Level Authentication is required.', evidence: shown, fixes: [] };
   }
-  if (data.effective === 1) {
-    return { status: 'ok', summary: 'Network Level Authentication is required: users sign in before a session is created.', evidence: shown, fixes: [] };
-  }
-  if (data.source === 'policy') {
+  if (data.effective !== 0 && data.effective !== 1) {
     return {
-      status: 'warn',
-      summary: 'Group policy turns Network Level Authentication off; only that policy can turn it back on.',
+      status: 'unknown',
+      summary: `Network Level Authentication has the unexpected value ${data.effective}, so whether it is required is unclear.`,
       evidence: shown,
       fixes: [],
     };
   }
+  const rdpLayer = data.securityLayer === 0;
+  if (data.effective === 1) {
+    if (!rdpLayer) {
+      return { status: 'ok', summary: 'Network Level Authentication is required: users sign in before a session is created.', evidence: shown, fixes: [] };
+    }
+    return {
+      status: 'warn',
+      summary: byPolicy
+        ? 'Group policy requires Network Level Authentication, but the security layer is set to RDP, which cannot carry it, so sign-ins fail; the Security layer check says how to fix it.'
+        : 'Network Level Authentication is required, but the security layer is set to RDP, which cannot carry it, so sign-ins fail; the safe fix is in the Security layer check, turning NLA off is the last resort.',
+      evidence: byPolicy ? { ...shown, Policy: NLA_POLICY_NAME } : shown,
+      fixes: byPolicy ? [] : [NLA_FIXES.disable],
+    };
+  }
+  if (byPolicy) {
+    return {
+      status: 'warn',
+      summary: 'Group policy turns Network Level Authentication off; only that policy can turn it back on.',
+      evidence: { ...shown, Policy: NLA_POLICY_NAME },
+      fixes: [],
+    };
+  }
+  if (rdpLayer) {
+    return {
+      status: 'warn',
+      summary: 'Network Level Authentication is off and the security layer is RDP; switch the security layer to Negotiate or TLS first (Security layer check), then NLA can be turned on.',
+      evidence: shown,
+      fixes: [],
+    };
+  }
+  // Offer the fix only when the security layer is known to carry NLA (1 Negotiate, 2 TLS).
+  const layerCarriesNla = data.securityLayer === 1 || data.securityLayer === 2;
   return {
     status: 'warn',
     summary: 'Network Level Authentication is off, so anyone who can reach this computer sees its sign-in screen.',
     evidence: shown,
-    fixes: [NLA_FIXES.enable],
+    fixes: layerCarriesNla ? [NLA_FIXES.enable] : [],
   };
 }
 
