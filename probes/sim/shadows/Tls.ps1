@@ -22,7 +22,8 @@ function Get-TlsCipherSuite {
                 "The term 'Get-TlsCipherSuite' is not recognized as the name of a cmdlet, function, script file, or operable program. (simulated: no TLS module)")
             $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new($exception, 'CommandNotFoundException', 'ObjectNotFound', 'Get-TlsCipherSuite'))
         }
-        foreach ($suite in @($tls['cipherSuites'])) {
+        # A null entry (an empty list can arrive as $null after a scenario merge) is no suite.
+        foreach ($suite in @($tls['cipherSuites'] | Where-Object { $null -ne $_ })) {
             # -Name matches a part of the name, as the real cmdlet does.
             if ($Name -and ([string]$suite['Name']).IndexOf($Name, [System.StringComparison]::OrdinalIgnoreCase) -lt 0) { continue }
             $properties = [ordered]@{}
