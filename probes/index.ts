@@ -1,14 +1,15 @@
 /**
  * The catalog: every probe, in display order. The runner, the CLI and the window all read it.
  */
-import type { PowerShellProbe } from './common/probe.js';
+import type { NodeProbe, PowerShellProbe } from './common/probe.js';
+import { handshakeProbe } from './handshake/handshake.js';
 import { nlaProbe } from './nla/nla.js';
 import { securityLayerProbe } from './security-layer/security-layer.js';
 import { tlsProbe } from './tls/tls.js';
 
-export type Probe = PowerShellProbe;
+export type Probe = PowerShellProbe | NodeProbe;
 
-export const PROBES: readonly Probe[] = [nlaProbe, securityLayerProbe, tlsProbe];
+export const PROBES: readonly Probe[] = [nlaProbe, securityLayerProbe, tlsProbe, handshakeProbe];
 
 export function findProbe(id: string): Probe | undefined {
   return PROBES.find((probe) => probe.id === id);

@@ -31,6 +31,22 @@ export interface PowerShellProbe<S extends z.ZodType = z.ZodType> {
   evaluate(data: z.infer<S>, ctx: EvaluateContext): Verdict;
 }
 
+export interface NodeProbeContext extends EvaluateContext {
+  /** Cancels the probe's network work (cycle cancelled, app quitting). */
+  signal: AbortSignal;
+  /** Envelope data of a PowerShell probe from this cycle (e.g. listener port), or undefined. */
+  dataOf(probeId: string): unknown;
+}
+
+/** A probe that runs in Node itself (e.g. the handshake): it observes and evaluates in one go. */
+export interface NodeProbe {
+  kind: 'node';
+  id: string;
+  title: string;
+  /** Resolves with a verdict; a rejection becomes an `unknown` finding (findingFromNodeProbe). */
+  run(ctx: NodeProbeContext): Promise<Verdict>;
+}
+
 export const DEFAULT_EVALUATE_CONTEXT = (): EvaluateContext => ({ now: new Date(), warnDays: 30 });
 
 function finding(probe: { id: string; title: string }, verdict: Verdict, checkedAt: Date): Finding {
@@ -92,5 +108,14 @@ export function findingFromOutput(probe: PowerShellProbe, stdout: string, ctx: E
       { problem: String(error), data: envelope.data },
       ctx.now,
     );
+  }
+}
+
+/** Runs a Node probe → finding. A probe that throws becomes `unknown` with the error. Never rejects. */
+export async function findingFromNodeProbe(probe: NodeProbe, ctx: NodeProbeContext): Promise<Finding> {
+  try {
+    return finding(probe, await probe.run(ctx), ctx.now);
+  } catch (error) {
+    return unknownFinding(probe, ERROR_SUMMARIES.error, { problem: String(error) }, ctx.now);
   }
 }
