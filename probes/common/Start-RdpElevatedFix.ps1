@@ -1,0 +1,160 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+Runs one fix (or one undo) elevated: asks for elevation (UAC), waits, and passes the result back.
+
+.DESCRIPTION
+Run unelevated by the agent's Windows elevator:
+  powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File Start-RdpElevatedFix.ps1
+    -RequestPath <request.json> -ResultPath <result.json>
+Data passes through files, never through a command string built from input. The request, written by
+the agent, is { "schema": 1, "script": "nla/Repair-RdpNla.ps1", "parameters": { "Action": "Enable" },
+"recordId": "<id>" }. It is checked here before anything runs: the script must be a Repair-Rdp*.ps1
+next to its probe (or common/Undo-RdpFix.ps1) inside this probes folder, parameter names plain words,
+values plain tokens (the fix script then checks them against its ValidateSet/ValidatePattern), the
+record id its pattern. The fix then starts with Start-Process -Verb RunAs -Wait -PassThru as
+%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe -File <fix> -RecordId <id> -<Name> <value>...
+and writes its result into the admin-owned fix folder, from where it is copied to -ResultPath.
+UAC declined is Win32 error 1223, recognized by number (never by message text): "cancelled - nothing
+was changed".
+
+.PARAMETER RequestPath
+The request JSON the agent wrote.
+
+.PARAMETER ResultPath
+Where to write the launcher result: { schema, status: completed | cancelled | failed, exitCode, message,
+result (the fix's own result JSON, or null) }.
+
+.OUTPUTS
+None. The result is the file at -ResultPath. Exit code: the fix's own (0 ok, 1 failed and restored,
+2 blocked by policy, 3 restore incomplete), 1223 cancelled at the UAC prompt, 87 invalid request,
+4 the fix left no result.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$RequestPath,
+    [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$ResultPath
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Fix.psm1')
+
+$script:ErrorCancelled = 1223
+$script:ErrorInvalidRequest = 87
+$script:ErrorNoResult = 4
+$script:ScriptPattern = '^(?:[a-z0-9-]+/Repair-Rdp[A-Za-z0-9]+|common/Undo-RdpFix)\.ps1$'
+$script:NamePattern = '^[A-Z][A-Za-z0-9]{0,39}$'
+$script:ValuePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
+$script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$'
+# Parameters the launcher sets itself, or that would change what an elevated run means.
+$script:ReservedNames = @('RecordId', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
+
+function Test-RdpWin32Cancelled {
+    <#
+    .SYNOPSIS
+    True when an error is Win32 error 1223 (ERROR_CANCELLED: UAC declined), anywhere in its exception chain.
+    .OUTPUTS
+    System.Boolean
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][System.Management.Automation.ErrorRecord]$ErrorRecord)
+    $exception = $ErrorRecord.Exception
+    while ($null -ne $exception) {
+        if ($exception -is [System.ComponentModel.Win32Exception] -and $exception.NativeErrorCode -eq $script:ErrorCancelled) { return $true }
+        $exception = $exception.InnerException
+    }
+    $false
+}
+
+function Read-RdpFixRequest {
+    <#
+    .SYNOPSIS
+    The request file, checked: throws (invalid request) on anything the allowlist does not name.
+    .OUTPUTS
+    PSCustomObject with ScriptPath, ScriptName, RecordId, Parameters (ordered name -> value), IsUndo.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    $request = Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
+    foreach ($property in $request.PSObject.Properties) {
+        if (@('schema', 'script', 'parameters', 'recordId') -notcontains $property.Name) { throw "The request has an unexpected field '$($property.Name)'." }
+    }
+    if ($request.schema -ne 1) { throw 'The request is not schema 1.' }
+    $scriptName = [string]$request.script
+    if ($scriptName -cnotmatch $script:ScriptPattern) { throw "The request names a script that is not a fix: '$scriptName'." }
+    $recordId = [string]$request.recordId
+    if ($recordId -cnotmatch $script:RecordIdPattern) { throw "The request has an invalid record id '$recordId'." }
+    $parameters = [ordered]@{}
+    if ($null -ne $request.parameters) {
+        foreach ($property in $request.parameters.PSObject.Properties) {
+            if ($property.Name -cnotmatch $script:NamePattern -or $script:ReservedNames -contains $property.Name) { throw "The request has a parameter that is not allowed: '$($property.Name)'." }
+            if ($property.Value -isnot [string] -or $property.Value -cnotmatch $script:ValuePattern) { throw "The request gives parameter $($property.Name) a value that is not allowed." }
+            $parameters[$property.Name] = $property.Value
+        }
+    }
+    $probesRoot = Split-Path -Parent $PSScriptRoot
+    $scriptPath = Join-Path $probesRoot ($scriptName -replace '/', [System.IO.Path]::DirectorySeparatorChar)
+    if (-not (Test-Path -LiteralPath $scriptPath -PathType Leaf)) { throw "The fix script $scriptName is not installed." }
+    if ($scriptPath.Contains('"')) { throw 'The fix script path cannot be passed safely.' }
+    [PSCustomObject]@{
+        ScriptPath = $scriptPath; ScriptName = $scriptName; RecordId = $recordId; Parameters = $parameters
+        IsUndo = ($scriptName -eq 'common/Undo-RdpFix.ps1')
+    }
+}
+
+function Write-RdpLauncherResult {
+    <#
+    .SYNOPSIS
+    Writes the launcher result file and returns the exit code to end with.
+    .OUTPUTS
+    System.Int32
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][ValidateSet('completed', 'cancelled', 'failed')][string]$Status,
+        [Parameter(Mandatory)][int]$ExitCode,
+        [Parameter(Mandatory)][string]$Message,
+        $Result = $null
+    )
+    $document = [ordered]@{ schema = 1; status = $Status; exitCode = $ExitCode; message = $Message; result = $Result }
+    Write-RdpFixJsonFile -Path $ResultPath -Document $document
+    $ExitCode
+}
+
+try {
+    $request = Read-RdpFixRequest -Path $RequestPath
+} catch {
+    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorInvalidRequest -Message "Invalid fix request: $($_.Exception.Message)")
+}
+
+# The argument string: fixed switches, the quoted script path, then validated tokens only.
+$arguments = New-Object System.Collections.ArrayList
+foreach ($token in @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', ('"' + $request.ScriptPath + '"'), '-RecordId', $request.RecordId)) { $null = $arguments.Add($token) }
+foreach ($name in $request.Parameters.Keys) {
+    $null = $arguments.Add("-$name")
+    $null = $arguments.Add($request.Parameters[$name])
+}
+# By full path, never a PATH lookup: a planted powershell.exe must not be what runs elevated.
+$powershell = Join-Path ([System.Environment]::SystemDirectory) 'WindowsPowerShell\v1.0\powershell.exe'
+
+try {
+    $splatProcess = @{ FilePath = $powershell; ArgumentList = $arguments.ToArray(); Verb = 'RunAs'; Wait = $true; PassThru = $true; WindowStyle = 'Hidden' }
+    $process = Start-Process @splatProcess
+} catch {
+    if (Test-RdpWin32Cancelled -ErrorRecord $_) {
+        exit (Write-RdpLauncherResult -Status 'cancelled' -ExitCode $script:ErrorCancelled -Message 'Cancelled - nothing was changed.')
+    }
+    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorNoResult -Message "The fix could not be started: $($_.Exception.Message)")
+}
+
+$exitCode = [int]$process.ExitCode
+$kind = 'result'
+if ($request.IsUndo) { $kind = 'undo-result' }
+$fixResultPath = Get-RdpFixFilePath -RecordId $request.RecordId -Kind $kind
+if (-not (Test-Path -LiteralPath $fixResultPath)) {
+    if ($exitCode -eq 0) { $exitCode = $script:ErrorNoResult }
+    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $exitCode -Message "The fix ended (exit code $([int]$process.ExitCode)) without writing its result.")
+}
+$fixResult = Read-RdpFixJsonFile -Path $fixResultPath
+exit (Write-RdpLauncherResult -Status 'completed' -ExitCode $exitCode -Message "The fix ended with exit code $exitCode." -Result $fixResult)

@@ -1,0 +1,62 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+Turns TLS 1.2 on for the Schannel server side, which Remote Desktop uses. Takes effect after a restart.
+
+.DESCRIPTION
+A fix on ../common/RdpHealth.Fix.psm1 (see FIX-FRAMEWORK.md), shaped like ../nla/Repair-RdpNla.ps1.
+Sets, under HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server,
+Enabled = 1 and DisabledByDefault = 0 (REG_DWORD), creating the key when it is missing. Each value
+is journaled first: a failure on the second puts the first back. Both are re-read afterwards.
+Schannel reads these at start, so the result says a restart is needed. The undo record puts back
+the old values (or removes values that did not exist; an empty key means the Windows default).
+
+.PARAMETER RecordId
+The id of this run's result and undo record (the agent chooses it; one is made up when absent).
+
+.OUTPUTS
+System.String. Under -WhatIf one "RDPHEALTH:PLANNED {json}" line per change; always one
+"RDPHEALTH:RESULT {json}" line (see RdpHealth.Fix.psm1, Invoke-RdpFix) with rebootRequired true
+when something changed, also written to <fix folder>\<RecordId>.result.json.
+Exit code: 0 ok, 1 failed (restored), 3 restore incomplete.
+
+.EXAMPLE
+.\Repair-RdpTls.ps1 -WhatIf
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
+
+# String concatenation, not Join-Path: Join-Path resolves the drive, which a simulated host lacks.
+$script:ServerPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols' + '\TLS 1.2\Server'
+$script:Wanted = [ordered]@{ Enabled = 1; DisabledByDefault = 0 }
+
+$fix = Start-RdpFix -FixId 'tls.enable-tls12' -Cmdlet $PSCmdlet -RecordId $RecordId
+
+Invoke-RdpFix -Fix $fix -Body {
+    foreach ($name in $script:Wanted.Keys) {
+        $value = $script:Wanted[$name]
+        $current = Get-RdpRegistryValue -Path $script:ServerPath -Name $name
+        if ($null -ne $current -and [long]$current -eq $value) { continue }
+        $shown = 'absent'
+        if ($null -ne $current) { $shown = $current }
+        $undo = New-RdpRegistryUndo -Path $script:ServerPath -Name $name
+        Invoke-RdpFixStep -Fix $fix -Target "Schannel TLS 1.2 server ($script:ServerPath)" -Action "Set $name from $shown to $value (REG_DWORD)" -Undo $undo -Change {
+            if (-not (Test-Path -LiteralPath $script:ServerPath)) { $null = New-Item -Path $script:ServerPath -Force }
+            $null = New-ItemProperty -LiteralPath $script:ServerPath -Name $name -PropertyType DWord -Value $value -Force
+        }
+    }
+    if ($fix.Changes.Count -gt 0 -or $fix.Planned.Count -gt 0) {
+        Set-RdpFixRebootRequired -Fix $fix -Reason 'Windows reads the TLS settings at start: restart the computer for TLS 1.2 to be offered.'
+    }
+    $enabled = Get-RdpRegistryValue -Path $script:ServerPath -Name 'Enabled'
+    $disabledByDefault = Get-RdpRegistryValue -Path $script:ServerPath -Name 'DisabledByDefault'
+    Assert-RdpFixVerified -Fix $fix -Condition ($null -ne $enabled -and [long]$enabled -eq 1 -and $null -ne $disabledByDefault -and [long]$disabledByDefault -eq 0) `
+        -Message "TLS 1.2 server reads Enabled=$enabled, DisabledByDefault=$disabledByDefault after setting 1 and 0."
+}
+exit $fix.ExitCode
