@@ -1,0 +1,297 @@
+/**
+ * The Agent: the one facade the Electron shell, the demo server and the CLI use. It wires the warm
+ * PowerShell session, the runner, the scheduler, history, settings, the notification policy and
+ * logging, and owns the files in the data folder:
+ *   settings.json, history.jsonl, notify-state.json, simulated-host/ (simulate mode only).
+ */
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HealthSnapshot } from '../../probes/common/finding.js';
+import { certificateExpiries } from './certificate-expiry.js';
+import { CheckRunner, type RunnableProbe } from './check-runner.js';
+import { HistoryStore } from './history.js';
+import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging, type LogEntry } from './logging.js';
+import { decideNotifications, type AgentNotification, type NotifyState } from './notify-policy.js';
+import { loadNotifyState, saveNotifyState } from './notify-state.js';
+import { PowerShellSession, type ScriptSession, type ShellInfo } from './powershell-session.js';
+import { Scheduler, type CheckReason, type SchedulerClock } from './scheduler.js';
+import { resolveProbesDir, simModulePath } from './script-paths.js';
+import { applySettingsPatch, loadSettings, saveSettings, type Settings } from './settings.js';
+import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
+
+export type { AgentNotification } from './notify-policy.js';
+export type { LogEntry } from './logging.js';
+export type { Settings } from './settings.js';
+
+export interface AgentOptions {
+  /** Where settings, history and notification state live (created if missing). */
+  dataDir: string;
+  /** Simulated host: a shipped scenario name or a path to a scenario file. */
+  simulate?: string;
+  /** Log folder; overrides settings.logDir. */
+  logDir?: string;
+  /** Where the probe scripts are (default: resolveProbesDir()). */
+  probesDir?: string;
+  /** The probe catalogue (default: probes/index.ts). */
+  probes?: readonly RunnableProbe[];
+  /** A PowerShell executable by full path (default: by shell kind). */
+  executablePath?: string;
+  /** Per-probe timeout; overrides settings.probeTimeoutSeconds. */
+  probeTimeoutMs?: number;
+  /** Log here instead of the rotated files (tests, the CLI's quiet mode). */
+  logger?: AgentLogger;
+  /** Seams for tests: the session, the scheduler's clock and the clock the findings see. */
+  session?: ScriptSession;
+  clock?: SchedulerClock;
+  now?: () => Date;
+}
+
+export interface AgentStatus {
+  checking: boolean;
+  /** What was wrong with settings.json (and what was done about it), if anything. */
+  settingsProblem?: string;
+  /** Why logs are not where they should be, if so. */
+  loggingProblem?: string;
+  logDir?: string;
+  /** What the PowerShell session said about itself (version, LanguageMode, execution policy). */
+  shell?: ShellInfo;
+  /** The simulated host's working copy (simulate mode). */
+  simulatedHostPath?: string;
+  nextCheckAt?: string;
+}
+
+interface AgentEvents {
+  snapshot: [HealthSnapshot];
+  notification: [AgentNotification];
+  checking: [boolean];
+}
+
+interface AgentParts {
+  options: AgentOptions;
+  probesDir: string;
+  session: ScriptSession;
+  settings: Settings;
+  settingsProblem: string | undefined;
+  logging: AgentLogging | undefined;
+  logger: AgentLogger;
+  simulatedHostPath: string | undefined;
+  notifyState: NotifyState;
+}
+
+export class Agent {
+  readonly dataDir: string;
+  readonly probesDir: string;
+  readonly session: ScriptSession;
+  readonly runner: CheckRunner;
+  readonly logger: AgentLogger;
+  /** The simulated host's working copy (simulate mode): fixes write to it. */
+  readonly simulatedHostPath: string | undefined;
+  // Repairs (electron/agent/repair/) plug in here: `repairs`, built in create() from session, runner,
+  // probesDir, simulatedHostPath and recheck().
+  private readonly scheduler: Scheduler;
+  private readonly history: HistoryStore;
+  private readonly events = new EventEmitter<AgentEvents>();
+  private readonly logging: AgentLogging | undefined;
+  private readonly settingsProblem: string | undefined;
+  private readonly now: () => Date;
+  private settings: Settings;
+  private notifyState: NotifyState;
+  private checking = false;
+  private inflight: Promise<HealthSnapshot> | undefined;
+  private stopped = false;
+
+  private constructor(parts: AgentParts) {
+    const { options } = parts;
+    this.dataDir = options.dataDir;
+    this.probesDir = parts.probesDir;
+    this.session = parts.session;
+    this.logger = parts.logger;
+    this.logging = parts.logging;
+    this.simulatedHostPath = parts.simulatedHostPath;
+    this.settings = parts.settings;
+    this.settingsProblem = parts.settingsProblem;
+    this.notifyState = parts.notifyState;
+    this.now = options.now ?? (() => new Date());
+    // Runner and scheduler read settings through closures, so setSettings applies at once.
+    this.runner = new CheckRunner({
+      session: this.session,
+      probesDir: this.probesDir,
+      ...(options.probes ? { probes: options.probes } : {}),
+      probeTimeoutMs: () => options.probeTimeoutMs ?? this.settings.probeTimeoutSeconds * 1000,
+      warnDays: () => Math.max(...this.settings.warnDays),
+      now: this.now,
+      logger: this.logger,
+    });
+    this.scheduler = new Scheduler({
+      runCycle: (reason) => this.runCycle(reason),
+      intervalMinutes: () => this.settings.checkIntervalMinutes,
+      ...(options.clock ? { clock: options.clock } : {}),
+      logger: this.logger,
+    });
+    this.history = new HistoryStore({ path: join(this.dataDir, 'history.jsonl'), now: this.now, logger: this.logger });
+  }
+
+  static async create(options: AgentOptions): Promise<Agent> {
+    await mkdir(options.dataDir, { recursive: true });
+    // Settings first (they say where to log); their problem is logged once the logger exists.
+    const loaded = await loadSettings(join(options.dataDir, 'settings.json'), undefined, (options.now ?? (() => new Date()))());
+    const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? undefined });
+    const logger = safeLogger(options.logger ?? logging?.logger ?? silentLogger);
+    if (loaded.problem) logger.error('settings problem', { problem: loaded.problem });
+
+    const probesDir = options.probesDir ?? resolveProbesDir();
+    const simulatedHostPath = options.simulate
+      ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...(options.executablePath ? { executablePath: options.executablePath } : {}) })
+      : undefined;
+    const session =
+      options.session ??
+      new PowerShellSession({
+        ...(loaded.settings.shell !== 'auto' ? { shell: loaded.settings.shell } : {}),
+        ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+        ...(simulatedHostPath ? { simulate: { statePath: simulatedHostPath, modulePath: simModulePath(probesDir) } } : {}),
+        logger,
+      });
+    const notifyState = await loadNotifyState(join(options.dataDir, 'notify-state.json'), logger);
+    logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
+    return new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState });
+  }
+
+  /** Checks now, then every N minutes (settings), jittered. */
+  start(): void {
+    this.stopped = false;
+    this.scheduler.start();
+  }
+
+  /** Stops the schedule, waits for a running cycle, closes the shell and the log. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.scheduler.stop();
+    await this.inflight?.catch(() => undefined);
+    await this.session.dispose();
+    this.logger.info('agent stopped');
+    await this.logging?.close();
+  }
+
+  /** Runs a full cycle now, or joins the running one. */
+  checkNow(): Promise<HealthSnapshot> {
+    void this.scheduler.runNow('on-demand');
+    return this.inflight ?? this.runCycle('on-demand');
+  }
+
+  /** Re-probes some checks (after a fix) through the same pipeline: history, notifications, events. */
+  recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
+    return this.pipeline(this.runner.run({ probeIds }), 'on-demand');
+  }
+
+  /** Resume from sleep or unlock: one debounced check. */
+  onResume(): void {
+    this.scheduler.onResume();
+  }
+
+  getSnapshot(): HealthSnapshot | undefined {
+    return this.runner.latest();
+  }
+
+  /** The last `limit` snapshots, oldest first. */
+  getHistory(options: { limit?: number } = {}): Promise<HealthSnapshot[]> {
+    return this.history.read(options);
+  }
+
+  getSettings(): Settings {
+    return this.settings;
+  }
+
+  /** Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start. */
+  async setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = applySettingsPatch(this.settings, patch);
+    await saveSettings(join(this.dataDir, 'settings.json'), next);
+    const intervalChanged = next.checkIntervalMinutes !== this.settings.checkIntervalMinutes;
+    this.settings = next;
+    this.logger.info('settings changed', { keys: Object.keys(patch) });
+    if (intervalChanged) this.scheduler.reschedule();
+    return next;
+  }
+
+  /** The last `limit` log entries of this user, oldest first. */
+  async getLogs(options: { limit?: number } = {}): Promise<LogEntry[]> {
+    return this.logging ? this.logging.readRecentLogs(options.limit ?? 200) : [];
+  }
+
+  getStatus(): AgentStatus {
+    const shell = this.session.info();
+    return {
+      checking: this.checking,
+      ...(this.settingsProblem ? { settingsProblem: this.settingsProblem } : {}),
+      ...(this.logging?.problem ? { loggingProblem: this.logging.problem } : {}),
+      ...(this.logging?.dir ? { logDir: this.logging.dir } : {}),
+      ...(shell ? { shell } : {}),
+      ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
+      ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: new Date(this.scheduler.nextAt).toISOString() } : {}),
+    };
+  }
+
+  on<E extends keyof AgentEvents>(event: E, listener: (...args: AgentEvents[E]) => void): () => void {
+    this.events.on(event, listener as never);
+    return () => this.events.off(event, listener as never);
+  }
+
+  private runCycle(reason: CheckReason): Promise<HealthSnapshot> {
+    if (this.inflight) return this.inflight;
+    this.logger.debug('cycle requested', { reason });
+    this.inflight = this.pipeline(this.runner.run(), reason).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  /** After the runner: history, notifications, events. Failures past the runner are logged, never thrown. */
+  private async pipeline(cycle: Promise<HealthSnapshot>, reason: CheckReason): Promise<HealthSnapshot> {
+    this.setChecking(true);
+    try {
+      const snapshot = await cycle;
+      await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
+      await this.notify(snapshot);
+      if (!this.stopped || reason === 'on-demand') this.emit('snapshot', snapshot);
+      return snapshot;
+    } finally {
+      this.setChecking(false);
+    }
+  }
+
+  private async notify(snapshot: HealthSnapshot): Promise<void> {
+    const result = decideNotifications({
+      previous: this.notifyState,
+      snapshot,
+      now: this.now(),
+      settings: this.settings,
+      certificates: certificateExpiries((id) => this.runner.dataOf(id)),
+    });
+    this.notifyState = result.state;
+    // Saved before showing: a crash right after must not repeat them.
+    await saveNotifyState(join(this.dataDir, 'notify-state.json'), result.state).catch((error: unknown) =>
+      this.logger.error('notification state not saved', { error: String(error) }),
+    );
+    for (const notification of result.notifications) {
+      this.logger.info('notification', { kind: notification.kind, probeId: notification.probeId, title: notification.title });
+      this.emit('notification', notification);
+    }
+  }
+
+  private setChecking(checking: boolean): void {
+    if (this.checking === checking) return;
+    this.checking = checking;
+    this.emit('checking', checking);
+  }
+
+  /** A listener that throws must not break the cycle. */
+  private emit<E extends keyof AgentEvents>(event: E, ...args: AgentEvents[E]): void {
+    for (const listener of this.events.listeners(event)) {
+      try {
+        (listener as (...a: AgentEvents[E]) => void)(...args);
+      } catch (error) {
+        this.logger.error('event listener failed', { event, error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Logging: JSON lines through winston into a daily-rotated file per user
+ * (`rdp-health-<user>-<date>.log`), pruned after two weeks. The folder is %ProgramData%\RDP Health\logs
+ * on Windows (the user's own folder when that is not writable) and <dataDir>/logs elsewhere.
+ * Logging is best effort: no failure to log ever reaches a check.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join, win32 } from 'node:path';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import DailyRotateFile from 'winston-daily-rotate-file';
+
+export type LogMeta = Record<string, unknown>;
+
+export interface AgentLogger {
+  debug(message: string, meta?: LogMeta): void;
+  info(message: string, meta?: LogMeta): void;
+  warn(message: string, meta?: LogMeta): void;
+  error(message: string, meta?: LogMeta): void;
+}
+
+export interface LogEntry {
+  timestamp: string;
+  level: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+export const silentLogger: AgentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Wraps a logger so that nothing it throws reaches the caller. */
+export function safeLogger(logger: AgentLogger): AgentLogger {
+  const guard =
+    (level: keyof AgentLogger) =>
+    (message: string, meta?: LogMeta): void => {
+      try {
+        logger[level](message, meta);
+      } catch {
+        // A broken logger must not stop a check.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
+}
+
+export interface LogDirEnvironment {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  home: string;
+}
+
+const currentEnvironment = (): LogDirEnvironment => ({ platform: process.platform, env: process.env, home: homedir() });
+
+/** Folders to try, in order: the configured one, the machine-wide default, the user's own. */
+export function logDirCandidates(configured: string | undefined, dataDir: string, environment: LogDirEnvironment = currentEnvironment()): string[] {
+  const candidates = configured ? [configured] : [];
+  if (environment.platform === 'win32') {
+    const programData = environment.env.ProgramData ?? 'C:\\ProgramData';
+    const localAppData = environment.env.LOCALAPPDATA ?? win32.join(environment.home, 'AppData', 'Local');
+    candidates.push(win32.join(programData, 'RDP Health', 'logs'), win32.join(localAppData, 'RDP Health', 'logs'));
+  } else {
+    const state = environment.env.XDG_STATE_HOME ?? join(environment.home, '.local', 'state');
+    candidates.push(join(dataDir, 'logs'), join(state, 'rdp-health', 'logs'));
+  }
+  return candidates;
+}
+
+/** Creates the folder if needed and proves a file can be written there. */
+export function isWritableDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.write-test-${process.pid}-${randomUUID()}`);
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The current user's name, safe for a file name. */
+export function logUserName(): string {
+  let name: string | undefined;
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USERNAME ?? process.env.USER;
+  }
+  return (name ?? 'user').replace(/[^A-Za-z0-9._-]/g, '_') || 'user';
+}
+
+export interface LoggingOptions {
+  dataDir: string;
+  /** Configured folder (settings.logDir); falls back when not writable. */
+  logDir?: string;
+  user?: string;
+  level?: string;
+  /** Retention for rotated files (file-stream-rotator syntax, default 14 days). */
+  maxFiles?: string;
+  environment?: LogDirEnvironment;
+}
+
+export interface AgentLogging {
+  logger: AgentLogger;
+  /** The folder written to; undefined when no folder was writable (logs then live in memory). */
+  dir: string | undefined;
+  /** Why logging is not where it was asked to be, in plain words. */
+  problem?: string;
+  readRecentLogs(limit?: number): Promise<LogEntry[]>;
+  close(): Promise<void>;
+}
+
+const MEMORY_ENTRIES = 500;
+
+export function createLogging(options: LoggingOptions): AgentLogging {
+  const user = options.user ?? logUserName();
+  const candidates = logDirCandidates(options.logDir, options.dataDir, options.environment);
+  const dir = candidates.find((candidate) => isWritableDir(candidate));
+  let problem: string | undefined;
+  if (dir === undefined) problem = `No log folder is writable (tried ${candidates.join(', ')}); logs are kept in memory only.`;
+  else if (options.logDir && dir !== options.logDir) problem = `The log folder ${options.logDir} is not writable; logging to ${dir} instead.`;
+
+  // The last entries also stay in memory: the window shows them even when no folder is writable.
+  const memory: LogEntry[] = [];
+  const remember = new winston.transports.Stream({
+    stream: new Writable({
+      objectMode: true,
+      write(chunk: LogEntry, _encoding, done) {
+        memory.push(JSON.parse(JSON.stringify(chunk)) as LogEntry);
+        if (memory.length > MEMORY_ENTRIES) memory.shift();
+        done();
+      },
+    }),
+  });
+  const transports: winston.transport[] = [remember];
+  if (dir !== undefined) {
+    try {
+      const file = new DailyRotateFile({
+        dirname: dir,
+        filename: `rdp-health-${user}-%DATE%.log`,
+        datePattern: 'YYYY-MM-DD',
+        maxFiles: options.maxFiles ?? '14d',
+        maxSize: '10m',
+        auditFile: join(dir, `.rdp-health-${user}-audit.json`),
+      });
+      file.on('error', (error: unknown) => {
+        problem = `Writing the log file failed: ${String(error)}`;
+      });
+      transports.push(file);
+    } catch (error) {
+      problem = `The log file could not be opened in ${dir}: ${String(error)}`;
+    }
+  }
+  const winstonLogger = winston.createLogger({
+    level: options.level ?? 'info',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json()),
+    transports,
+    exitOnError: false,
+  });
+  winstonLogger.on('error', () => undefined);
+  if (problem) winstonLogger.warn('logging problem', { problem });
+
+  return {
+    logger: safeLogger(winstonLogger),
+    dir,
+    get problem() {
+      return problem;
+    },
+    readRecentLogs: async (limit = 200) => (dir === undefined ? memory.slice(-limit) : readLogFiles(dir, user, limit)),
+    close: () =>
+      new Promise<void>((done) => {
+        winstonLogger.on('finish', () => setTimeout(done, 50));
+        winstonLogger.end();
+      }),
+  };
+}
+
+/** The last `limit` entries of this user's log files, oldest first; unreadable lines are skipped. */
+export async function readLogFiles(dir: string, user: string, limit: number): Promise<LogEntry[]> {
+  const prefix = `rdp-health-${user}-`;
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.startsWith(prefix) && name.endsWith('.log'));
+  } catch {
+    return [];
+  }
+  names.sort().reverse();
+  const entries: LogEntry[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    const parsed: LogEntry[] = [];
+    for (const line of lines) {
+      try {
+        const entry = JSON.parse(line) as LogEntry;
+        if (typeof entry.message === 'string' && typeof entry.level === 'string') parsed.push(entry);
+      } catch {
+        // A torn last line after a crash: skip it.
+      }
+    }
+    entries.unshift(...parsed);
+    if (entries.length >= limit) break;
+  }
+  return entries.slice(-limit);
+}

@@ -1,0 +1,56 @@
+/**
+ * The simulated Windows host (a seam): a working copy of a scenario, made by the sim's own
+ * Initialize-SimHost (the one implementation of `extends`), so shipped scenario files are only
+ * ever read. The session then points its shell at the copy with Use-SimHost.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { powershellLiteral } from './powershell-command.js';
+import { resolveShellExecutable } from './powershell-executable.js';
+import { resolveProbesDir, simModulePath } from './script-paths.js';
+
+export interface SimulatedHostOptions {
+  probesDir?: string;
+  executablePath?: string;
+  /** File name of the working copy inside workDir. */
+  fileName?: string;
+}
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+/** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
+export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
+  const probesDir = options.probesDir ?? resolveProbesDir();
+  const executable = resolveShellExecutable('pwsh', options.executablePath);
+  await mkdir(workDir, { recursive: true });
+  const statePath = resolve(workDir, options.fileName ?? 'simulated-host.json');
+  // A name stays a name; anything that looks like a path is made absolute for the shell.
+  const scenarioArg = /[\\/]|\.json$/i.test(scenario) && !isAbsolute(scenario) ? resolve(scenario) : scenario;
+  const command = [
+    "$ErrorActionPreference = 'Stop'",
+    `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,
+    `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}`,
+  ].join('; ');
+  await new Promise<void>((done, fail) => {
+    execFile(
+      executable,
+      ['-NoProfile', '-NonInteractive', '-Command', command],
+      { timeout: 60_000, windowsHide: true, env: { ...process.env, NO_COLOR: '1', TERM: 'dumb' } },
+      (error, _stdout, stderr) => {
+        if (!error) return done();
+        // eslint-disable-next-line no-control-regex -- strip terminal colours from the message
+        const message = String(stderr).replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').trim();
+        fail(new ScenarioError(message || `The simulated host could not be prepared: ${error.message}`));
+      },
+    );
+  });
+  return statePath;
+}
+
+/** Where the CLI and the agent keep a working copy for a data folder. */
+export function simulatedHostDir(dataDir: string): string {
+  return join(dataDir, 'simulated-host');
+}

@@ -1,0 +1,104 @@
+/**
+ * `rdp-health check [--json] [--simulate <scenario|path>] [--probe <id>]...`: one cycle through the
+ * agent, printed as a table (status, probe, summary) or as the HealthSnapshot JSON; the exit code
+ * is the overall status (EXIT_CODES). Runs in a throw-away data folder: a one-off check neither
+ * notifies nor adds to the tray app's history.
+ */
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
+import { Agent } from '../agent/agent.js';
+import type { AgentLogger } from '../agent/logging.js';
+import { resolveProbesDir } from '../agent/script-paths.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+
+export function shippedScenarios(probesDir: string): string[] {
+  try {
+    return readdirSync(join(probesDir, 'sim', 'scenarios'))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export function formatTable(snapshot: HealthSnapshot): string {
+  const rows = snapshot.findings.map((finding) => [finding.status.toUpperCase(), finding.probeId, finding.summary]);
+  const header = ['STATUS', 'PROBE', 'SUMMARY'];
+  const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${row[2]}`;
+  const seconds = (snapshot.durationMs / 1000).toFixed(1);
+  return [`${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)`, '', line(header), ...rows.map(line)].join('\n');
+}
+
+/** Warnings and errors to stderr with --verbose; otherwise the output is only the result. */
+function stderrLogger(io: CliIo, verbose: boolean): AgentLogger {
+  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    if (verbose) io.err(`[${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+  };
+  return { debug: () => undefined, info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export const checkCommand: CliCommand = {
+  usage: 'check [--json] [--simulate <scenario|path>] [--probe <id>]... [--timeout <seconds>] [--verbose]',
+  summary: 'Runs every check once and prints the result; the exit code is the overall status.',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        json: { type: 'boolean', default: false },
+        simulate: { type: 'string' },
+        probe: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const probesDir = resolveProbesDir();
+    if (values.simulate === undefined && process.platform !== 'win32') {
+      const scenarios = shippedScenarios(probesDir);
+      io.err(
+        [
+          `rdp-health checks a Windows Remote Desktop host, and this computer runs ${process.platform}.`,
+          'To see the checks work here, run them against a simulated Windows host:',
+          '  rdp-health check --simulate healthy',
+          scenarios.length > 0 ? `Shipped scenarios: ${scenarios.join(', ')} (or give a path to a scenario file).` : '',
+        ]
+          .filter((line) => line !== '')
+          .join('\n'),
+      );
+      return EXIT_CODES.unknown;
+    }
+    const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
+      io.err('--timeout takes a number of seconds.');
+      return EXIT_CODES.unknown;
+    }
+    const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
+    let agent: Agent | undefined;
+    try {
+      agent = await Agent.create({
+        dataDir,
+        probesDir,
+        logger: stderrLogger(io, values.verbose),
+        ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
+        ...(timeoutSeconds !== undefined ? { probeTimeoutMs: timeoutSeconds * 1000 } : {}),
+      });
+      const snapshot = values.probe ? await agent.recheck(values.probe) : await agent.checkNow();
+      io.out(values.json ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
+      return EXIT_CODES[snapshot.overall];
+    } finally {
+      await agent?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};
