@@ -56,8 +56,10 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
 export interface HandshakeProbeOptions {
   /** Defaults to this computer (127.0.0.1). */
   host?: string;
-  /** A port named by the user; otherwise the listener check's port, otherwise 3389. */
+  /** A port named by the user; otherwise the listener check's port, otherwise defaultPort. */
   port?: number;
+  /** The port when none is named and the listener check has none; default 3389. */
+  defaultPort?: number;
   timeouts?: Partial<StepTimeouts>;
 }
 
@@ -65,7 +67,7 @@ function portFor(options: HandshakeProbeOptions, ctx: NodeProbeContext): { port:
   if (options.port !== undefined) return { port: options.port, portSource: 'named' };
   const listener = listenerDataSchema.safeParse(ctx.dataOf(LISTENER_PROBE_ID));
   if (listener.success) return { port: listener.data.port, portSource: 'listener-probe' };
-  return { port: DEFAULT_RDP_PORT, portSource: 'default' };
+  return { port: options.defaultPort ?? DEFAULT_RDP_PORT, portSource: 'default' };
 }
 
 function boundThumbprintOf(ctx: NodeProbeContext): string | null {

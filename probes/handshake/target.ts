@@ -17,6 +17,7 @@ function parsePort(text: string): number | null {
 export function parseTarget(text: string): ParsedTarget {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, problem: 'no host given' };
+  if (/[\s/@?#]/.test(trimmed)) return { ok: false, problem: `"${trimmed}" is not a host name or address (give host or host:port, not a URL)` };
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(trimmed);
   let host: string;
   let portText: string | undefined;

@@ -1,16 +1,20 @@
 /**
  * What xrdp can't be made to do: a peer that sends garbage, closes early, stalls, answers with a
  * failure code, or picks TLS and then breaks it; and nothing listening at all. Each must give a
- * clear finding; none may hang or crash. Step timeouts are short so stalls end quickly; nothing
+ * clear finding; none may hang or crash. Stalls get a short timeout so they end quickly; nothing
  * here asserts on time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../../probes/common/probe.js';
+import type { StepTimeouts } from '../../../probes/handshake/attempt.js';
 import { createHandshakeProbe } from '../../../probes/handshake/handshake.js';
 import { startFakeRdpServer, type FakeBehaviour, type FakeRdpServer } from './fake-rdp-server.js';
 import { freePort } from './xrdp-server.js';
 
-const SHORT = { connectMs: 2000, replyMs: 300, tlsMs: 300 };
+// Only the step that is meant to stall gets a short timeout; the others keep the defaults, so a
+// busy machine cannot turn a slow answer into a false stall.
+const STALLED_REPLY = { replyMs: 300 };
+const STALLED_TLS = { tlsMs: 300 };
 let running: FakeRdpServer | undefined;
 
 afterEach(async () => {
@@ -18,8 +22,8 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function checkPort(port: number): Promise<Verdict> {
-  return createHandshakeProbe({ port, timeouts: SHORT }).run({
+async function checkPort(port: number, timeouts?: Partial<StepTimeouts>): Promise<Verdict> {
+  return createHandshakeProbe({ port, ...(timeouts ? { timeouts } : {}) }).run({
     now: new Date(),
     warnDays: 30,
     signal: new AbortController().signal,
@@ -27,9 +31,9 @@ async function checkPort(port: number): Promise<Verdict> {
   });
 }
 
-async function checkFake(behaviour: FakeBehaviour): Promise<{ verdict: Verdict; fake: FakeRdpServer }> {
+async function checkFake(behaviour: FakeBehaviour, timeouts?: Partial<StepTimeouts>): Promise<{ verdict: Verdict; fake: FakeRdpServer }> {
   running = await startFakeRdpServer(behaviour);
-  return { verdict: await checkPort(running.port), fake: running };
+  return { verdict: await checkPort(running.port, timeouts), fake: running };
 }
 
 describe('handshake probe against misbehaving peers', () => {
@@ -67,7 +71,7 @@ describe('handshake probe against misbehaving peers', () => {
   });
 
   it('fails, without hanging, when the peer accepts and never answers', async () => {
-    const { verdict, fake } = await checkFake({ kind: 'stall' });
+    const { verdict, fake } = await checkFake({ kind: 'stall' }, STALLED_REPLY);
     expect(verdict.status).toBe('fail');
     expect(verdict.summary).toBe('The Remote Desktop service accepts connections but never answers the first handshake message.');
     expect(verdict.evidence['CredSSP (NLA), requestedProtocols 3']).toBe('broke at the X.224 reply: no answer within 300 ms');
@@ -97,7 +101,7 @@ describe('handshake probe against misbehaving peers', () => {
   });
 
   it('fails, without hanging, when TLS is selected and the peer stalls in the TLS handshake', async () => {
-    const { verdict } = await checkFake({ kind: 'tls-then-stall' });
+    const { verdict } = await checkFake({ kind: 'tls-then-stall' }, STALLED_TLS);
     expect(verdict.status).toBe('fail');
     expect(verdict.evidence['TLS, requestedProtocols 1']).toMatch(/TLS handshake did not finish within 300 ms/);
   });

@@ -1,0 +1,101 @@
+/**
+ * `rdp-health handshake [host[:port]] [--json]`: speak the first steps of RDP to a listener and
+ * print what a client would see. Exit codes as `check`: 0 ok, 1 warn, 2 fail, 3 unknown
+ * (a usage error is 3 too, as monitoring plugins do). electron/cli.ts dispatches here.
+ */
+import { EXIT_CODES, type Finding } from '../../probes/common/finding.js';
+import { findingFromNodeProbe } from '../../probes/common/probe.js';
+import type { StepTimeouts } from '../../probes/handshake/attempt.js';
+import { createHandshakeProbe } from '../../probes/handshake/handshake.js';
+import { DEFAULT_HOST, DEFAULT_RDP_PORT, parseTarget } from '../../probes/handshake/target.js';
+
+export interface CommandOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface HandshakeCommandOptions {
+  /** Days before certificate expiry that count as warn (the agent's setting); default 30. */
+  warnDays?: number;
+  /** Port when none is named (e.g. the listener's configured port); default 3389. */
+  defaultPort?: number;
+  timeouts?: Partial<StepTimeouts>;
+  signal?: AbortSignal;
+}
+
+export const HANDSHAKE_USAGE = `Usage: rdp-health handshake [host[:port]] [--json]
+
+Connects to a Remote Desktop listener the way a client does (X.224 negotiation, then TLS),
+reads the certificate it serves and the TLS versions it accepts, and closes without logging in.
+  host[:port]  default ${DEFAULT_HOST}:${DEFAULT_RDP_PORT}; IPv6 as [address]:port
+  --json       print the finding as JSON
+Exit codes: 0 ok, 1 warn, 2 fail, 3 unknown.
+`;
+
+type ParsedArgs = { ok: true; host: string | undefined; port: number | undefined; json: boolean; help: boolean } | { ok: false; problem: string };
+
+export function parseHandshakeArgs(argv: readonly string[]): ParsedArgs {
+  let json = false;
+  let help = false;
+  const positional: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--json') json = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg.startsWith('-')) return { ok: false, problem: `unknown option ${arg}` };
+    else positional.push(arg);
+  }
+  if (positional.length > 1) return { ok: false, problem: `one host at most, got: ${positional.join(' ')}` };
+  if (positional.length === 0) return { ok: true, host: undefined, port: undefined, json, help };
+  const target = parseTarget(positional[0] ?? '');
+  if (!target.ok) return { ok: false, problem: target.problem };
+  return { ok: true, host: target.host, port: target.port ?? undefined, json, help };
+}
+
+function formatValue(value: unknown, indent: string): string[] {
+  if (Array.isArray(value)) return value.map((item) => `${indent}- ${String(item)}`);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, inner]) => formatEntry(key, inner, indent));
+  }
+  return [`${indent}${value === null ? '(none)' : String(value)}`];
+}
+
+function formatEntry(key: string, value: unknown, indent: string): string[] {
+  if ((value !== null && typeof value === 'object') || Array.isArray(value)) {
+    return [`${indent}${key}:`, ...formatValue(value, `${indent}    `)];
+  }
+  return [`${indent}${key}: ${value === null ? '(none)' : String(value)}`];
+}
+
+/** The human view: one status line a monitoring system can show, then the evidence. */
+export function formatFindingTable(finding: Finding): string {
+  const lines = [`${finding.title}: ${finding.status.toUpperCase()} - ${finding.summary}`, ''];
+  for (const [key, value] of Object.entries(finding.evidence)) lines.push(...formatEntry(key, value, '  '));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runHandshakeCommand(argv: readonly string[], out: CommandOutput, options: HandshakeCommandOptions = {}): Promise<number> {
+  const args = parseHandshakeArgs(argv);
+  if (!args.ok) {
+    out.stderr(`rdp-health handshake: ${args.problem}\n\n${HANDSHAKE_USAGE}`);
+    return EXIT_CODES.unknown;
+  }
+  if (args.help) {
+    out.stdout(HANDSHAKE_USAGE);
+    return EXIT_CODES.ok;
+  }
+  const probe = createHandshakeProbe({
+    ...(args.host !== undefined ? { host: args.host } : {}),
+    ...(args.port !== undefined ? { port: args.port } : {}),
+    ...(options.defaultPort !== undefined ? { defaultPort: options.defaultPort } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
+  const finding = await findingFromNodeProbe(probe, {
+    now: new Date(),
+    warnDays: options.warnDays ?? 30,
+    signal: options.signal ?? new AbortController().signal,
+    // Run alone, there is no PowerShell data from a cycle to compare with.
+    dataOf: () => undefined,
+  });
+  out.stdout(args.json ? `${JSON.stringify(finding, null, 2)}\n` : formatFindingTable(finding));
+  return EXIT_CODES[finding.status];
+}
