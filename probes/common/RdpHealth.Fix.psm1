@@ -52,7 +52,8 @@ function Get-RdpFixRoot {
     [CmdletBinding()]
     param()
     if ($env:RDP_HEALTH_FIX_ROOT) { return $env:RDP_HEALTH_FIX_ROOT }
-    Join-Path (Join-Path $env:ProgramData 'RDP Health') 'fixes'
+    # Concatenated, not Join-Path: Join-Path resolves the drive, and the path is Windows-only anyway.
+    "$env:ProgramData\RDP Health\fixes"
 }
 
 function Get-RdpFixFilePath {
@@ -449,8 +450,28 @@ function ConvertTo-RdpRegistryKind {
     if ($Value -is [int]) { return 'DWord' }
     if ($Value -is [long]) { return 'QWord' }
     if ($Value -is [byte[]]) { return 'Binary' }
+    # An array of bytes that lost its byte[] type on the way through a pipeline is still binary.
+    if ($Value -is [object[]] -and $Value.Count -gt 0 -and @($Value | Where-Object { $_ -isnot [byte] }).Count -eq 0) { return 'Binary' }
     if ($Value -is [string[]] -or $Value -is [object[]]) { return 'MultiString' }
     'String'
+}
+
+function Get-RdpRegistryRawValue {
+    <#
+    .SYNOPSIS
+    One registry value exactly as stored (a byte[] or one-element string[] stays an array), wrapped so the
+    pipeline does not unroll it: @{ Exists; Value }.
+    .OUTPUTS
+    PSCustomObject with Exists and Value.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Name)
+    $none = [PSCustomObject]@{ Exists = $false; Value = $null }
+    if (-not (Test-Path -LiteralPath $Path)) { return $none }
+    $item = Get-ItemProperty -LiteralPath $Path
+    $property = $item.PSObject.Properties[$Name]
+    if ($null -eq $property) { return $none }
+    [PSCustomObject]@{ Exists = $true; Value = $property.Value }
 }
 
 function New-RdpRegistryUndo {
@@ -463,16 +484,16 @@ function New-RdpRegistryUndo {
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$Name)
-    $value = Get-RdpRegistryValue -Path $Path -Name $Name
-    if ($null -eq $value) {
+    $read = Get-RdpRegistryRawValue -Path $Path -Name $Name
+    if (-not $read.Exists) {
         return [PSCustomObject]@{ kind = 'registry'; path = $Path; name = $Name; existed = $false; type = $null; value = $null; description = "Remove $Name from $Path (it did not exist)" }
     }
+    $value = $read.Value
     $type = ConvertTo-RdpRegistryKind -Value $value
     $stored = $value
-    if ($type -eq 'Binary') { $stored = ConvertTo-RdpHex -Bytes $value }
-    if ($type -eq 'MultiString') { $stored = @($value) }
-    $shown = $stored
-    if ($type -eq 'MultiString') { $shown = $stored -join ', ' }
+    $shown = $value
+    if ($type -eq 'Binary') { $stored = ConvertTo-RdpHex -Bytes $value; $shown = "0x$stored" }
+    if ($type -eq 'MultiString') { $stored = [string[]]@($value); $shown = $stored -join ', ' }
     [PSCustomObject]@{ kind = 'registry'; path = $Path; name = $Name; existed = $true; type = $type; value = $stored; description = "Set $Name under $Path back to $shown ($type)" }
 }
 
@@ -651,7 +672,7 @@ function Restore-RdpUndoEntry {
                     default { $value = [string]$value }
                 }
                 $null = New-ItemProperty -LiteralPath $Entry.path -Name $Entry.name -PropertyType $Entry.type -Value $value -Force -WhatIf:$false -Confirm:$false
-            } elseif ($null -ne (Get-RdpRegistryValue -Path $Entry.path -Name $Entry.name)) {
+            } elseif ((Get-RdpRegistryRawValue -Path $Entry.path -Name $Entry.name).Exists) {
                 Remove-ItemProperty -LiteralPath $Entry.path -Name $Entry.name -Force -WhatIf:$false -Confirm:$false
             }
         }
@@ -765,4 +786,4 @@ function Invoke-RdpFixUndo {
     $fix.ExitCode = $exitCode
 }
 
-Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile, Start-RdpFix, Write-RdpFixLine, Invoke-RdpFixStep, Restore-RdpFixStep, Write-RdpFixResult, Add-RdpFixNote, Set-RdpFixDetail, Set-RdpFixRebootRequired, Stop-RdpFixForPolicy, Assert-RdpFixVerified, Undo-RdpFixJournal, Invoke-RdpFix, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry, Start-RdpFixUndo, Invoke-RdpFixUndo
+Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile, Start-RdpFix, Write-RdpFixLine, Invoke-RdpFixStep, Restore-RdpFixStep, Write-RdpFixResult, Add-RdpFixNote, Set-RdpFixDetail, Set-RdpFixRebootRequired, Stop-RdpFixForPolicy, Assert-RdpFixVerified, Undo-RdpFixJournal, Invoke-RdpFix, Get-RdpRegistryRawValue, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry, Start-RdpFixUndo, Invoke-RdpFixUndo

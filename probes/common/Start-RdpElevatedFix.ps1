@@ -136,7 +136,8 @@ foreach ($name in $request.Parameters.Keys) {
     $null = $arguments.Add($request.Parameters[$name])
 }
 # By full path, never a PATH lookup: a planted powershell.exe must not be what runs elevated.
-$powershell = Join-Path ([System.Environment]::SystemDirectory) 'WindowsPowerShell\v1.0\powershell.exe'
+# The launcher itself runs in the 64-bit shell (the agent starts it so), so System32 is the 64-bit one.
+$powershell = "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe"
 
 try {
     $splatProcess = @{ FilePath = $powershell; ArgumentList = $arguments.ToArray(); Verb = 'RunAs'; Wait = $true; PassThru = $true; WindowStyle = 'Hidden' }

@@ -1,0 +1,138 @@
+# Start-RdpElevatedFix.ps1: the request is checked before anything runs, the fix starts elevated by
+# full path with validated arguments only, and UAC declined (Win32 error 1223) means "cancelled".
+# Start-Process is the seam: mocked to throw what Windows throws, or to run the fix as if elevated.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../SimHost.ps1')
+    . (Join-Path $PSScriptRoot 'FixTestHost.ps1')
+    $script:Launcher = Join-Path $script:RepoRoot 'probes/common/Start-RdpElevatedFix.ps1'
+
+    function New-FixRequest {
+        param([hashtable]$Request)
+        $path = Join-Path $TestDrive ('request-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json')
+        ConvertTo-Json -InputObject $Request -Depth 5 | Set-Content -LiteralPath $path
+        $path
+    }
+
+    function Invoke-Launcher {
+        param([Parameter(Mandatory)][hashtable]$Request)
+        $requestPath = New-FixRequest -Request $Request
+        $resultPath = Join-Path $TestDrive ('result-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json')
+        $global:LASTEXITCODE = 0
+        $null = & $script:Launcher -RequestPath $requestPath -ResultPath $resultPath
+        $exitCode = $global:LASTEXITCODE
+        [PSCustomObject]@{ ExitCode = $exitCode; Result = (Get-Content -LiteralPath $resultPath -Raw | ConvertFrom-Json) }
+    }
+
+    $script:EnableRequest = @{ schema = 1; script = 'nla/Repair-RdpNla.ps1'; parameters = @{ Action = 'Enable' }; recordId = '20250101T120000Z-nla.enable-0000abcd' }
+}
+AfterAll { Remove-Item -Path env:RDP_HEALTH_FIX_ROOT -ErrorAction SilentlyContinue }
+
+Describe 'Start-RdpElevatedFix when the UAC prompt is declined' {
+    BeforeEach { $null = Initialize-FixTestHost -Scenario 'nla-off-local' }
+
+    It 'maps a Win32Exception 1223 to cancelled - nothing was changed' {
+        Mock Start-Process { throw [System.ComponentModel.Win32Exception]::new(1223) }
+        $before = Get-FixHostText
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 1223
+        $run.Result.status | Should -Be 'cancelled'
+        $run.Result.message | Should -Match 'nothing was changed'
+        $run.Result.result | Should -BeNullOrEmpty
+        Get-FixHostText | Should -BeExactly $before
+        Should -Invoke Start-Process -Times 1 -Exactly
+    }
+
+    It 'finds 1223 as the inner exception of an InvalidOperationException (how Start-Process reports it)' {
+        Mock Start-Process {
+            throw [System.InvalidOperationException]::new('This command cannot be run due to the error: (localized text).', [System.ComponentModel.Win32Exception]::new(1223))
+        }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 1223
+        $run.Result.status | Should -Be 'cancelled'
+    }
+
+    It 'does not call another Win32 error a cancel' {
+        Mock Start-Process { throw [System.ComponentModel.Win32Exception]::new(2) }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.Result.status | Should -Be 'failed'
+        $run.ExitCode | Should -Not -Be 1223
+    }
+}
+
+Describe 'Start-RdpElevatedFix when elevation is granted' {
+    BeforeEach {
+        $null = Initialize-FixTestHost -Scenario 'nla-off-local'
+        # As if elevated: run the script the argument list names, with the arguments it carries.
+        Mock Start-Process {
+            $tokens = @($ArgumentList)
+            $at = [array]::IndexOf($tokens, '-File')
+            $file = $tokens[$at + 1].Trim('"')
+            $parameters = @{}
+            for ($i = $at + 2; $i -lt $tokens.Count; $i += 2) { $parameters[$tokens[$i].TrimStart('-')] = $tokens[$i + 1] }
+            $null = & $file @parameters
+            [PSCustomObject]@{ ExitCode = $global:LASTEXITCODE }
+        }
+    }
+
+    It 'starts powershell.exe by full path with -Verb RunAs -Wait -PassThru and only the validated arguments' {
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 0
+        $run.Result.status | Should -Be 'completed'
+        Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter {
+            $FilePath -eq 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe' -and $Verb -eq 'RunAs' -and $Wait -and $PassThru -and
+            (@($ArgumentList)[0..4] -join ' ') -eq '-NoProfile -NonInteractive -ExecutionPolicy Bypass -File' -and
+            (@($ArgumentList)[5] -like '"*Repair-RdpNla.ps1"') -and
+            (@($ArgumentList)[6..9] -join ' ') -eq '-RecordId 20250101T120000Z-nla.enable-0000abcd -Action Enable'
+        }
+    }
+
+    It 'passes back the fix result, and the fix changed the host' {
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.Result.result.fixId | Should -Be 'nla.enable'
+        $run.Result.result.outcome | Should -Be 'applied'
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 1
+    }
+
+    It 'runs an undo the same way' {
+        $null = Invoke-Launcher -Request $script:EnableRequest
+        $run = Invoke-Launcher -Request @{ schema = 1; script = 'common/Undo-RdpFix.ps1'; parameters = @{}; recordId = $script:EnableRequest.recordId }
+        $run.ExitCode | Should -Be 0
+        $run.Result.result.undo | Should -BeTrue
+        $run.Result.result.outcome | Should -Be 'undone'
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
+    }
+
+    It 'passes the exit code of a fix blocked by policy' {
+        $null = Initialize-FixTestHost -Scenario 'nla-off-by-policy'
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 2
+        $run.Result.result.outcome | Should -Be 'blocked'
+    }
+}
+
+Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
+    BeforeEach {
+        $null = Initialize-FixTestHost -Scenario 'nla-off-local'
+        Mock Start-Process { throw 'must not be called' }
+    }
+
+    It 'rejects <Why>' -ForEach @(
+        @{ Why = 'a script that is not a fix'; Change = @{ script = 'nla/Get-RdpNla.ps1' } }
+        @{ Why = 'a path out of the probes folder'; Change = @{ script = '../../tmp/Repair-RdpEvil.ps1' } }
+        @{ Why = 'a fix that is not installed'; Change = @{ script = 'nla/Repair-RdpMissing.ps1' } }
+        @{ Why = 'a value with spaces and a command'; Change = @{ parameters = @{ Action = 'Enable; Remove-Item C:\' } } }
+        @{ Why = 'a quoted value'; Change = @{ parameters = @{ Action = '"Enable"' } } }
+        @{ Why = 'a reserved parameter'; Change = @{ parameters = @{ Action = 'Enable'; WhatIf = 'x' } } }
+        @{ Why = 'a parameter name with a dash'; Change = @{ parameters = @{ '-Action' = 'Enable' } } }
+        @{ Why = 'a bad record id'; Change = @{ recordId = '..\..\x' } }
+        @{ Why = 'an extra field'; Change = @{ command = 'Remove-Item' } }
+    ) {
+        $request = @{} + $script:EnableRequest
+        foreach ($key in $Change.Keys) { $request[$key] = $Change[$key] }
+        $run = Invoke-Launcher -Request $request
+        $run.ExitCode | Should -Be 87
+        $run.Result.status | Should -Be 'failed'
+        $run.Result.message | Should -Match 'Invalid fix request'
+        Should -Invoke Start-Process -Times 0
+    }
+}
