@@ -4,12 +4,14 @@
  * (0 ok, 1 warn, 2 fail, 3 unknown — the monitoring-plugin convention; usage errors are 3 too).
  */
 import { checkCommand } from './cli/check-command.js';
+import { handshakeCommand } from './cli/handshake-command.js';
 import type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   check: checkCommand,
+  handshake: handshakeCommand,
 };
 
 export const USAGE_EXIT_CODE = 3;

@@ -8,11 +8,7 @@ import { findingFromNodeProbe } from '../../probes/common/probe.js';
 import type { StepTimeouts } from '../../probes/handshake/attempt.js';
 import { createHandshakeProbe } from '../../probes/handshake/handshake.js';
 import { DEFAULT_HOST, DEFAULT_RDP_PORT, parseTarget } from '../../probes/handshake/target.js';
-
-export interface CommandOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+import type { CliCommand, CliIo } from './cli-io.js';
 
 export interface HandshakeCommandOptions {
   /** Days before certificate expiry that count as warn (the agent's setting); default 30. */
@@ -73,14 +69,14 @@ export function formatFindingTable(finding: Finding): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runHandshakeCommand(argv: readonly string[], out: CommandOutput, options: HandshakeCommandOptions = {}): Promise<number> {
+export async function runHandshakeCommand(argv: readonly string[], io: CliIo, options: HandshakeCommandOptions = {}): Promise<number> {
   const args = parseHandshakeArgs(argv);
   if (!args.ok) {
-    out.stderr(`rdp-health handshake: ${args.problem}\n\n${HANDSHAKE_USAGE}`);
+    io.err(`rdp-health handshake: ${args.problem}\n\n${HANDSHAKE_USAGE}`);
     return EXIT_CODES.unknown;
   }
   if (args.help) {
-    out.stdout(HANDSHAKE_USAGE);
+    io.out(HANDSHAKE_USAGE);
     return EXIT_CODES.ok;
   }
   const probe = createHandshakeProbe({
@@ -96,6 +92,12 @@ export async function runHandshakeCommand(argv: readonly string[], out: CommandO
     // Run alone, there is no PowerShell data from a cycle to compare with.
     dataOf: () => undefined,
   });
-  out.stdout(args.json ? `${JSON.stringify(finding, null, 2)}\n` : formatFindingTable(finding));
+  io.out(args.json ? `${JSON.stringify(finding, null, 2)}\n` : formatFindingTable(finding));
   return EXIT_CODES[finding.status];
 }
+
+export const handshakeCommand: CliCommand = {
+  usage: 'handshake [host[:port]] [--json]',
+  summary: 'Connects to a Remote Desktop listener like a client (X.224, TLS) and reports what a client would see.',
+  run: (args, io) => runHandshakeCommand(args, io),
+};

@@ -3,12 +3,14 @@
  * to, against a real xrdp (ok), a peer without negotiation (warn), a closed port (fail), and
  * arguments it cannot use (unknown). Exit codes follow the monitoring-plugin convention.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingSchema } from '../../../probes/common/finding.js';
 import { runHandshakeCommand } from '../../../electron/cli/handshake-command.js';
+import { main } from '../../../electron/cli.js';
 import { selfSignedCertificate, type CertificateFiles } from './openssl-certificates.js';
 import { startFakeRdpServer, type FakeRdpServer } from './fake-rdp-server.js';
 import { freePort, startXrdp, type XrdpServer } from './xrdp-server.js';
@@ -21,7 +23,7 @@ let legacy: FakeRdpServer;
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runHandshakeCommand(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const code = await runHandshakeCommand(argv, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
   return { code, stdout, stderr };
 }
 
@@ -88,5 +90,21 @@ describe('rdp-health handshake', () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('Exit codes: 0 ok, 1 warn, 2 fail, 3 unknown.');
+  });
+
+  it('is dispatched by the rdp-health command line', async () => {
+    let stdout = '';
+    const code = await main(['handshake', '--json', `127.0.0.1:${xrdp.port}`], { out: (text) => (stdout += text), err: () => undefined });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ probeId: 'handshake', status: 'ok' });
+  });
+
+  it('gives a monitoring system the exit code as a real process (bin/rdp-health.mjs)', async () => {
+    const port = await freePort();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rdp-health.mjs');
+    const code = await new Promise<number | null>((resolve) => {
+      const child = execFile(process.execPath, [bin, 'handshake', `127.0.0.1:${port}`], () => resolve(child.exitCode));
+    });
+    expect(code).toBe(2);
   });
 });
