@@ -19,7 +19,7 @@ $script:FixSchemaVersion = 1
 $script:LinePrefix = 'RDPHEALTH:'
 # Exit codes of a fix / undo run (the launcher passes them on; 1223 is the launcher's "UAC declined").
 $script:FixExitCodes = @{ Ok = 0; Failed = 1; Blocked = 2; RestoreIncomplete = 3 }
-$script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$'
+$script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$'
 # SYSTEM and Administrators full control, Users read: the agent (a user) reads results, only admins write.
 $script:FixFolderSddl = 'O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)'
 $script:AdminOwnerSids = @('S-1-5-32-544', 'S-1-5-18')
@@ -65,7 +65,7 @@ function Get-RdpFixFilePath {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
+        [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
         [Parameter(Mandatory)][ValidateSet('result', 'undo', 'undo-result')][string]$Kind
     )
     Join-Path (Get-RdpFixRoot) "$RecordId.$Kind.json"
@@ -104,7 +104,8 @@ function Initialize-RdpFixFolder {
 function New-RdpFixRecordId {
     <#
     .SYNOPSIS
-    A new record id: <UTC time>-<fix id>-<8 hex>, e.g. 20250101T120000Z-nla.enable-1a2b3c4d.
+    A new record id: <UTC time>-<fix id with _ for .>-<8 hex>, e.g. 20250101T120000Z-nla_enable-1a2b3c4d
+    (letters, digits, - and _ only: the id travels through IPC and names files).
     .OUTPUTS
     System.String
     #>
@@ -112,7 +113,7 @@ function New-RdpFixRecordId {
     param([Parameter(Mandatory)][ValidatePattern('^[a-z0-9-]+\.[a-z0-9-]+$')][string]$FixId)
     $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ', [System.Globalization.CultureInfo]::InvariantCulture)
     $random = ([guid]::NewGuid().ToString('N')).Substring(0, 8)
-    "$stamp-$FixId-$random"
+    "$stamp-$($FixId.Replace('.', '_'))-$random"
 }
 
 function Write-RdpFixJsonFile {
@@ -720,10 +721,10 @@ function Start-RdpFixUndo {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
+        [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet
     )
-    $fixId = ($RecordId -replace '^[0-9]{8}T[0-9]{6}Z-', '') -replace '-[0-9a-f]{8}$', ''
+    $fixId = (($RecordId -replace '^[0-9]{8}T[0-9]{6}Z-', '') -replace '-[0-9a-f]{8}$', '').Replace('_', '.')
     Start-RdpFix -FixId $fixId -Cmdlet $Cmdlet -RecordId $RecordId
 }
 

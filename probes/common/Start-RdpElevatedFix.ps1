@@ -46,7 +46,7 @@ $script:ErrorNoResult = 4
 $script:ScriptPattern = '^(?:[a-z0-9-]+/Repair-Rdp[A-Za-z0-9]+|common/Undo-RdpFix)\.ps1$'
 $script:NamePattern = '^[A-Z][A-Za-z0-9]{0,39}$'
 $script:ValuePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
-$script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$'
+$script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$'
 # Parameters the launcher sets itself, or that would change what an elevated run means.
 $script:ReservedNames = @('RecordId', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
 

@@ -10,7 +10,7 @@ their kinds, CIM method values and properties, firewall rule states, service sta
 A record is undone once. -WhatIf lists what would be put back and changes nothing.
 
 .PARAMETER RecordId
-The record to undo, as a fix run reported it (e.g. 20250101T120000Z-nla.enable-1a2b3c4d).
+The record to undo, as a fix run reported it (e.g. 20250101T120000Z-nla_enable-1a2b3c4d).
 
 .OUTPUTS
 System.String. Under -WhatIf one "RDPHEALTH:PLANNED {json}" line per step; always one
@@ -18,11 +18,11 @@ System.String. Under -WhatIf one "RDPHEALTH:PLANNED {json}" line per step; alway
 written to <fix folder>\<RecordId>.undo-result.json. Exit code: 0 ok, 1 failed, 3 restore incomplete.
 
 .EXAMPLE
-.\Undo-RdpFix.ps1 -RecordId 20250101T120000Z-nla.enable-1a2b3c4d
+.\Undo-RdpFix.ps1 -RecordId 20250101T120000Z-nla_enable-1a2b3c4d
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
-    [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
+    [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
 $ErrorActionPreference = 'Stop'

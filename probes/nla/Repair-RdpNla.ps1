@@ -32,7 +32,7 @@ Exit code: 0 ok, 1 failed (everything restored), 2 blocked by group policy, 3 re
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)][ValidateSet('Enable', 'Disable')][string]$Action,
-    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
+    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
 $ErrorActionPreference = 'Stop'

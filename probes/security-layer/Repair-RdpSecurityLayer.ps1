@@ -33,7 +33,7 @@ System.String. Under -WhatIf one "RDPHEALTH:PLANNED {json}" line per change; alw
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)][ValidateSet('Negotiate', 'Tls', 'Rdp')][string]$Layer,
-    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
+    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
 $ErrorActionPreference = 'Stop'

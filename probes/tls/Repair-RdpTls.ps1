@@ -25,7 +25,7 @@ Exit code: 0 ok, 1 failed (restored), 3 restore incomplete.
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
-    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
+    [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
 $ErrorActionPreference = 'Stop'

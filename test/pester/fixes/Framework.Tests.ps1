@@ -50,7 +50,7 @@ Describe 'Registry undo entries' {
 Describe 'Record ids and the fix folder' {
     It 'makes ids the scripts accept, and rejects others' {
         $id = New-RdpFixRecordId -FixId 'firewall.enable-rules'
-        $id | Should -Match '^[0-9]{8}T[0-9]{6}Z-firewall\.enable-rules-[0-9a-f]{8}$'
+        $id | Should -Match '^[0-9]{8}T[0-9]{6}Z-firewall_enable-rules-[0-9a-f]{8}$'
         { Get-RdpFixFilePath -RecordId '../x' -Kind 'result' } | Should -Throw
     }
 
@@ -66,9 +66,9 @@ Describe 'Record ids and the fix folder' {
 
     It 'refuses to overwrite an existing record' {
         $null = Initialize-FixTestHost -Scenario 'nla-off-local'
-        $first = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable'; RecordId = '20250101T120000Z-nla.enable-0000ffff' }
+        $first = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable'; RecordId = '20250101T120000Z-nla_enable-0000ffff' }
         $first.ExitCode | Should -Be 0
-        $second = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Disable'; RecordId = '20250101T120000Z-nla.enable-0000ffff' }
+        $second = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Disable'; RecordId = '20250101T120000Z-nla_enable-0000ffff' }
         $second.ExitCode | Should -Be 1
         $second.Result.error.message | Should -Match 'exists already'
         (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 1

@@ -23,7 +23,7 @@ BeforeAll {
         [PSCustomObject]@{ ExitCode = $exitCode; Result = (Get-Content -LiteralPath $resultPath -Raw | ConvertFrom-Json) }
     }
 
-    $script:EnableRequest = @{ schema = 1; script = 'nla/Repair-RdpNla.ps1'; parameters = @{ Action = 'Enable' }; recordId = '20250101T120000Z-nla.enable-0000abcd' }
+    $script:EnableRequest = @{ schema = 1; script = 'nla/Repair-RdpNla.ps1'; parameters = @{ Action = 'Enable' }; recordId = '20250101T120000Z-nla_enable-0000abcd' }
 }
 AfterAll { Remove-Item -Path env:RDP_HEALTH_FIX_ROOT -ErrorAction SilentlyContinue }
 
@@ -82,7 +82,7 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
             $FilePath -eq 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe' -and $Verb -eq 'RunAs' -and $Wait -and $PassThru -and
             (@($ArgumentList)[0..4] -join ' ') -eq '-NoProfile -NonInteractive -ExecutionPolicy Bypass -File' -and
             (@($ArgumentList)[5] -like '"*Repair-RdpNla.ps1"') -and
-            (@($ArgumentList)[6..9] -join ' ') -eq '-RecordId 20250101T120000Z-nla.enable-0000abcd -Action Enable'
+            (@($ArgumentList)[6..9] -join ' ') -eq '-RecordId 20250101T120000Z-nla_enable-0000abcd -Action Enable'
         }
     }
 

@@ -41,8 +41,8 @@ Describe 'Repair-RdpNla -Action Enable on nla-off-local' {
 
     It 'undo brings the old state back, and a record is undone only once' {
         $before = Get-FixHostSection
-        $run = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable'; RecordId = '20250101T120000Z-nla.enable-0123abcd' }
-        $run.Result.recordId | Should -Be '20250101T120000Z-nla.enable-0123abcd'
+        $run = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable'; RecordId = '20250101T120000Z-nla_enable-0123abcd' }
+        $run.Result.recordId | Should -Be '20250101T120000Z-nla_enable-0123abcd'
         $undo = Invoke-FixScript -Script 'common/Undo-RdpFix.ps1' -Parameters @{ RecordId = $run.Result.recordId }
         $undo.ExitCode | Should -Be 0
         $undo.Result.outcome | Should -Be 'undone'
