@@ -1,0 +1,124 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+Reads the certificate the RDP-Tcp listener is bound to: where it is, when it expires, whether it has
+its private key, and what might stop Windows from renewing it.
+
+.DESCRIPTION
+The binding comes from Win32_TSGeneralSetting (SSLCertificateSHA1Hash, SSLCertificateSHA1HashType:
+1 self-signed, 2 group-policy template, 3 custom) and the REG_BINARY RDP-Tcp\SSLCertificateSHA1Hash
+(hex-encoded before comparing). The certificate is looked up in Cert:\LocalMachine\Remote Desktop and
+Cert:\LocalMachine\My; other expired certificates in those stores are listed too. Also read: the
+services Windows needs to regenerate a self-signed certificate (SessionEnv, CertPropSvc, KeyIso,
+CryptSvc) and recent System events 1057/1058 and Schannel 36870/36871/36874. An event log that
+cannot be read is reported in the data, not as a failure of the check.
+
+.PARAMETER EventDays
+How many days back to read events.
+
+.OUTPUTS
+System.String. One JSON probe envelope: {"probe":"certificate","schema":1,"ok":true,"data":{...}}.
+#>
+[CmdletBinding()]
+param([ValidateRange(1, 365)][int]$EventDays = 30)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Certificate.psm1')
+
+function Get-RdpCertificateEvent {
+    <#
+    .SYNOPSIS
+    Recent certificate events (System 1057, 1058; Schannel 36870, 36871, 36874), counted per id.
+    .OUTPUTS
+    PSCustomObject with readable, errorKind, error, sinceDays, items (id, providerName, logName, count, newest, message).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][int]$Days)
+    $filter = @{ LogName = 'System'; Id = @(1057, 1058, 36870, 36871, 36874); StartTime = (Get-Date).AddDays(-$Days) }
+    $events = @()
+    $readable = $true
+    $errorKind = $null
+    $errorMessage = $null
+    try {
+        $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents 500 -ErrorAction Stop)
+    } catch {
+        # "No events were found" is an error record by id, not by (localized) text.
+        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') {
+            $readable = $false
+            $errorKind = Get-RdpErrorKind -ErrorRecord $_
+            $errorMessage = $_.Exception.Message
+        }
+    }
+    $items = @(foreach ($group in @($events | Group-Object -Property Id, ProviderName)) {
+            $newest = @($group.Group | Sort-Object -Property TimeCreated -Descending)[0]
+            $message = $null
+            if ($null -ne $newest.Message) {
+                $message = ([string]$newest.Message -split "`r?`n")[0]
+                if ($message.Length -gt 300) { $message = $message.Substring(0, 300) }
+            }
+            [PSCustomObject][ordered]@{
+                id           = [int]$newest.Id
+                providerName = [string]$newest.ProviderName
+                logName      = [string]$newest.LogName
+                count        = [int]$group.Count
+                newest       = ConvertTo-RdpIsoDate -Date $newest.TimeCreated
+                message      = $message
+            }
+        })
+    [PSCustomObject][ordered]@{
+        readable  = $readable
+        errorKind = $errorKind
+        error     = $errorMessage
+        sinceDays = $Days
+        items     = @($items | Sort-Object -Property id)
+    }
+}
+
+Invoke-RdpProbe -Name 'certificate' -Body {
+    $binding = Get-RdpCertificateBinding
+    $now = Get-Date
+
+    $bound = $null
+    if ($null -ne $binding.BoundThumbprint) { $bound = Find-RdpCertificate -Thumbprint $binding.BoundThumbprint -BindingType $binding.BindingType }
+
+    $stores = @()
+    $expired = @()
+    foreach ($storeName in @(Get-RdpCertificateStoreName)) {
+        $store = Get-RdpStoreCertificate -Store $storeName
+        $stores += [PSCustomObject][ordered]@{ name = $storeName; present = $store.Present; count = @($store.Certificates).Count }
+        foreach ($certificate in @($store.Certificates)) {
+            if ((ConvertTo-RdpThumbprint ([string]$certificate.Thumbprint)) -eq $binding.BoundThumbprint) { continue }
+            if ($certificate.NotAfter -lt $now) { $expired += ConvertTo-RdpCertificateInfo -Certificate $certificate -Store $storeName }
+        }
+    }
+
+    $services = @(foreach ($service in @(Get-RdpServiceState -Name 'SessionEnv', 'CertPropSvc', 'KeyIso', 'CryptSvc')) {
+            [PSCustomObject][ordered]@{ name = $service.Name; present = $service.Present; state = $service.State; startMode = $service.StartMode }
+        })
+
+    $boundCertificate = $null
+    $boundStore = $null
+    $foundIn = @()
+    if ($null -ne $bound) {
+        $boundCertificate = ConvertTo-RdpCertificateInfo -Certificate $bound.Certificate -Store $bound.Store
+        $boundStore = $bound.Store
+        $foundIn = @($bound.FoundIn)
+    }
+
+    [PSCustomObject][ordered]@{
+        boundThumbprint     = $binding.BoundThumbprint
+        bindingType         = $binding.BindingType
+        wmiThumbprint       = $binding.WmiThumbprint
+        registryThumbprint  = $binding.RegistryThumbprint
+        thumbprintsAgree    = $binding.ThumbprintsAgree
+        boundFound          = ($null -ne $bound)
+        boundStore          = $boundStore
+        boundFoundIn        = @($foundIn)
+        boundCertificate    = $boundCertificate
+        stores              = @($stores)
+        expiredCertificates = @($expired)
+        services            = @($services)
+        events              = Get-RdpCertificateEvent -Days $EventDays
+    }
+}
