@@ -70,7 +70,7 @@ describe('icons in assets/', () => {
   });
 
   it('the states are told apart by the shape of the glyph, not only by colour', () => {
-    const glyphMasks = TRAY_STATES.map((state) => rasterize(32, [trayLayers(state)[1]!]).filter((_, i) => i % 4 === 3).toString('hex'));
+    const glyphMasks = TRAY_STATES.map((state) => Buffer.from(rasterize(32, [trayLayers(state)[1]!]).filter((_, i) => i % 4 === 3)).toString('hex'));
     expect(new Set(glyphMasks).size).toBe(TRAY_STATES.length);
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * The IPC seam (DESIGN.md "Contracts"): every action the window can ask of the agent, with its
+ * request and response schema. Main validates each request against it before anything runs and
+ * each response before it leaves (so only declared fields reach the page); the preload and the
+ * demo's HTTP bridge take their types from here. No Electron, no Node: the page type-checks it too.
+ */
+import { z } from 'zod';
+import { fixDescriptorSchema, healthSnapshotSchema, statusSchema, type HealthSnapshot } from '../probes/common/finding.js';
+
+/** A fix id names a fix from the catalogue (`probe.action`); it never becomes part of a command. */
+export const fixIdSchema = z.string().max(64).regex(/^[a-z0-9-]+\.[a-z0-9-]+$/);
+/** Opaque ids the agent hands out (preview, undo record): short, no separators a path could use. */
+const opaqueIdSchema = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/);
+export const probeIdSchema = z.string().max(64).regex(/^[a-z0-9-]+$/);
+
+const noPayload = z.undefined();
+const limitPayload = z.strictObject({ limit: z.number().int().min(1).max(1000) }).optional();
+
+export const fixPreviewSchema = z.object({
+  fixId: fixIdSchema,
+  previewId: opaqueIdSchema,
+  title: z.string().optional(),
+  /** What the fix will change, one line each, from the script's -WhatIf run. */
+  changes: z.array(z.string()),
+  lowersSecurity: z.boolean(),
+  disruptsSessions: z.boolean(),
+  /** Sessions the fix would drop, when it drops any. */
+  sessions: z.array(z.object({ user: z.string(), id: z.union([z.number(), z.string()]).optional(), state: z.string().optional() }).loose()).optional(),
+});
+export type FixPreview = z.infer<typeof fixPreviewSchema>;
+
+export const FIX_OUTCOMES = ['fixed', 'still-failing', 'cancelled', 'failed'] as const;
+export const fixOutcomeSchema = z.object({
+  fixId: fixIdSchema.optional(),
+  outcome: z.enum(FIX_OUTCOMES),
+  message: z.string(),
+  /** Present when an undo record was written: pass it to `undo`. */
+  recordId: opaqueIdSchema.optional(),
+  /** The finding re-probed after the fix. */
+  finding: healthSnapshotSchema.shape.findings.element.optional(),
+});
+export type FixOutcome = z.infer<typeof fixOutcomeSchema>;
+
+/** The settings the window shows and may change (the agent keeps more, e.g. log folder and shell, that it may not). */
+export const settingsSchema = z.object({
+  /** Minutes between scheduled checks. */
+  checkIntervalMinutes: z.number().int().min(5).max(24 * 60),
+  /** Days before a certificate expires at which to warn. */
+  warnDays: z.array(z.number().int().min(1).max(365)).min(1).max(12),
+  notifications: z.boolean(),
+  startAtLogin: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+/** A patch names only known keys with valid values; anything else is refused whole. */
+export const settingsPatchSchema = settingsSchema.partial().strict();
+
+/** A log line as the window shows it; other meta the agent logged stays on the main side. */
+export const logEntrySchema = z.object({
+  timestamp: z.string(),
+  level: z.string().max(16),
+  message: z.string(),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+export const agentStatusSchema = z.object({
+  checking: z.boolean(),
+  /** When the next scheduled check runs. */
+  nextCheckAt: z.string().optional(),
+});
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+/** action → [request, response]. Adding an action here makes main, preload and demo fail to compile until they handle it. */
+export const contract = {
+  getSnapshot: { request: noPayload, response: healthSnapshotSchema.nullable() },
+  getStatus: { request: noPayload, response: agentStatusSchema },
+  checkNow: { request: noPayload, response: healthSnapshotSchema },
+  previewFix: { request: z.strictObject({ fixId: fixIdSchema }), response: fixPreviewSchema },
+  applyFix: { request: z.strictObject({ fixId: fixIdSchema, previewId: opaqueIdSchema }), response: fixOutcomeSchema },
+  undo: { request: z.strictObject({ recordId: opaqueIdSchema }), response: fixOutcomeSchema },
+  repairAllSafe: { request: noPayload, response: z.array(fixOutcomeSchema) },
+  getHistory: { request: limitPayload, response: z.array(healthSnapshotSchema) },
+  getLogs: { request: limitPayload, response: z.array(logEntrySchema) },
+  getSettings: { request: noPayload, response: settingsSchema },
+  setSettings: { request: settingsPatchSchema, response: settingsSchema },
+} as const;
+
+export type Action = keyof typeof contract;
+export const ACTIONS = Object.keys(contract) as Action[];
+export type RequestOf<A extends Action> = z.infer<(typeof contract)[A]['request']>;
+export type ResponseOf<A extends Action> = z.infer<(typeof contract)[A]['response']>;
+/** Arguments a caller passes: none for actions without a payload. */
+export type ArgsOf<A extends Action> = undefined extends RequestOf<A>
+  ? [RequestOf<A>] extends [undefined] ? [] : [payload?: RequestOf<A>]
+  : [payload: RequestOf<A>];
+
+export const CHANNEL_PREFIX = 'rdp-health:';
+export type ChannelOf<A extends Action> = `rdp-health:${A}`;
+export const channelOf = <A extends Action>(action: A): ChannelOf<A> => `${CHANNEL_PREFIX}${action}` as ChannelOf<A>;
+
+export function actionOfChannel(channel: string): Action | undefined {
+  if (!channel.startsWith(CHANNEL_PREFIX)) return undefined;
+  const action = channel.slice(CHANNEL_PREFIX.length);
+  return Object.hasOwn(contract, action) ? (action as Action) : undefined;
+}
+
+export const navigationSchema = z.discriminatedUnion('to', [
+  z.strictObject({ to: z.literal('overview') }),
+  z.strictObject({ to: z.literal('probe'), probeId: probeIdSchema }),
+  z.strictObject({ to: z.literal('repair-all') }),
+]);
+export type Navigation = z.infer<typeof navigationSchema>;
+
+/** Main → window pushes. */
+export const events = {
+  snapshot: healthSnapshotSchema,
+  checking: z.boolean(),
+  /** Where to take the person: a probe (its notification was clicked) or the repair-all dialog (tray menu). */
+  navigate: navigationSchema,
+} as const;
+export type EventName = keyof typeof events;
+export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
+export type EventChannelOf<E extends EventName> = `rdp-health:event:${E}`;
+export const eventChannelOf = <E extends EventName>(event: E): EventChannelOf<E> => `rdp-health:event:${event}` as EventChannelOf<E>;
+
+export { fixDescriptorSchema, healthSnapshotSchema, statusSchema };
+export type { HealthSnapshot };

@@ -1,0 +1,53 @@
+/**
+ * Composition root: the only place that wires Electron to the agent. Everything it calls takes the
+ * Electron pieces as parameters (electron/shell/), so all of it is tested with a fake; this file
+ * only orders the steps Electron requires.
+ */
+import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, powerMonitor, protocol, session } from 'electron';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent } from './agent/agent.js';
+import { APP_ID } from './shell/app-identity.js';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/app-protocol.js';
+import { startShell, type RunningShell } from './shell/app-shell.js';
+import { createAutostart, startedHidden } from './shell/autostart.js';
+import { shellPaths } from './shell/paths.js';
+import { denyAllPermissions, hardenWebContents } from './shell/window.js';
+
+// First thing: toasts and the taskbar group by it, and the installer's shortcut carries the same id.
+app.setAppUserModelId(APP_ID);
+// Before ready: app:// gets a real origin (standard) and counts as secure.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+let shell: RunningShell | undefined;
+
+async function start(): Promise<void> {
+  // Every web contents, ours or not, refuses navigation, new windows and webviews.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Closing the window leaves the agent running in the tray; Quit is in the tray menu.
+  app.on('window-all-closed', () => {});
+  await app.whenReady();
+
+  const paths = shellPaths({ mainDir: dirname(fileURLToPath(import.meta.url)), isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath, platform: process.platform });
+  denyAllPermissions(session.defaultSession);
+  registerAppProtocol(protocol, paths.rendererDir);
+
+  const agent = await Agent.create({ dataDir: app.getPath('userData') });
+  shell = startShell(
+    { BrowserWindow, Menu, Notification, Tray, nativeImage, ipcMain, powerMonitor, quit: () => app.quit() },
+    agent,
+    { paths, platform: process.platform, loginItem: createAutostart(app, process.execPath), hidden: startedHidden(process.argv), log: agent.logger },
+  );
+  agent.start();
+}
+
+// One agent per user session: a second start only brings up the first one's window.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => shell?.showWindow());
+  start().catch((error: unknown) => {
+    console.error('RDP Health could not start:', error);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * What the tray shows, as a pure function of the latest snapshot and whether a check is running:
+ * the icon, the tooltip (state + worst problem in a few words; Windows cuts tooltips at 127
+ * characters) and the menu. tray.ts only draws it.
+ */
+import { isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
+import { isSafeFix } from '../../probes/common/fixes.js';
+import { PRODUCT_NAME } from './app-identity.js';
+
+export type TrayIconName = Status | 'checking';
+export type TrayAction = 'open' | 'check-now' | 'repair-safe' | 'start-at-login' | 'quit';
+
+export interface TrayMenuItem {
+  action: TrayAction;
+  label: string;
+  type: 'normal' | 'checkbox';
+  enabled: boolean;
+  checked?: boolean;
+  /** Draw a separator above this item. */
+  separatorBefore?: boolean;
+}
+
+export interface TrayModel {
+  icon: TrayIconName;
+  tooltip: string;
+  menu: TrayMenuItem[];
+}
+
+export interface TrayInput {
+  snapshot: HealthSnapshot | undefined;
+  checking: boolean;
+  startAtLogin: boolean;
+}
+
+export const TOOLTIP_MAX = 127;
+
+const STATE_WORDS: Record<Status, string> = {
+  ok: 'all checks passed',
+  warn: 'needs attention',
+  fail: 'connections will fail',
+  unknown: 'some checks could not run',
+};
+
+/** The first finding of the worst status (display order breaks ties). */
+export function worstFinding(snapshot: HealthSnapshot): Finding | undefined {
+  let worst: Finding | undefined;
+  for (const finding of snapshot.findings) {
+    if (finding.status !== 'ok' && (!worst || isWorse(finding.status, worst.status))) worst = finding;
+  }
+  return worst;
+}
+
+export function safeFixCount(snapshot: HealthSnapshot | undefined): number {
+  const ids = new Set(snapshot?.findings.flatMap((f) => (f.status === 'ok' ? [] : f.fixes.filter(isSafeFix).map((x) => x.id))) ?? []);
+  return ids.size;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean): string {
+  if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
+  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${STATE_WORDS[snapshot.overall]}`;
+  const worst = worstFinding(snapshot);
+  if (!worst) return clip(head, TOOLTIP_MAX);
+  const others = snapshot.findings.filter((f) => f.status !== 'ok').length - 1;
+  const more = others > 0 ? ` (+${others} more)` : '';
+  // The head and the count always fit; the problem's title gives way.
+  const room = TOOLTIP_MAX - head.length - more.length - 3;
+  return room < 8 ? clip(head, TOOLTIP_MAX) : `${head} - ${clip(worst.title, room)}${more}`;
+}
+
+export function trayModel({ snapshot, checking, startAtLogin }: TrayInput): TrayModel {
+  const fixes = safeFixCount(snapshot);
+  return {
+    icon: checking ? 'checking' : (snapshot?.overall ?? 'unknown'),
+    tooltip: trayTooltip(snapshot, checking),
+    menu: [
+      { action: 'open', label: `Open ${PRODUCT_NAME}`, type: 'normal', enabled: true },
+      { action: 'check-now', label: checking ? 'Checking…' : 'Check now', type: 'normal', enabled: !checking },
+      { action: 'repair-safe', label: fixes > 0 ? `Repair safe problems (${fixes})…` : 'Repair safe problems…', type: 'normal', enabled: !checking && fixes > 0 },
+      { action: 'start-at-login', label: 'Start at login', type: 'checkbox', enabled: true, checked: startAtLogin, separatorBefore: true },
+      { action: 'quit', label: 'Quit', type: 'normal', enabled: true, separatorBefore: true },
+    ],
+  };
+}

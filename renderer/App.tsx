@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { FixDescriptor, Navigation, RendererBridge } from './bridge.js';
+import { HistoryChart } from './components/HistoryChart.js';
+import { ProbeList, probeElementId } from './components/ProbeList.js';
+import { RecentLog } from './components/RecentLog.js';
+import { RepairAllDialog } from './components/RepairAllDialog.js';
+import { RepairDialog, useRepair } from './components/RepairDialog.js';
+import { SettingsForm } from './components/SettingsForm.js';
+import { StatusHeader } from './components/StatusHeader.js';
+import { useAgent } from './use-agent.js';
+
+/** Safe fixes offered by problems: neither lowers security nor drops sessions. */
+function safeFixes(findings: { status: string; fixes: FixDescriptor[] }[]): FixDescriptor[] {
+  const seen = new Map<string, FixDescriptor>();
+  for (const finding of findings) {
+    if (finding.status === 'ok') continue;
+    for (const fix of finding.fixes) if (!fix.lowersSecurity && !fix.disruptsSessions) seen.set(fix.id, fix);
+  }
+  return [...seen.values()];
+}
+
+function useNow(intervalMs: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function App({ bridge }: { bridge: RendererBridge }) {
+  const [repairAllOpen, setRepairAllOpen] = useState(false);
+  const repair = useRepair(bridge);
+
+  const onNavigate = useCallback((to: Navigation) => {
+    if (to.to === 'repair-all') setRepairAllOpen(true);
+    if (to.to === 'probe') {
+      // After the next paint, so a probe that just appeared is there to focus.
+      requestAnimationFrame(() => {
+        const element = document.getElementById(probeElementId(to.probeId));
+        element?.scrollIntoView({ block: 'center' });
+        element?.focus();
+      });
+    }
+  }, []);
+
+  const { view, checkNow, saveSettings } = useAgent(bridge, onNavigate);
+  const now = useNow(30_000);
+  const findings = view.snapshot?.findings ?? [];
+  const safe = useMemo(() => safeFixes(findings), [findings]);
+  const busy = repair.state.step !== 'closed' || repairAllOpen;
+
+  return (
+    <>
+      <StatusHeader snapshot={view.snapshot} checking={view.checking} nextCheckAt={view.nextCheckAt} now={now} onCheckNow={() => void checkNow()} />
+      <main>
+        {view.error ? (
+          <p className="error" role="alert">
+            {view.error}
+          </p>
+        ) : null}
+        <section aria-labelledby="checks-title">
+          <div className="section-head">
+            <h2 id="checks-title">Checks</h2>
+            {safe.length > 0 ? (
+              <button type="button" onClick={() => setRepairAllOpen(true)} disabled={busy}>
+                Repair all safe problems
+              </button>
+            ) : null}
+          </div>
+          {view.snapshot ? <ProbeList findings={findings} busy={busy} onRepair={repair.open} /> : <p>{view.checking || view.snapshot === undefined ? 'The first check is running…' : 'No results yet.'}</p>}
+        </section>
+        <section aria-labelledby="history-heading">
+          <h2 id="history-heading">History</h2>
+          <HistoryChart history={view.history} />
+        </section>
+        <section aria-labelledby="log-title">
+          <h2 id="log-title">Recent log</h2>
+          <RecentLog logs={view.logs} />
+        </section>
+        <section aria-labelledby="settings-title">
+          <h2 id="settings-title">Settings</h2>
+          <SettingsForm settings={view.settings} onSave={saveSettings} />
+        </section>
+      </main>
+      <RepairDialog repair={repair} />
+      {repairAllOpen ? <RepairAllDialog bridge={bridge} fixes={safe} onClose={() => setRepairAllOpen(false)} /> : null}
+    </>
+  );
+}

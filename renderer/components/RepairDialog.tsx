@@ -1,0 +1,145 @@
+import { useCallback, useReducer, useRef } from 'react';
+import type { FixDescriptor, FixPreview, RendererBridge } from '../bridge.js';
+import { CLOSED, outcomeText, repairReducer, undoText, type RepairStep } from '../repair-flow.js';
+import { STATUS_WORD } from '../status.js';
+import { Dialog } from './Dialog.js';
+
+/** Runs one repair through its steps; `dialog` renders them. */
+export function useRepair(bridge: RendererBridge) {
+  const [state, dispatch] = useReducer(repairReducer, CLOSED);
+  const current = useRef<RepairStep>(state);
+  current.current = state;
+  const failed = (error: unknown) => dispatch({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+
+  const open = useCallback(
+    (fix: FixDescriptor) => {
+      dispatch({ type: 'open', fix });
+      bridge.previewFix(fix.id).then((preview) => dispatch({ type: 'previewed', preview }), failed);
+    },
+    [bridge],
+  );
+  const confirm = () => {
+    const step = current.current;
+    if (step.step !== 'confirm') return;
+    dispatch({ type: 'confirm' });
+    bridge.applyFix(step.fix.id, step.preview.previewId).then((outcome) => dispatch({ type: 'applied', outcome }), failed);
+  };
+  const undo = () => {
+    const step = current.current;
+    if (step.step !== 'result' || !step.outcome.recordId) return;
+    dispatch({ type: 'undo' });
+    bridge.undo(step.outcome.recordId).then((outcome) => dispatch({ type: 'undone', outcome }), failed);
+  };
+  const close = () => dispatch({ type: 'close' });
+  return { state, open, confirm, undo, close };
+}
+
+function Risks({ preview }: { preview: FixPreview }) {
+  return (
+    <>
+      {preview.lowersSecurity ? (
+        <div className="warning" role="note" aria-label="Security warning">
+          <strong>This lowers security.</strong> After this repair connections to this computer are less protected than before. Continue only if
+          people cannot connect otherwise, and undo it once they can.
+        </div>
+      ) : null}
+      {preview.disruptsSessions ? (
+        <div className="warning" role="note" aria-label="Sessions warning">
+          <strong>This drops active sessions.</strong> Everyone connected is disconnected and may lose unsaved work.
+          {preview.sessions && preview.sessions.length > 0 ? (
+            <ul className="sessions" aria-label="Sessions that will be dropped">
+              {preview.sessions.map((session, i) => (
+                <li key={`${session.user}-${i}`}>
+                  {session.user}
+                  {session.state ? ` (${session.state})` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>No one is connected right now.</p>
+          )}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> }) {
+  const { state } = repair;
+  if (state.step === 'closed') return null;
+  const busy = state.step === 'applying' || state.step === 'undoing' || state.step === 'previewing';
+  return (
+    <Dialog labelledBy="repair-title" onDismiss={repair.close} busy={busy}>
+      <h2 id="repair-title">Repair: {state.fix.title}</h2>
+      {state.step === 'previewing' ? <p role="status">Finding out what this repair would change…</p> : null}
+
+      {state.step === 'confirm' ? (
+        <>
+          <p>This repair will:</p>
+          {state.preview.changes.length > 0 ? (
+            <ul className="changes" aria-label="Changes">
+              {state.preview.changes.map((change, i) => (
+                <li key={i}>{change}</li>
+              ))}
+            </ul>
+          ) : (
+            <p>The preview reported no changes to make.</p>
+          )}
+          <Risks preview={state.preview} />
+          <p className="hint">Windows will ask for administrator approval.</p>
+          <div className="dialog-actions">
+            <button type="button" className="primary" onClick={repair.confirm} autoFocus>
+              Continue as administrator
+            </button>
+            <button type="button" onClick={repair.close}>
+              Cancel
+            </button>
+          </div>
+        </>
+      ) : null}
+
+      {state.step === 'applying' || state.step === 'undoing' ? (
+        <div role="status" className="progress">
+          <progress aria-label={state.step === 'applying' ? 'Repairing' : 'Undoing'} />
+          <p>{state.step === 'applying' ? 'Waiting for administrator approval, then repairing and checking again…' : 'Undoing the repair and checking again…'}</p>
+        </div>
+      ) : null}
+
+      {state.step === 'result' ? (
+        <div className={`result result-${state.outcome.outcome}`}>
+          <h3 role="status">{outcomeText(state.outcome).heading}</h3>
+          <p>{outcomeText(state.outcome).detail}</p>
+          {state.outcome.message ? <p className="message">{state.outcome.message}</p> : null}
+          {state.outcome.finding ? (
+            <p>
+              Now: <strong>{STATUS_WORD[state.outcome.finding.status]}</strong> — {state.outcome.finding.summary}
+            </p>
+          ) : null}
+          {state.undone ? <p role="status">{undoText(state.undone)}</p> : null}
+          <div className="dialog-actions">
+            {state.outcome.recordId && !state.undone ? (
+              <button type="button" onClick={repair.undo}>
+                Undo
+              </button>
+            ) : null}
+            <button type="button" className="primary" onClick={repair.close} autoFocus>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {state.step === 'error' ? (
+        <div className="result result-failed">
+          <h3 role="status">The repair could not run</h3>
+          <p className="message">{state.message}</p>
+          <div className="dialog-actions">
+            <button type="button" className="primary" onClick={repair.close} autoFocus>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,90 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Settings } from '../bridge.js';
+import { SCHEDULE_CHOICES, formatWarnDays, parseWarnDays, scheduleLabel, settingsChanged } from '../settings-form.js';
+
+interface Props {
+  settings: Settings | undefined;
+  onSave: (patch: Partial<Settings>) => Promise<Settings>;
+}
+
+export function SettingsForm({ settings, onSave }: Props) {
+  const [intervalMinutes, setIntervalMinutes] = useState(30);
+  const [warnDays, setWarnDays] = useState('');
+  const [notifications, setNotifications] = useState(true);
+  const [startAtLogin, setStartAtLogin] = useState(true);
+  const [message, setMessage] = useState('');
+  const [problem, setProblem] = useState('');
+
+  useEffect(() => {
+    if (!settings) return;
+    setIntervalMinutes(settings.checkIntervalMinutes);
+    setWarnDays(formatWarnDays(settings.warnDays));
+    setNotifications(settings.notifications);
+    setStartAtLogin(settings.startAtLogin);
+  }, [settings]);
+
+  if (!settings) return <p>Loading settings…</p>;
+  const choices = SCHEDULE_CHOICES.includes(settings.checkIntervalMinutes as never) ? SCHEDULE_CHOICES : [...SCHEDULE_CHOICES, settings.checkIntervalMinutes].sort((a, b) => a - b);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const days = parseWarnDays(warnDays);
+    if (!days.ok) {
+      setProblem(days.message);
+      setMessage('');
+      return;
+    }
+    setProblem('');
+    const patch = settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin });
+    if (Object.keys(patch).length === 0) {
+      setMessage('Nothing to save.');
+      return;
+    }
+    onSave(patch).then(
+      () => setMessage('Saved.'),
+      (error: unknown) => setProblem(`Not saved: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+
+  return (
+    <form className="settings" onSubmit={submit} noValidate>
+      <label>
+        Check
+        <select value={intervalMinutes} onChange={(e) => setIntervalMinutes(Number(e.target.value))}>
+          {choices.map((minutes) => (
+            <option key={minutes} value={minutes}>
+              {scheduleLabel(minutes)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Warn this many days before the certificate expires
+        <input
+          type="text"
+          inputMode="numeric"
+          value={warnDays}
+          onChange={(e) => setWarnDays(e.target.value)}
+          aria-invalid={problem !== ''}
+          aria-describedby="warn-days-hint settings-problem"
+        />
+        <span id="warn-days-hint" className="hint">
+          Numbers separated by commas, e.g. 30, 14, 7
+        </span>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Show notifications
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={startAtLogin} onChange={(e) => setStartAtLogin(e.target.checked)} /> Start at login
+      </label>
+      <div className="settings-actions">
+        <button type="submit">Save settings</button>
+        <span role="status">{message}</span>
+        <span id="settings-problem" role="alert" className="problem">
+          {problem}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+/** The agent's state as the page sees it: loaded once, then kept current by the bridge's pushes. */
+import { useCallback, useEffect, useState } from 'react';
+import type { HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings } from './bridge.js';
+
+export interface AgentView {
+  snapshot: HealthSnapshot | null | undefined;
+  checking: boolean;
+  nextCheckAt: string | undefined;
+  history: HealthSnapshot[];
+  logs: LogEntry[];
+  settings: Settings | undefined;
+  error: string | undefined;
+}
+
+const HISTORY_LIMIT = 200;
+const LOG_LIMIT = 40;
+
+export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void) {
+  const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, history: [], logs: [], settings: undefined, error: undefined });
+  const patch = useCallback((next: Partial<AgentView>) => setView((current) => ({ ...current, ...next })), []);
+  const fail = useCallback((error: unknown) => patch({ error: error instanceof Error ? error.message : String(error) }), [patch]);
+
+  const refreshRecords = useCallback(async () => {
+    const [history, logs, status] = await Promise.all([bridge.getHistory(HISTORY_LIMIT), bridge.getLogs(LOG_LIMIT), bridge.getStatus()]);
+    patch({ history, logs, nextCheckAt: status.nextCheckAt });
+  }, [bridge, patch]);
+
+  useEffect(() => {
+    const unsubscribe = [
+      bridge.onSnapshot((snapshot) => {
+        patch({ snapshot, error: undefined });
+        refreshRecords().catch(fail);
+      }),
+      bridge.onChecking((checking) => patch({ checking })),
+      bridge.onNavigate(onNavigate),
+    ];
+    Promise.all([bridge.getSnapshot(), bridge.getStatus(), bridge.getSettings()])
+      .then(([snapshot, status, settings]) => {
+        // A push may have arrived first; it is newer than what was asked for.
+        setView((current) => ({ ...current, snapshot: current.snapshot ?? snapshot, checking: status.checking, nextCheckAt: status.nextCheckAt, settings }));
+        return refreshRecords();
+      })
+      .catch(fail);
+    return () => unsubscribe.forEach((off) => off());
+  }, [bridge, onNavigate, patch, fail, refreshRecords]);
+
+  const checkNow = useCallback(async () => {
+    patch({ checking: true });
+    try {
+      const snapshot = await bridge.checkNow();
+      patch({ snapshot, checking: false, error: undefined });
+      await refreshRecords();
+    } catch (error) {
+      fail(error);
+    }
+  }, [bridge, patch, fail, refreshRecords]);
+
+  const saveSettings = useCallback(
+    async (next: Partial<Settings>) => {
+      const settings = await bridge.setSettings(next);
+      patch({ settings });
+      return settings;
+    },
+    [bridge, patch],
+  );
+
+  return { view, checkNow, saveSettings, refreshRecords, setSnapshot: (snapshot: HealthSnapshot) => patch({ snapshot }) };
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { createAutostart, startedHidden } from '../../../electron/shell/autostart.js';
+import { FakeLoginItems } from './fake-electron.js';
+
+describe('start at login', () => {
+  it('registers the login item with --hidden and reads it back with the same arguments', () => {
+    const app = new FakeLoginItems();
+    const autostart = createAutostart(app, 'C:\\Program Files\\RDP Health\\RDP Health.exe');
+    expect(autostart.get()).toBe(false);
+    autostart.set(true);
+    expect(autostart.get()).toBe(true);
+    expect([...app.items.keys()]).toEqual([JSON.stringify({ path: 'C:\\Program Files\\RDP Health\\RDP Health.exe', args: ['--hidden'] })]);
+    autostart.set(false);
+    expect(autostart.get()).toBe(false);
+  });
+
+  it('stays in the tray when started by the login item', () => {
+    expect(startedHidden(['RDP Health.exe', '--hidden'])).toBe(true);
+    expect(startedHidden(['RDP Health.exe'])).toBe(false);
+  });
+});
