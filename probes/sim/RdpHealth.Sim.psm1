@@ -26,7 +26,8 @@ function Resolve-SimScenarioPath {
 function Merge-SimObject {
     <# Deep merge: objects merge key by key, anything else replaces; a null in the patch deletes. #>
     param($Base, $Patch)
-    if ($Patch -isnot [System.Collections.IDictionary] -or $Base -isnot [System.Collections.IDictionary]) { return $Patch }
+    # The comma keeps an array (empty or one-element) an array on the way out.
+    if ($Patch -isnot [System.Collections.IDictionary] -or $Base -isnot [System.Collections.IDictionary]) { return , $Patch }
     $merged = [ordered]@{}
     foreach ($key in $Base.Keys) { $merged[$key] = $Base[$key] }
     foreach ($key in $Patch.Keys) {

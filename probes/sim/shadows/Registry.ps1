@@ -40,7 +40,11 @@ function ConvertFrom-SimRegistryValue {
         if ($Value.Contains('multi')) { return , [string[]]@($Value['multi']) }
         if ($Value.Contains('qword')) { return [long]$Value['qword'] }
     }
-    if ($Value -is [long] -or $Value -is [int]) { return [int]$Value }
+    # REG_DWORD reads as a signed Int32 on Windows: 0xFFFFFFFF comes back as -1.
+    if ($Value -is [long] -or $Value -is [int]) {
+        if ($Value -gt [int]::MaxValue -and $Value -le [uint32]::MaxValue) { return [int]($Value - 4294967296) }
+        return [int]$Value
+    }
     $Value
 }
 
