@@ -1,0 +1,66 @@
+/**
+ * The options of `rdp-health check`, parsed and validated in one place so the command itself only
+ * runs the agent. Monitoring systems call it: a mistake in the arguments must say what is wrong
+ * and end with exit code 3 (UNKNOWN), never run a different check than the one asked for.
+ */
+import { parseArgs } from 'node:util';
+
+export type OutputFormat = 'table' | 'json' | 'nagios';
+
+export interface CheckOptions {
+  format: OutputFormat;
+  /** Only these checks (catalog ids, in the order given, without repeats); undefined = all. */
+  probeIds?: string[];
+  simulate?: string;
+  timeoutSeconds?: number;
+  verbose: boolean;
+}
+
+export class CheckUsageError extends Error {
+  override name = 'CheckUsageError';
+}
+
+export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path>] [--timeout <seconds>] [--verbose]';
+
+/** `--probe nla --probe tls` or `--probe nla,tls`: Nagios and Intune configurations like one argument. */
+function probeIdsFrom(values: readonly string[], known: readonly string[]): string[] {
+  const ids = [...new Set(values.flatMap((value) => value.split(',')).map((id) => id.trim()))];
+  if (ids.some((id) => id === '')) throw new CheckUsageError('--probe needs a check id.');
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) throw new CheckUsageError(`Unknown check ${unknown.map((id) => `"${id}"`).join(', ')}. Known checks: ${known.join(', ')}.`);
+  return ids;
+}
+
+export function parseCheckOptions(args: readonly string[], knownProbeIds: readonly string[]): CheckOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        json: { type: 'boolean', default: false },
+        nagios: { type: 'boolean', default: false },
+        simulate: { type: 'string' },
+        probe: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CheckUsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.json && values.nagios) throw new CheckUsageError('--json and --nagios are two output formats: choose one.');
+  let timeoutSeconds: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutSeconds = Number(values.timeout);
+    if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new CheckUsageError('--timeout takes a number of seconds.');
+  }
+  return {
+    format: values.json ? 'json' : values.nagios ? 'nagios' : 'table',
+    verbose: values.verbose,
+    ...(values.probe !== undefined ? { probeIds: probeIdsFrom(values.probe, knownProbeIds) } : {}),
+    ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+  };
+}
