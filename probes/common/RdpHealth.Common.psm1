@@ -124,7 +124,8 @@ function Get-RdpRegistryValue {
     $item = Get-ItemProperty -Path $Path
     $property = $item.PSObject.Properties[$Name]
     if ($null -eq $property) { return $null }
-    $property.Value
+    # The comma keeps REG_BINARY (byte[]) and REG_MULTI_SZ (string[]) values whole instead of unrolled.
+    , $property.Value
 }
 
 function Get-RdpEffectiveSetting {

@@ -35,7 +35,7 @@ function Find-SimRegistryKey {
 function ConvertFrom-SimRegistryValue {
     param($Value)
     if ($Value -is [System.Collections.IDictionary]) {
-        if ($Value.Contains('binary')) { return [byte[]][System.Convert]::FromHexString([string]$Value['binary']) }
+        if ($Value.Contains('binary')) { return , [byte[]][System.Convert]::FromHexString([string]$Value['binary']) }
         # The comma keeps a REG_MULTI_SZ a string[] (even of one item), as the real provider returns it.
         if ($Value.Contains('multi')) { return , [string[]]@($Value['multi']) }
         if ($Value.Contains('qword')) { return [long]$Value['qword'] }
