@@ -389,7 +389,7 @@ function Set-SimFirewallRuleEnabled {
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [System.Collections.IDictionary]$Bound, [string]$Value, [string]$Verb)
     Assert-SimFirewallStoreWritable -Cmdlet $Cmdlet -PolicyStore $Bound['PolicyStore']
     $select = @{ Cmdlet = $Cmdlet; Bound = $Bound; PolicyStore = $Bound['PolicyStore'] }
-    foreach ($name in 'Name', 'DisplayName', 'Group', 'DisplayGroup', 'Direction', 'Action') { if ($Bound.ContainsKey($name)) { $select[$name] = $Bound[$name] } }
+    foreach ($parameterName in 'Name', 'DisplayName', 'Group', 'DisplayGroup', 'Direction', 'Action') { if ($Bound.ContainsKey($parameterName)) { $select[$parameterName] = $Bound[$parameterName] } }
     $selected = Select-SimFirewallRule @select
     Update-SimFirewallRule -Cmdlet $Cmdlet -Selected $selected -Changes @{ Enabled = $Value } -Verb $Verb -PolicyStore $Bound['PolicyStore'] -PassThru:([bool]$Bound['PassThru'])
 }
@@ -485,15 +485,15 @@ function Set-NetFirewallRule {
         Assert-SimFirewallStoreWritable -Cmdlet $PSCmdlet -PolicyStore $PolicyStore
         $changes = @{}
         if ($PSBoundParameters.ContainsKey('NewDisplayName')) { $changes['DisplayName'] = $NewDisplayName }
-        foreach ($name in 'Description', 'Enabled', 'Direction', 'Action', 'Protocol', 'Program', 'Service') {
-            if ($PSBoundParameters.ContainsKey($name)) { $changes[$name] = [string]$PSBoundParameters[$name] }
+        foreach ($parameterName in 'Description', 'Enabled', 'Direction', 'Action', 'Protocol', 'Program', 'Service') {
+            if ($PSBoundParameters.ContainsKey($parameterName)) { $changes[$parameterName] = [string]$PSBoundParameters[$parameterName] }
         }
-        foreach ($name in 'LocalPort', 'RemotePort', 'LocalAddress', 'RemoteAddress') {
-            if ($PSBoundParameters.ContainsKey($name)) { $changes[$name] = ConvertTo-SimFilterList @($PSBoundParameters[$name] | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() }) }
+        foreach ($parameterName in 'LocalPort', 'RemotePort', 'LocalAddress', 'RemoteAddress') {
+            if ($PSBoundParameters.ContainsKey($parameterName)) { $changes[$parameterName] = ConvertTo-SimFilterList @($PSBoundParameters[$parameterName] | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() }) }
         }
         if ($PSBoundParameters.ContainsKey('Profile')) { $changes['Profile'] = ConvertTo-SimFirewallProfileText -Profile $Profile }
         $select = @{ Cmdlet = $PSCmdlet; Bound = $PSBoundParameters; PolicyStore = $PolicyStore }
-        foreach ($name in 'Name', 'DisplayName', 'Group', 'DisplayGroup') { if ($PSBoundParameters.ContainsKey($name)) { $select[$name] = $PSBoundParameters[$name] } }
+        foreach ($parameterName in 'Name', 'DisplayName', 'Group', 'DisplayGroup') { if ($PSBoundParameters.ContainsKey($parameterName)) { $select[$parameterName] = $PSBoundParameters[$parameterName] } }
         $selected = Select-SimFirewallRule @select
         Update-SimFirewallRule -Cmdlet $PSCmdlet -Selected $selected -Changes $changes -Verb 'Set' -PolicyStore $PolicyStore -PassThru:$PassThru
     }

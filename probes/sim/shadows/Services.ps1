@@ -212,10 +212,10 @@ function Get-Service {
         if (-not (Test-SimHostActive)) { Microsoft.PowerShell.Management\Get-Service @PSBoundParameters; return }
         Invoke-SimFault -Command 'Get-Service'
         $table = Get-SimServiceTable -State (Get-SimState)
-        foreach ($name in @(Get-SimServiceTarget -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Table $table)) {
-            if ($Include -and -not (Test-SimLike $name $Include)) { continue }
-            if ($Exclude -and (Test-SimLike $name $Exclude)) { continue }
-            New-SimServiceObject -Name $name -Service $table[$name]
+        foreach ($serviceName in @(Get-SimServiceTarget -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Table $table)) {
+            if ($Include -and -not (Test-SimLike $serviceName $Include)) { continue }
+            if ($Exclude -and (Test-SimLike $serviceName $Exclude)) { continue }
+            New-SimServiceObject -Name $serviceName -Service $table[$serviceName]
         }
     }
 }
