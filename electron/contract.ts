@@ -26,6 +26,13 @@ export const fixPreviewSchema = z.object({
   disruptsSessions: z.boolean(),
   /** Sessions the fix would drop, when it drops any. */
   sessions: z.array(z.object({ user: z.string(), id: z.union([z.number(), z.string()]).optional(), state: z.string().optional() }).loose()).optional(),
+  /** Sentences to read before confirming (a restart is needed, what else is affected …). */
+  notes: z.array(z.string()).optional(),
+  rebootRequired: z.boolean().optional(),
+  /** Why applying would change nothing (group policy decides this setting). */
+  blocked: z.string().optional(),
+  /** Everything is already as the fix would make it. */
+  nothingToDo: z.boolean().optional(),
 });
 export type FixPreview = z.infer<typeof fixPreviewSchema>;
 
@@ -38,6 +45,10 @@ export const fixOutcomeSchema = z.object({
   recordId: opaqueIdSchema.optional(),
   /** The finding re-probed after the fix. */
   finding: healthSnapshotSchema.shape.findings.element.optional(),
+  /** What was changed, one line each. */
+  changes: z.array(z.string()).optional(),
+  notes: z.array(z.string()).optional(),
+  rebootRequired: z.boolean().optional(),
 });
 export type FixOutcome = z.infer<typeof fixOutcomeSchema>;
 

@@ -178,7 +178,7 @@ function icoOf(layers: Layer[]): Buffer {
 }
 
 /** Writes every asset; returns the paths written, relative to outDir. */
-export function writeIcons(outDir: string): string[] {
+export function writeIcons(outDir: string, faviconPath?: string): string[] {
   const written: string[] = [];
   const put = (name: string, data: Buffer) => {
     writeFileSync(join(outDir, name), data);
@@ -193,10 +193,17 @@ export function writeIcons(outDir: string): string[] {
   }
   put('icon.ico', icoOf(appLayers()));
   put('icon.png', encodePng(512, rasterize(512, appLayers())));
+  if (faviconPath) {
+    writeFileSync(faviconPath, encodePng(32, rasterize(32, appLayers())));
+    written.push(faviconPath);
+  }
   return written;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = resolve(process.argv[2] ?? join(fileURLToPath(new URL('..', import.meta.url)), 'assets'));
-  for (const name of writeIcons(outDir)) console.log(join(outDir, name));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const outDir = resolve(process.argv[2] ?? join(root, 'assets'));
+  // The window's own icon (tab, demo) is served with the page, from renderer/public.
+  mkdirSync(join(root, 'renderer/public'), { recursive: true });
+  for (const name of writeIcons(outDir, process.argv[2] ? undefined : join(root, 'renderer/public/favicon.png'))) console.log(resolve(outDir, name));
 }

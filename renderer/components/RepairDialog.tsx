@@ -64,6 +64,58 @@ function Risks({ preview }: { preview: FixPreview }) {
   );
 }
 
+function Notes({ notes, rebootRequired }: { notes?: string[] | undefined; rebootRequired?: boolean | undefined }) {
+  if (!rebootRequired && (!notes || notes.length === 0)) return null;
+  return (
+    <ul className="notes" aria-label="Notes">
+      {rebootRequired ? <li>Restart the computer to finish.</li> : null}
+      {notes?.map((note, i) => <li key={i}>{note}</li>)}
+    </ul>
+  );
+}
+
+function Confirm({ preview, onConfirm, onCancel }: { preview: FixPreview; onConfirm: () => void; onCancel: () => void }) {
+  // Group policy decides the setting, or it is already as the fix would make it: nothing to confirm.
+  const cannot = preview.blocked ?? (preview.nothingToDo ? 'Everything is already as this repair would make it, so there is nothing to change.' : undefined);
+  if (cannot) {
+    return (
+      <>
+        <p className="warning">{cannot}</p>
+        <div className="dialog-actions">
+          <button type="button" className="primary" onClick={onCancel} autoFocus>
+            Close
+          </button>
+        </div>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>This repair will:</p>
+      {preview.changes.length > 0 ? (
+        <ul className="changes" aria-label="Changes">
+          {preview.changes.map((change, i) => (
+            <li key={i}>{change}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>The preview listed no individual changes.</p>
+      )}
+      <Risks preview={preview} />
+      <Notes notes={preview.notes} rebootRequired={preview.rebootRequired} />
+      <p className="hint">Windows will ask for administrator approval.</p>
+      <div className="dialog-actions">
+        <button type="button" className="primary" onClick={onConfirm} autoFocus>
+          Continue as administrator
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> }) {
   const { state } = repair;
   if (state.step === 'closed') return null;
@@ -73,30 +125,7 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
       <h2 id="repair-title">Repair: {state.fix.title}</h2>
       {state.step === 'previewing' ? <p role="status">Finding out what this repair would change…</p> : null}
 
-      {state.step === 'confirm' ? (
-        <>
-          <p>This repair will:</p>
-          {state.preview.changes.length > 0 ? (
-            <ul className="changes" aria-label="Changes">
-              {state.preview.changes.map((change, i) => (
-                <li key={i}>{change}</li>
-              ))}
-            </ul>
-          ) : (
-            <p>The preview reported no changes to make.</p>
-          )}
-          <Risks preview={state.preview} />
-          <p className="hint">Windows will ask for administrator approval.</p>
-          <div className="dialog-actions">
-            <button type="button" className="primary" onClick={repair.confirm} autoFocus>
-              Continue as administrator
-            </button>
-            <button type="button" onClick={repair.close}>
-              Cancel
-            </button>
-          </div>
-        </>
-      ) : null}
+      {state.step === 'confirm' ? <Confirm preview={state.preview} onConfirm={repair.confirm} onCancel={repair.close} /> : null}
 
       {state.step === 'applying' || state.step === 'undoing' ? (
         <div role="status" className="progress">
@@ -115,6 +144,14 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
               Now: <strong>{STATUS_WORD[state.outcome.finding.status]}</strong> — {state.outcome.finding.summary}
             </p>
           ) : null}
+          {state.outcome.changes && state.outcome.changes.length > 0 ? (
+            <ul className="changes" aria-label="What was changed">
+              {state.outcome.changes.map((change, i) => (
+                <li key={i}>{change}</li>
+              ))}
+            </ul>
+          ) : null}
+          <Notes notes={state.outcome.notes} rebootRequired={state.outcome.rebootRequired} />
           {state.undone ? <p role="status">{undoText(state.undone)}</p> : null}
           <div className="dialog-actions">
             {state.outcome.recordId && !state.undone ? (

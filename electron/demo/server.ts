@@ -1,0 +1,90 @@
+/**
+ * The demo: the agent on the simulated host (with the simulated elevator), and the same renderer
+ * served on 127.0.0.1 with the bridge over HTTP. How the product runs without Windows, and what the
+ * end-to-end tests drive. No Electron here.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '../agent/agent.js';
+import { agentActions } from '../shell/actions.js';
+import { createHttpBridge } from './http-bridge.js';
+
+export interface DemoOptions {
+  /** A shipped scenario name (probes/sim/scenarios) or a path to a scenario file. */
+  scenario: string;
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** Where settings, history and logs go; a fresh temporary folder when absent. */
+  dataDir?: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** The simulated person answers "No" to every administrator prompt. */
+  declineElevation?: boolean;
+  /** Start the agent's schedule (a check at once); default true. */
+  schedule?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface DemoServer {
+  /** The address to open, token included (in the fragment, which the browser never sends). */
+  url: string;
+  token: string;
+  port: number;
+  dataDir: string;
+  agent: Agent;
+  close(): Promise<void>;
+}
+
+export async function startDemoServer(options: DemoOptions): Promise<DemoServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rdp-health-demo-')));
+  const agent = await Agent.create({ dataDir, simulate: options.scenario, ...(options.declineElevation ? { declineElevation: true } : {}) });
+  const token = randomBytes(32).toString('base64url');
+  let port = 0;
+  let checking = false;
+  const bridge = createHttpBridge({
+    handlers: agentActions(agent),
+    token,
+    rendererDir: options.rendererDir,
+    port: () => port,
+    initialEvents: () => {
+      const snapshot = agent.getSnapshot();
+      return [...(snapshot ? [{ event: 'snapshot' as const, value: snapshot }] : []), { event: 'checking' as const, value: checking }];
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const unsubscribe = [
+    agent.on('snapshot', (snapshot) => bridge.push('snapshot', snapshot)),
+    agent.on('checking', (value) => {
+      checking = value;
+      bridge.push('checking', value);
+    }),
+  ];
+
+  const server: Server = createServer((request, response) => bridge.handle(request, response));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: another machine never reaches it.
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  if (options.schedule ?? true) agent.start();
+
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    token,
+    port,
+    dataDir,
+    agent,
+    async close() {
+      unsubscribe.forEach((off) => off());
+      bridge.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await agent.stop();
+    },
+  };
+}
