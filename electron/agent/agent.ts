@@ -19,6 +19,10 @@ import { Scheduler, type CheckReason, type SchedulerClock } from './scheduler.js
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { applySettingsPatch, loadSettings, saveSettings, type Settings } from './settings.js';
 import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
+import type { Elevator } from './repair/elevator.js';
+import { RepairService } from './repair/repair-service.js';
+import { SimulatedElevator } from './repair/simulated-elevator.js';
+import { WindowsElevator } from './repair/windows-elevator.js';
 
 export type { AgentNotification } from './notify-policy.js';
 export type { LogEntry } from './logging.js';
@@ -45,6 +49,8 @@ export interface AgentOptions {
   session?: ScriptSession;
   clock?: SchedulerClock;
   now?: () => Date;
+  /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
+  elevator?: Elevator;
 }
 
 export interface AgentStatus {
@@ -77,6 +83,7 @@ interface AgentParts {
   logger: AgentLogger;
   simulatedHostPath: string | undefined;
   notifyState: NotifyState;
+  elevator: Elevator;
 }
 
 export class Agent {
@@ -87,8 +94,8 @@ export class Agent {
   readonly logger: AgentLogger;
   /** The simulated host's working copy (simulate mode): fixes write to it. */
   readonly simulatedHostPath: string | undefined;
-  // Repairs (electron/agent/repair/) plug in here: `repairs`, built in create() from session, runner,
-  // probesDir, simulatedHostPath and recheck().
+  /** Fixes: preview, apply (elevated), undo, repair all safe (electron/agent/repair/). */
+  readonly repairs: RepairService;
   private readonly scheduler: Scheduler;
   private readonly history: HistoryStore;
   private readonly events = new EventEmitter<AgentEvents>();
@@ -130,6 +137,15 @@ export class Agent {
       logger: this.logger,
     });
     this.history = new HistoryStore({ path: join(this.dataDir, 'history.jsonl'), now: this.now, logger: this.logger });
+    this.repairs = new RepairService({
+      session: this.session,
+      probesDir: this.probesDir,
+      elevator: parts.elevator,
+      recheck: (probeIds) => this.recheck(probeIds),
+      snapshot: async () => this.runner.latest() ?? this.checkNow(),
+      logger: this.logger,
+      now: this.now,
+    });
   }
 
   static async create(options: AgentOptions): Promise<Agent> {
@@ -154,7 +170,12 @@ export class Agent {
       });
     const notifyState = await loadNotifyState(join(options.dataDir, 'notify-state.json'), logger);
     logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
-    return new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState });
+    const elevator =
+      options.elevator ??
+      (simulatedHostPath
+        ? new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(options.dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) })
+        : new WindowsElevator({ probesDir, workDir: join(options.dataDir, 'elevation') }));
+    return new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator });
   }
 
   /** Checks now, then every N minutes (settings), jittered. */

@@ -1,0 +1,276 @@
+/**
+ * RepairService: the orchestration of fixes (DESIGN.md "Elevation").
+ *   listFixes(snapshot) → the catalog fixes the findings offer;
+ *   preview(fixId)      → the script's -WhatIf run, unelevated, as readable lines + a previewId;
+ *   apply(fixId, previewId) → only after a preview of the same fix: elevation, then the affected
+ *                         probes re-run → fixed | still-failing | cancelled | failed;
+ *   undo(recordId), repairAllSafe() (fixes that neither lower security nor drop sessions).
+ * Ids are looked up in the catalog, never built into commands; extra arguments are refused.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
+import { isSafeFix } from '../../../probes/common/fixes.js';
+import type { FixOutcome, FixPreview } from '../../contract.js';
+import { silentLogger, type AgentLogger } from '../logging.js';
+import type { ScriptSession } from '../powershell-session.js';
+import { probeScriptPath } from '../script-paths.js';
+import { UNDO_SCRIPT, type ElevationResult, type Elevator } from './elevator.js';
+import { FIX_CATALOG, type FixCatalog, type FixCatalogEntry } from './fix-catalog.js';
+import { fixIdOfRecord, isRecordId, newRecordId, parseFixOutput, type FixRunResult } from './fix-result.js';
+import { appliedMessage, blockedMessage, changeLine, failureMessage, sessionsOf, undoneMessage } from './repair-messages.js';
+
+/** A preview as the window gets it, plus what the script said beyond the changes. */
+export interface RepairPreview extends FixPreview {
+  title: string;
+  /** Sentences to read before confirming: lowers security, needs a restart, ... */
+  notes: string[];
+  rebootRequired: boolean;
+  /** Group policy decides this setting: applying would change nothing. */
+  blocked?: string;
+  /** Everything is already as the fix would make it. */
+  nothingToDo: boolean;
+}
+
+/** An outcome as the window gets it, plus the detail a log or the CLI shows. */
+export interface RepairOutcome extends FixOutcome {
+  fixId: string;
+  changes?: string[];
+  notes?: string[];
+  rebootRequired?: boolean;
+}
+
+/** A request the service refuses before anything runs (unknown id, extra arguments, no preview...). */
+export class RepairRequestError extends Error {
+  override name = 'RepairRequestError';
+}
+
+export interface RepairServiceOptions {
+  /** The unelevated session the -WhatIf previews run in. */
+  session: Pick<ScriptSession, 'invokeScript'>;
+  probesDir: string;
+  elevator: Elevator;
+  /** Re-runs some probes (through the agent's pipeline, so history and the tray see the result). */
+  recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
+  /** The latest snapshot, or a fresh check when there is none (repair all). */
+  snapshot(): Promise<HealthSnapshot>;
+  catalog?: FixCatalog;
+  /** Why a fix is not allowed on this computer (admin policy), or undefined when it is. */
+  refuse?: (fix: FixDescriptor) => string | undefined;
+  logger?: AgentLogger;
+  now?: () => Date;
+  previewTtlMs?: number;
+  previewTimeoutMs?: number;
+}
+
+interface StoredPreview {
+  fixId: string;
+  expiresAt: number;
+  blocked?: string;
+  nothingToDo: boolean;
+}
+
+export class RepairService {
+  private readonly catalog: FixCatalog;
+  private readonly logger: AgentLogger;
+  private readonly now: () => Date;
+  private readonly previews = new Map<string, StoredPreview>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: RepairServiceOptions) {
+    this.catalog = options.catalog ?? FIX_CATALOG;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The catalog fixes that the findings which are not ok offer (available and allowed only). */
+  listFixes(snapshot: HealthSnapshot): FixDescriptor[] {
+    const seen = new Map<string, FixDescriptor>();
+    for (const finding of snapshot.findings) {
+      if (finding.status === 'ok') continue;
+      for (const offered of finding.fixes) {
+        const entry = this.catalog.get(offered.id);
+        if (entry && !seen.has(entry.descriptor.id) && this.catalog.isAvailable(entry) && !this.options.refuse?.(entry.descriptor)) {
+          seen.set(entry.descriptor.id, entry.descriptor);
+        }
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async preview(fixId: string, ...extra: unknown[]): Promise<RepairPreview> {
+    noExtra(extra);
+    const entry = this.entryFor(fixId);
+    const scriptPath = probeScriptPath(this.options.probesDir, entry.script);
+    const run = await this.options.session.invokeScript(scriptPath, { ...entry.parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
+    const output = parseFixOutput(run.stdout);
+    const result = output.result;
+    if (!result || !result.whatIf) {
+      this.logger.error('fix preview unreadable', { fixId, problem: output.problem, stderr: run.stderr.slice(0, 1000) });
+      throw new Error(`The preview of ${entry.descriptor.title} could not be read. ${output.problem ?? ''}`.trim());
+    }
+    if (result.outcome === 'failed') throw new Error(failureMessage(result, 'repair'));
+    const planned = output.planned.length > 0 ? output.planned : result.planned;
+    const previewId = randomUUID();
+    const blocked = result.outcome === 'blocked' ? blockedMessage(result) : undefined;
+    const nothingToDo = planned.length === 0;
+    this.prunePreviews();
+    this.previews.set(previewId, { fixId, expiresAt: this.now().getTime() + (this.options.previewTtlMs ?? 10 * 60_000), nothingToDo, ...(blocked ? { blocked } : {}) });
+    const sessions = sessionsOf(result);
+    this.logger.info('fix previewed', { fixId, previewId, changes: planned.length, blocked: blocked !== undefined });
+    return {
+      fixId,
+      previewId,
+      title: entry.descriptor.title,
+      changes: planned.map(changeLine),
+      lowersSecurity: entry.descriptor.lowersSecurity,
+      disruptsSessions: entry.descriptor.disruptsSessions,
+      ...(sessions ? { sessions } : {}),
+      notes: result.notes,
+      rebootRequired: result.rebootRequired,
+      ...(blocked ? { blocked } : {}),
+      nothingToDo,
+    };
+  }
+
+  async apply(fixId: string, previewId: string, ...extra: unknown[]): Promise<RepairOutcome> {
+    noExtra(extra);
+    const entry = this.entryFor(fixId);
+    const preview = this.takePreview(fixId, previewId);
+    return this.exclusive(() => this.applyEntry(entry, preview));
+  }
+
+  async undo(recordId: string, ...extra: unknown[]): Promise<RepairOutcome> {
+    noExtra(extra);
+    if (!isRecordId(recordId)) throw new RepairRequestError('That is not an undo record id.');
+    const entry = this.catalog.get(fixIdOfRecord(recordId));
+    if (!entry) throw new RepairRequestError('That undo record does not belong to a known fix.');
+    return this.exclusive(async () => {
+      const fixId = entry.descriptor.id;
+      this.logger.info('undo requested', { fixId, recordId });
+      const elevation = await this.options.elevator.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
+      const early = this.notCompleted(fixId, elevation);
+      if (early) return early;
+      const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
+      if (!result.ok) return this.log({ fixId, outcome: 'failed', message: failureMessage(result, 'undo'), ...(result.undoAvailable ? { recordId } : {}) });
+      const finding = await this.primaryFinding(entry).catch(() => undefined);
+      return this.log({ fixId, outcome: 'fixed', message: undoneMessage(result), ...(finding ? { finding } : {}) });
+    });
+  }
+
+  /** Applies, one after another, the first safe fix each failing finding offers; stops at a declined prompt. */
+  async repairAllSafe(...extra: unknown[]): Promise<RepairOutcome[]> {
+    noExtra(extra);
+    const snapshot = await this.options.snapshot();
+    const outcomes: RepairOutcome[] = [];
+    for (const fix of this.safeFixes(snapshot)) {
+      const preview = await this.preview(fix.id);
+      if (preview.nothingToDo && !preview.blocked) continue;
+      const outcome = await this.apply(fix.id, preview.previewId);
+      outcomes.push(outcome);
+      if (outcome.outcome === 'cancelled') break;
+    }
+    return outcomes;
+  }
+
+  private safeFixes(snapshot: HealthSnapshot): FixDescriptor[] {
+    const chosen = new Map<string, FixDescriptor>();
+    const allowed = new Set(this.listFixes(snapshot).filter(isSafeFix).map((fix) => fix.id));
+    for (const finding of snapshot.findings) {
+      const first = finding.status === 'ok' ? undefined : finding.fixes.find((fix) => allowed.has(fix.id));
+      const entry = first ? this.catalog.get(first.id) : undefined;
+      if (entry) chosen.set(entry.descriptor.id, entry.descriptor);
+    }
+    return [...chosen.values()];
+  }
+
+  private async applyEntry(entry: FixCatalogEntry, preview: StoredPreview): Promise<RepairOutcome> {
+    const fixId = entry.descriptor.id;
+    if (preview.blocked) return this.log({ fixId, outcome: 'failed', message: preview.blocked });
+    const recordId = newRecordId(fixId, this.now());
+    this.logger.info('fix requested', { fixId, recordId });
+    const elevation = await this.options.elevator.run({ kind: 'fix', fixId, script: entry.script, parameters: entry.parameters, recordId });
+    const early = this.notCompleted(fixId, elevation);
+    if (early) return early;
+    const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
+    return this.log(await this.judge(entry, result));
+  }
+
+  /** Turns a completed run into an outcome: failures as they are, changes verified by the probes. */
+  private async judge(entry: FixCatalogEntry, result: FixRunResult): Promise<RepairOutcome> {
+    const fixId = entry.descriptor.id;
+    const recordId = result.undoAvailable ? { recordId: result.recordId } : {};
+    if (result.outcome === 'blocked') return { fixId, outcome: 'failed', message: blockedMessage(result) };
+    if (!result.ok || result.outcome === 'failed') return { fixId, outcome: 'failed', message: failureMessage(result, 'repair'), ...recordId };
+    const extras = { changes: result.changes.map(changeLine), notes: result.notes, rebootRequired: result.rebootRequired, ...recordId };
+    let finding: Finding | undefined;
+    try {
+      finding = await this.primaryFinding(entry);
+    } catch (error) {
+      const message = `${appliedMessage(result, 'fixed', undefined)} It could not be checked afterwards: ${error instanceof Error ? error.message : String(error)}`;
+      return { fixId, outcome: 'failed', message, ...extras };
+    }
+    const fixed = finding !== undefined && isFixedBy(finding, entry.descriptor);
+    const verdict = fixed ? 'fixed' : 'still-failing';
+    return { fixId, outcome: verdict, message: appliedMessage(result, verdict, finding?.summary), ...(finding ? { finding } : {}), ...extras };
+  }
+
+  private async primaryFinding(entry: FixCatalogEntry): Promise<Finding | undefined> {
+    const snapshot = await this.options.recheck(entry.probes);
+    return snapshot.findings.find((finding) => finding.probeId === entry.probes[0]);
+  }
+
+  private notCompleted(fixId: string, elevation: ElevationResult): RepairOutcome | undefined {
+    if (elevation.status === 'cancelled') return this.log({ fixId, outcome: 'cancelled', message: elevation.message });
+    if (elevation.status === 'failed') return this.log({ fixId, outcome: 'failed', message: elevation.message });
+    return undefined;
+  }
+
+  private entryFor(fixId: unknown): FixCatalogEntry {
+    const entry = this.catalog.get(fixId);
+    if (!entry) throw new RepairRequestError(`There is no fix called ${JSON.stringify(String(fixId)).slice(0, 80)}.`);
+    if (!this.catalog.isAvailable(entry)) throw new RepairRequestError(`"${entry.descriptor.title}" is not available in this version: its repair script is not shipped yet.`);
+    const refusal = this.options.refuse?.(entry.descriptor);
+    if (refusal) throw new RepairRequestError(refusal);
+    return entry;
+  }
+
+  private takePreview(fixId: string, previewId: unknown): StoredPreview {
+    const stored = typeof previewId === 'string' ? this.previews.get(previewId) : undefined;
+    if (!stored || stored.fixId !== fixId) throw new RepairRequestError('Preview this fix first: a fix is applied only after its preview.');
+    this.previews.delete(previewId as string);
+    if (stored.expiresAt < this.now().getTime()) throw new RepairRequestError('That preview is too old; preview the fix again.');
+    return stored;
+  }
+
+  private prunePreviews(): void {
+    const now = this.now().getTime();
+    for (const [id, stored] of this.previews) if (stored.expiresAt < now) this.previews.delete(id);
+  }
+
+  /** One elevated change at a time: a second request waits for the first. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private log(outcome: RepairOutcome): RepairOutcome {
+    const level = outcome.outcome === 'failed' ? 'warn' : 'info';
+    this.logger[level]('fix outcome', { fixId: outcome.fixId, outcome: outcome.outcome, recordId: outcome.recordId, message: outcome.message });
+    return outcome;
+  }
+}
+
+/**
+ * Whether a re-probed finding shows the fix worked: ok; or, for a fix that lowers security (a
+ * deliberate trade: the finding then warns about the weaker setting), a warning that no longer
+ * offers the same fix.
+ */
+export function isFixedBy(finding: Finding, fix: FixDescriptor): boolean {
+  if (finding.status === 'ok') return true;
+  return fix.lowersSecurity && finding.status === 'warn' && !finding.fixes.some((offered) => offered.id === fix.id);
+}
+
+function noExtra(extra: readonly unknown[]): void {
+  if (extra.length > 0) throw new RepairRequestError('A fix is named by its id only; no other parameters are accepted.');
+}
