@@ -106,7 +106,7 @@ export class Agent {
   private notifyState: NotifyState;
   private checking = false;
   private inflight: Promise<HealthSnapshot> | undefined;
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -180,29 +180,33 @@ export class Agent {
 
   /** Checks now, then every N minutes (settings), jittered. */
   start(): void {
-    this.stopped = false;
+    if (this.stopping) throw new Error('The agent was stopped; create a new one.');
     this.scheduler.start();
   }
 
-  /** Stops the schedule, waits for a running cycle, closes the shell and the log. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.scheduler.stop();
-    await this.inflight?.catch(() => undefined);
-    await this.session.dispose();
-    this.logger.info('agent stopped');
-    await this.logging?.close();
+  /** Stops the schedule, waits for a running cycle, closes the shell and the log. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.scheduler.stop();
+      await this.inflight?.catch(() => undefined);
+      await this.session.dispose();
+      this.logger.info('agent stopped');
+      await this.logging?.close();
+    })();
+    return this.stopping;
   }
 
   /** Runs a full cycle now, or joins the running one. */
   checkNow(): Promise<HealthSnapshot> {
+    if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
     void this.scheduler.runNow('on-demand');
     return this.inflight ?? this.runCycle('on-demand');
   }
 
   /** Re-probes some checks (after a fix) through the same pipeline: history, notifications, events. */
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
-    return this.pipeline(this.runner.run({ probeIds }), 'on-demand');
+    if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
+    return this.pipeline(this.runner.run({ probeIds }));
   }
 
   /** Resume from sleep or unlock: one debounced check. */
@@ -260,20 +264,20 @@ export class Agent {
   private runCycle(reason: CheckReason): Promise<HealthSnapshot> {
     if (this.inflight) return this.inflight;
     this.logger.debug('cycle requested', { reason });
-    this.inflight = this.pipeline(this.runner.run(), reason).finally(() => {
+    this.inflight = this.pipeline(this.runner.run()).finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
   }
 
   /** After the runner: history, notifications, events. Failures past the runner are logged, never thrown. */
-  private async pipeline(cycle: Promise<HealthSnapshot>, reason: CheckReason): Promise<HealthSnapshot> {
+  private async pipeline(cycle: Promise<HealthSnapshot>): Promise<HealthSnapshot> {
     this.setChecking(true);
     try {
       const snapshot = await cycle;
       await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
       await this.notify(snapshot);
-      if (!this.stopped || reason === 'on-demand') this.emit('snapshot', snapshot);
+      this.emit('snapshot', snapshot);
       return snapshot;
     } finally {
       this.setChecking(false);

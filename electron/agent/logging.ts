@@ -161,6 +161,7 @@ export function createLogging(options: LoggingOptions): AgentLogging {
   });
   winstonLogger.on('error', () => undefined);
   if (problem) winstonLogger.warn('logging problem', { problem });
+  let closing: Promise<void> | undefined;
 
   return {
     logger: safeLogger(winstonLogger),
@@ -170,10 +171,10 @@ export function createLogging(options: LoggingOptions): AgentLogging {
     },
     readRecentLogs: async (limit = 200) => (dir === undefined ? memory.slice(-limit) : readLogFiles(dir, user, limit)),
     close: () =>
-      new Promise<void>((done) => {
+      (closing ??= new Promise<void>((done) => {
         winstonLogger.on('finish', () => setTimeout(done, 50));
         winstonLogger.end();
-      }),
+      })),
   };
 }
 

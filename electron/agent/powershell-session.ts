@@ -256,8 +256,23 @@ export class PowerShellSession implements ScriptSession {
     if (this.live === live) this.live = undefined;
     if (live.exited) return;
     live.exited = true;
-    // A SIGTERM the shell ignores must not hang dispose: fall back to SIGKILL.
+    // The shell's own $PID first: a launcher (the .NET global tool's pwsh) runs the real shell as a
+    // child that would otherwise live on, still running the script that timed out.
+    signalProcess(live.info.pid, signal);
     const exit = live.shell.dispose(signal).catch(() => undefined);
-    if ((await withTimeout(exit, 3000)) === 'timeout') await live.shell.dispose('SIGKILL').catch(() => undefined);
+    // A SIGTERM the shell ignores must not hang dispose: fall back to SIGKILL.
+    if ((await withTimeout(exit, 3000)) === 'timeout') {
+      signalProcess(live.info.pid, 'SIGKILL');
+      await live.shell.dispose('SIGKILL').catch(() => undefined);
+    }
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  if (!(pid > 0)) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
   }
 }

@@ -4,7 +4,7 @@
  * function, so the session, the runner, the fixes and the CLI never disagree.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A file every probes folder has: proves a folder is the probes folder, not just named so. */
@@ -58,5 +58,5 @@ export function simModulePath(probesDir: string): string {
 
 /** A probe's script path (`nla/Get-RdpNla.ps1`, forward slashes) inside the probes folder; an absolute path stays as it is. */
 export function probeScriptPath(probesDir: string, script: string): string {
-  return resolve(probesDir, ...script.split('/'));
+  return isAbsolute(script) ? script : join(probesDir, ...script.split('/'));
 }

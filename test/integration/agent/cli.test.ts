@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES, healthSnapshotSchema } from '../../../probes/common/finding.js';
+import { main } from '../../../electron/cli.js';
+import { formatTable } from '../../../electron/cli/check-command.js';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('rdp-health check', () => {
+  it('--json prints the HealthSnapshot and exits with the overall status', async () => {
+    const { code, out } = await cli('check', '--simulate', 'healthy', '--json');
+    const snapshot = healthSnapshotSchema.parse(JSON.parse(out));
+    expect(snapshot.host).toBe('RDPHOST01');
+    expect(code).toBe(EXIT_CODES[snapshot.overall]);
+  });
+
+  it('prints a table; a scenario with a problem gives its exit code (warn = 1)', async () => {
+    const { code, out } = await cli('check', '--simulate', 'nla-off-local', '--probe', 'nla');
+    expect(code).toBe(EXIT_CODES.warn);
+    expect(out).toMatch(/^RDPHOST01: WARN/);
+    expect(out).toMatch(/STATUS\s+PROBE\s+SUMMARY/);
+    expect(out).toMatch(/WARN\s+nla\s+Network Level Authentication is off/);
+  });
+
+  it('without --simulate off Windows says to use it, exit 3', async () => {
+    const { code, err } = await cli('check');
+    expect(code).toBe(3);
+    expect(err).toContain('rdp-health check --simulate healthy');
+    expect(err).toMatch(/Shipped scenarios: .*healthy/);
+  });
+
+  it('an unknown scenario, probe, option or command is exit 3 with a message', async () => {
+    expect(await cli('check', '--simulate', 'no-such-scenario')).toMatchObject({ code: 3, err: expect.stringContaining("Unknown scenario 'no-such-scenario'") });
+    expect(await cli('check', '--simulate', 'healthy', '--probe', 'nope')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown check: nope') });
+    expect(await cli('check', '--bogus')).toMatchObject({ code: 3 });
+    expect(await cli('frobnicate')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown command') });
+    expect((await cli('--help')).out).toContain('check [--json]');
+  });
+
+  it('bin/rdp-health.mjs runs from the sources (tsx), as `npm run rdp-health` does', async () => {
+    const run = await promisify(execFile)(process.execPath, ['bin/rdp-health.mjs', 'check', '--simulate', 'healthy', '--probe', 'nla'], { cwd: repoRoot }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    expect(run.stdout).toMatch(/OK\s+nla/);
+    expect(run.code).toBe(EXIT_CODES[run.stdout.match(/^RDPHOST01: (\w+)/)![1]!.toLowerCase() as keyof typeof EXIT_CODES]);
+  });
+});
+
+describe('formatTable', () => {
+  it('lines up status, probe and summary', () => {
+    const finding = (probeId: string, status: 'ok' | 'fail', summary: string) => ({ probeId, status, summary, title: probeId, evidence: {}, fixes: [], checkedAt: '' });
+    const table = formatTable({ overall: 'fail', host: 'H', startedAt: '', durationMs: 1234, findings: [finding('nla', 'ok', 'Fine.'), finding('certificate', 'fail', 'Expired.')] });
+    expect(table.split('\n')).toEqual(['H: FAIL (2 checks in 1.2 s)', '', 'STATUS  PROBE        SUMMARY', 'OK      nla          Fine.', 'FAIL    certificate  Expired.']);
+  });
+});
