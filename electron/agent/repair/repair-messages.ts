@@ -18,7 +18,7 @@ function sentences(parts: readonly (string | undefined)[]): string {
   return parts
     .filter((part): part is string => part !== undefined && part.trim() !== '')
     .map((part) => part.trim())
-    .map((part) => (/[.!?)]$/.test(part) ? part : `${part}.`))
+    .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`))
     .join(' ');
 }
 

@@ -1,0 +1,189 @@
+/**
+ * `rdp-health fix <fix-id> [--what-if] [--yes] [--simulate <scenario|path>]` and
+ * `rdp-health undo <record-id> [--simulate <scenario|path>]`: the repair flow without a window.
+ * fix previews (-WhatIf), then applies with elevation and re-checks; --what-if stops after the
+ * preview. A fix that lowers security or ends sessions needs --yes. With --simulate the fixes change
+ * a working copy of the scenario kept in the data folder (never the shipped file), so a later
+ * `undo --simulate <same scenario>` finds both the copy and the undo record.
+ * Exit codes: 0 fixed / undone / previewed, 1 cancelled at the elevation prompt, 2 still failing or
+ * failed, 3 refused or a usage error.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROBES } from '../../probes/index.js';
+import { CheckRunner } from '../agent/check-runner.js';
+import type { AgentLogger } from '../agent/logging.js';
+import { PowerShellSession } from '../agent/powershell-session.js';
+import type { Elevator } from '../agent/repair/elevator.js';
+import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
+import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
+import { WindowsElevator } from '../agent/repair/windows-elevator.js';
+import { resolveProbesDir, simModulePath } from '../agent/script-paths.js';
+import { prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+
+const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, refused: 3 } as const;
+
+/** The CLI's own data folder: RDP_HEALTH_DATA_DIR, else %LOCALAPPDATA%\RDP Health\cli, else ~/.local/state/rdp-health. */
+export function cliDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.RDP_HEALTH_DATA_DIR) return resolve(env.RDP_HEALTH_DATA_DIR);
+  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'RDP Health', 'cli');
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'rdp-health');
+}
+
+/** One working-copy file per scenario: its name, or for a path its file name plus a hash of where it is. */
+export function scenarioFileName(scenario: string): string {
+  const looksLikePath = /[\\/]|\.json$/i.test(scenario);
+  const stem = basename(scenario).replace(/\.json$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'scenario';
+  if (!looksLikePath) return `${stem}.json`;
+  return `${stem}-${createHash('sha256').update(resolve(scenario)).digest('hex').slice(0, 8)}.json`;
+}
+
+interface Repairs {
+  service: RepairService;
+  statePath?: string;
+  dispose(): Promise<void>;
+}
+
+async function openRepairs(simulate: string | undefined, dataDir: string, logger: AgentLogger): Promise<Repairs> {
+  const probesDir = resolveProbesDir();
+  let session: PowerShellSession;
+  let elevator: Elevator;
+  let statePath: string | undefined;
+  if (simulate !== undefined) {
+    const hostDir = simulatedHostDir(dataDir);
+    const fileName = scenarioFileName(simulate);
+    statePath = join(hostDir, fileName);
+    // Kept between runs: the fix changes it, and undo must find the change.
+    if (!existsSync(statePath)) statePath = await prepareSimulatedHost(simulate, hostDir, { probesDir, fileName });
+    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) }, logger });
+    elevator = new SimulatedElevator({ statePath, probesDir, fixRoot: join(dataDir, 'fixes') });
+  } else {
+    session = new PowerShellSession({ logger });
+    elevator = new WindowsElevator({ probesDir, workDir: join(dataDir, 'elevation') });
+  }
+  const runner = new CheckRunner({ session, probesDir, probes: PROBES, logger });
+  const service = new RepairService({
+    session,
+    probesDir,
+    elevator,
+    recheck: (probeIds) => runner.run({ probeIds }),
+    snapshot: async () => runner.latest() ?? runner.run(),
+    logger,
+  });
+  return { service, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };
+}
+
+function quietLogger(io: CliIo, verbose: boolean): AgentLogger {
+  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    if (verbose) io.err(`[${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
+  };
+  return { debug: () => undefined, info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+function formatPreview(preview: RepairPreview): string {
+  const lines = [`${preview.title} (${preview.fixId})`];
+  if (preview.blocked) lines.push(`  ${preview.blocked}`);
+  else if (preview.nothingToDo) lines.push('  Nothing to change: it is already so.');
+  else lines.push('  Would change:', ...preview.changes.map((change) => `    - ${change}`));
+  if (preview.lowersSecurity) lines.push('  ! This lowers security.');
+  if (preview.disruptsSessions) lines.push('  ! This ends every open Remote Desktop session.');
+  for (const session of preview.sessions ?? []) lines.push(`    session ${String(session.id ?? '?')}: ${session.user}${session.state ? ` (${session.state})` : ''}`);
+  for (const note of preview.notes) lines.push(`  Note: ${note}`);
+  return lines.join('\n');
+}
+
+function formatOutcome(outcome: RepairOutcome, undo = false): string {
+  const heading = { fixed: 'Fixed', 'still-failing': 'Still failing', cancelled: 'Cancelled', failed: 'Failed' }[outcome.outcome];
+  // An undo that worked says "Undone — ..." itself.
+  const lines = [undo && outcome.outcome === 'fixed' ? outcome.message : `${heading}: ${outcome.message}`];
+  if (outcome.finding) lines.push(`Check now: ${outcome.finding.status.toUpperCase()} — ${outcome.finding.summary}`);
+  if (outcome.recordId) lines.push(`Undo with: rdp-health undo ${outcome.recordId}`);
+  return lines.join('\n');
+}
+
+const COMMON_OPTIONS = {
+  simulate: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+} as const;
+
+function notOnWindows(io: CliIo, example: string): number {
+  io.err(`Repairs change a Windows Remote Desktop host, and this computer runs ${process.platform}. Try it on a simulated host:\n  ${example}`);
+  return EXIT.refused;
+}
+
+/** Runs a repair command body; a refused request is exit 3 with its reason, not a stack trace. */
+async function withRepairs(values: { simulate?: string; 'data-dir'?: string; verbose: boolean }, io: CliIo, body: (repairs: Repairs) => Promise<number>): Promise<number> {
+  const dataDir = values['data-dir'] !== undefined ? resolve(values['data-dir']) : cliDataDir();
+  const repairs = await openRepairs(values.simulate, dataDir, quietLogger(io, values.verbose));
+  try {
+    if (repairs.statePath) io.err(`Simulated host: ${repairs.statePath}`);
+    return await body(repairs);
+  } catch (error) {
+    if (!(error instanceof RepairRequestError)) throw error;
+    io.err(error.message);
+    return EXIT.refused;
+  } finally {
+    await repairs.dispose();
+  }
+}
+
+export const fixCommand: CliCommand = {
+  usage: 'fix <fix-id> [--what-if] [--yes] [--simulate <scenario|path>] [--json]',
+  summary: 'Previews a repair (-WhatIf), then applies it with elevation and checks again. Exit 0 fixed, 1 cancelled, 2 not fixed, 3 refused.',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { ...COMMON_OPTIONS, 'what-if': { type: 'boolean', default: false }, yes: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) {
+      io.err(`Usage: rdp-health ${fixCommand.usage}`);
+      return EXIT.refused;
+    }
+    const fixId = positionals[0]!;
+    if (values.simulate === undefined && process.platform !== 'win32') return notOnWindows(io, `rdp-health fix ${fixId} --simulate nla-off-local`);
+    return withRepairs(values, io, async ({ service }) => {
+      const preview = await service.preview(fixId);
+      const print = (outcome?: RepairOutcome) => io.out(values.json ? JSON.stringify({ preview, ...(outcome ? { outcome } : {}) }, null, 2) : formatPreview(preview));
+      if (values['what-if'] || preview.blocked || preview.nothingToDo) {
+        print();
+        return preview.blocked ? EXIT.failed : EXIT.fixed;
+      }
+      if ((preview.lowersSecurity || preview.disruptsSessions) && !values.yes) {
+        print();
+        io.err('This repair lowers security or ends sessions: run it again with --yes to apply it.');
+        return EXIT.refused;
+      }
+      const outcome = await service.apply(fixId, preview.previewId);
+      if (values.json) print(outcome);
+      else io.out(`${formatPreview(preview)}\n\n${formatOutcome(outcome)}`);
+      return EXIT[outcome.outcome];
+    });
+  },
+};
+
+export const undoCommand: CliCommand = {
+  usage: 'undo <record-id> [--simulate <scenario|path>] [--json]',
+  summary: 'Puts back what a repair changed (with elevation), as its undo record says. Exit 0 undone, 1 cancelled, 2 failed, 3 refused.',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args: [...args], options: COMMON_OPTIONS, strict: true, allowPositionals: true });
+    if (positionals.length !== 1) {
+      io.err(`Usage: rdp-health ${undoCommand.usage}`);
+      return EXIT.refused;
+    }
+    const recordId = positionals[0]!;
+    if (values.simulate === undefined && process.platform !== 'win32') return notOnWindows(io, `rdp-health undo ${recordId} --simulate <the scenario the fix ran on>`);
+    return withRepairs(values, io, async ({ service }) => {
+      const outcome = await service.undo(recordId);
+      io.out(values.json ? JSON.stringify(outcome, null, 2) : formatOutcome(outcome, true));
+      return EXIT[outcome.outcome];
+    });
+  },
+};
