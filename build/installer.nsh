@@ -1,0 +1,183 @@
+; RDP Health: additions to electron-builder's NSIS installer (electron-builder.yml, nsis.include).
+;
+; Install (per machine, elevated):
+;   - %ProgramData%\RDP Health\{logs,fixes,shared} with ACLs set by SID (account names are localized):
+;       root    SYSTEM and Administrators full control, Users read; owner Administrators; nothing inherited
+;       logs    + Users may create files; CREATOR OWNER may modify: each user writes only their own log
+;       fixes   nothing more: fix results and undo records are written only by Administrators and SYSTEM
+;       shared  + Users modify: every session's agent writes the host lock and the latest snapshot
+;   - the Event Log source "RDP Health" in the Application log
+;   - start at sign-in for all users (HKLM Run key): a page in the wizard; silent installs (/S) turn
+;     it on unless /NOAUTOSTART is given; an upgrade keeps the previous choice.
+; Uninstall (not on an upgrade): removes the Run value, the event source and the data folder
+;   (/KEEPDATA keeps logs and fix records).
+;
+; Everything here is a macro electron-builder inserts where it belongs; nothing is declared that a
+; build does not use (warningsAsErrors is on, and the uninstaller is compiled from this file too).
+
+!include "LogicLib.nsh"
+!include "FileFunc.nsh"
+!include "x64.nsh"
+
+!define RDPH_DATA_FOLDER "RDP Health"
+!define RDPH_RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
+!define RDPH_RUN_VALUE "RDP Health"
+!define RDPH_EVENTLOG_KEY "SYSTEM\CurrentControlSet\Services\EventLog\Application\RDP Health"
+!define RDPH_HIDDEN_ARG "--hidden"
+; Well-known SIDs: SYSTEM, BUILTIN\Administrators, BUILTIN\Users, CREATOR OWNER.
+!define RDPH_SID_SYSTEM "*S-1-5-18"
+!define RDPH_SID_ADMINS "*S-1-5-32-544"
+!define RDPH_SID_USERS "*S-1-5-32-545"
+!define RDPH_SID_CREATOR_OWNER "*S-1-3-0"
+
+; The 64-bit registry view for the Run key (HKLM\Software is redirected for a 32-bit installer).
+!macro rdphRegView64
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
+!macroend
+
+; $R9 = %ProgramData%\RDP Health
+!macro rdphDataFolder
+  ReadEnvStr $R9 "ProgramData"
+  ${If} $R9 == ""
+    StrCpy $R9 "$WINDIR\..\ProgramData"
+  ${EndIf}
+  StrCpy $R9 "$R9\${RDPH_DATA_FOLDER}"
+!macroend
+
+; icacls by full path, output to the install log; a failure is logged, not fatal.
+!macro rdphIcacls ARGS
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" ${ARGS}'
+  Pop $0
+  ${If} $0 != "0"
+    DetailPrint 'icacls ${ARGS} returned $0'
+  ${EndIf}
+!macroend
+
+!ifndef BUILD_UNINSTALLER
+  !include "nsDialogs.nsh"
+  Var RdphAutoStart
+  Var RdphAutoStartBox
+
+  !macro customInit
+    ; Default for a fresh install: on. An upgrade keeps what the machine has.
+    StrCpy $RdphAutoStart "1"
+    !insertmacro rdphRegView64
+    ReadRegStr $0 HKLM "${INSTALL_REGISTRY_KEY}" "InstallLocation"
+    ReadRegStr $1 HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
+    ${If} $0 != ""
+    ${AndIf} $1 == ""
+      StrCpy $RdphAutoStart "0"
+    ${EndIf}
+    ${GetParameters} $R0
+    ClearErrors
+    ${GetOptions} $R0 "/AUTOSTART" $R1
+    ${IfNot} ${Errors}
+      StrCpy $RdphAutoStart "1"
+    ${EndIf}
+    ClearErrors
+    ${GetOptions} $R0 "/NOAUTOSTART" $R1
+    ${IfNot} ${Errors}
+      StrCpy $RdphAutoStart "0"
+    ${EndIf}
+    ClearErrors
+  !macroend
+
+  !macro customPageAfterChangeDir
+    Page custom rdphAutoStartPageCreate rdphAutoStartPageLeave
+
+    Function rdphAutoStartPageCreate
+      nsDialogs::Create 1018
+      Pop $0
+      ${If} $0 == error
+        Abort
+      ${EndIf}
+      ${NSD_CreateLabel} 0 0 100% 40u "RDP Health checks that this computer can accept Remote Desktop connections, and warns before it cannot. It runs in the notification area of each signed-in user; on a server with many sessions, one of them checks for all."
+      Pop $0
+      ${NSD_CreateCheckbox} 0 48u 100% 12u "Start RDP Health when anyone signs in to this computer"
+      Pop $RdphAutoStartBox
+      ${If} $RdphAutoStart == "1"
+        ${NSD_Check} $RdphAutoStartBox
+      ${EndIf}
+      nsDialogs::Show
+    FunctionEnd
+
+    Function rdphAutoStartPageLeave
+      ${NSD_GetState} $RdphAutoStartBox $0
+      ${If} $0 == ${BST_CHECKED}
+        StrCpy $RdphAutoStart "1"
+      ${Else}
+        StrCpy $RdphAutoStart "0"
+      ${EndIf}
+    FunctionEnd
+  !macroend
+
+  !macro customInstall
+    Push $R9
+    Push $0
+    !insertmacro rdphDataFolder
+    CreateDirectory "$R9\logs"
+    CreateDirectory "$R9\fixes"
+    CreateDirectory "$R9\shared"
+
+    ; Root: owned by Administrators; anything planted before the install (explicit entries) is
+    ; dropped by /reset, then inheritance is cut and exactly these entries remain.
+    !insertmacro rdphIcacls '"$R9" /setowner ${RDPH_SID_ADMINS} /C /Q'
+    !insertmacro rdphIcacls '"$R9" /reset /C /Q'
+    !insertmacro rdphIcacls '"$R9" /inheritance:r /grant:r ${RDPH_SID_SYSTEM}:(OI)(CI)F ${RDPH_SID_ADMINS}:(OI)(CI)F ${RDPH_SID_USERS}:(OI)(CI)RX /C /Q'
+
+    ; fixes: reset with everything below it, so it holds only what the root passes down.
+    !insertmacro rdphIcacls '"$R9\fixes" /setowner ${RDPH_SID_ADMINS} /T /C /Q'
+    !insertmacro rdphIcacls '"$R9\fixes" /reset /T /C /Q'
+
+    ; logs: users create files (WD) and folders (AD) here; each file is its creator's to modify.
+    !insertmacro rdphIcacls '"$R9\logs" /setowner ${RDPH_SID_ADMINS} /C /Q'
+    !insertmacro rdphIcacls '"$R9\logs" /reset /C /Q'
+    !insertmacro rdphIcacls '"$R9\logs" /grant:r ${RDPH_SID_USERS}:(WD,AD) ${RDPH_SID_CREATOR_OWNER}:(OI)(CI)(IO)M /C /Q'
+
+    ; shared: every session replaces the lock and snapshot files another session wrote.
+    !insertmacro rdphIcacls '"$R9\shared" /setowner ${RDPH_SID_ADMINS} /C /Q'
+    !insertmacro rdphIcacls '"$R9\shared" /reset /C /Q'
+    !insertmacro rdphIcacls '"$R9\shared" /grant:r ${RDPH_SID_USERS}:(OI)(CI)M /C /Q'
+
+    ; Event Log source (what New-EventLog registers): .NET's message file passes the text through.
+    ${If} ${RunningX64}
+      WriteRegExpandStr HKLM "${RDPH_EVENTLOG_KEY}" "EventMessageFile" "%SystemRoot%\Microsoft.NET\Framework64\v4.0.30319\EventLogMessages.dll"
+    ${Else}
+      WriteRegExpandStr HKLM "${RDPH_EVENTLOG_KEY}" "EventMessageFile" "%SystemRoot%\Microsoft.NET\Framework\v4.0.30319\EventLogMessages.dll"
+    ${EndIf}
+    WriteRegDWORD HKLM "${RDPH_EVENTLOG_KEY}" "TypesSupported" 7
+
+    ; Start at sign-in for every user, hidden in the notification area.
+    !insertmacro rdphRegView64
+    ${If} $RdphAutoStart == "1"
+      WriteRegStr HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" ${RDPH_HIDDEN_ARG}'
+    ${Else}
+      DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
+    ${EndIf}
+    Pop $0
+    Pop $R9
+  !macroend
+!endif
+
+!ifdef BUILD_UNINSTALLER
+  !macro customUnInstall
+    ; An upgrade runs the old uninstaller with --updated: keep everything then.
+    ${IfNot} ${isUpdated}
+      !insertmacro rdphRegView64
+      DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
+      DeleteRegKey HKLM "${RDPH_EVENTLOG_KEY}"
+      !insertmacro rdphDataFolder
+      ; The lock and the shared snapshot mean nothing without the app.
+      RMDir /r "$R9\shared"
+      ${GetParameters} $R0
+      ClearErrors
+      ${GetOptions} $R0 "/KEEPDATA" $R1
+      ${If} ${Errors}
+        RMDir /r "$R9"
+      ${EndIf}
+      ClearErrors
+    ${EndIf}
+  !macroend
+!endif
