@@ -74,3 +74,31 @@ Describe 'Record ids and the fix folder' {
         (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 1
     }
 }
+
+Describe 'Service and firewall rule undo entries (on the simulated service control and firewall)' {
+    BeforeEach { $null = Initialize-FixTestHost -Scenario 'healthy' }
+
+    It 'puts a stopped service back to running, with its start mode' {
+        $stored = ConvertTo-Json -InputObject (New-RdpServiceUndo -Name 'SessionEnv') | ConvertFrom-Json
+        $stored.state | Should -Be 'Running'
+        $stored.startMode | Should -Be 'Manual'
+        Stop-Service -Name 'SessionEnv' -Force
+        Set-Service -Name 'SessionEnv' -StartupType Disabled
+        (Get-RdpServiceState -Name 'SessionEnv').State | Should -Be 'Stopped'
+        Restore-RdpUndoEntry -Entry $stored
+        $service = Get-RdpServiceState -Name 'SessionEnv'
+        $service.State | Should -Be 'Running'
+        $service.StartMode | Should -Be 'Manual'
+    }
+
+    It 'puts a firewall rule back: enabled, profile and port' {
+        $before = ConvertTo-Json -InputObject (Get-SimSection -Key 'firewall', 'rules') -Depth 10
+        $stored = ConvertTo-Json -InputObject (New-RdpFirewallRuleUndo -Name 'RemoteDesktop-UserMode-In-TCP') -Depth 5 | ConvertFrom-Json
+        $stored.enabled | Should -Be 'True'
+        @($stored.localPort) | Should -Be @('3389')
+        Set-NetFirewallRule -Name 'RemoteDesktop-UserMode-In-TCP' -Enabled 'False' -Profile 'Public' -LocalPort '3390'
+        ConvertTo-Json -InputObject (Get-SimSection -Key 'firewall', 'rules') -Depth 10 | Should -Not -Be $before
+        Restore-RdpUndoEntry -Entry $stored
+        ConvertTo-Json -InputObject (Get-SimSection -Key 'firewall', 'rules') -Depth 10 | Should -Be $before
+    }
+}
