@@ -17,6 +17,9 @@ import { settingsSchema, type Settings } from './settings.js';
 export const ADMIN_POLICY_KEY = 'HKLM\\SOFTWARE\\Policies\\RDP Health';
 export const ADMIN_POLICY_SCRIPT = 'common/Get-RdpHealthPolicy.ps1';
 
+/** C:\..., \\server\share\... or /... (the last for the simulated host and tests). */
+const ABSOLUTE_PATH = /^(?:[A-Za-z]:\\|\\\\[^\\]+\\|\/)/;
+
 export const adminPolicySchema = z
   .object({
     checkIntervalMinutes: settingsSchema.shape.checkIntervalMinutes.unwrap().optional(),
@@ -24,6 +27,8 @@ export const adminPolicySchema = z
     notificationsDisabled: z.boolean().optional(),
     fixesDisabled: z.boolean().optional(),
     hideSecurityLoweringFixes: z.boolean().optional(),
+    /** windows_exporter's textfile folder: metrics are off unless this is set (metrics.ts). */
+    metricsTextfileDirectory: z.string().regex(ABSOLUTE_PATH).optional(),
   })
   .strict();
 export type AdminPolicy = z.infer<typeof adminPolicySchema>;
@@ -78,6 +83,12 @@ function warnDays(value: unknown): Parsed<number[]> {
   return { ok: false, problem: `WarnDays must list 1 to 12 whole numbers of days from 1 to 365 (found ${JSON.stringify(value)}); it is ignored.` };
 }
 
+function folder(value: unknown): Parsed<string> {
+  const checked = adminPolicySchema.shape.metricsTextfileDirectory.safeParse(typeof value === 'string' ? value.trim() : value);
+  if (checked.success && checked.data) return { ok: true, value: checked.data };
+  return { ok: false, problem: `MetricsTextfileDirectory must be a full path to a folder (found ${JSON.stringify(value)}); it is ignored.` };
+}
+
 /** The script's data → a validated policy. Pure; each value stands or falls on its own. */
 export function policyFromValues(values: Record<string, unknown>): { policy: AdminPolicy; problems: string[] } {
   const policy: AdminPolicy = {};
@@ -91,6 +102,7 @@ export function policyFromValues(values: Record<string, unknown>): { policy: Adm
   if ('NotificationsDisabled' in values) take(flag('NotificationsDisabled', values.NotificationsDisabled), (v) => (policy.notificationsDisabled = v));
   if ('FixesDisabled' in values) take(flag('FixesDisabled', values.FixesDisabled), (v) => (policy.fixesDisabled = v));
   if ('HideSecurityLoweringFixes' in values) take(flag('HideSecurityLoweringFixes', values.HideSecurityLoweringFixes), (v) => (policy.hideSecurityLoweringFixes = v));
+  if ('MetricsTextfileDirectory' in values) take(folder(values.MetricsTextfileDirectory), (v) => (policy.metricsTextfileDirectory = v));
   return { policy, problems };
 }
 

@@ -6,7 +6,8 @@ Reads the RDP Health administrator policy from HKLM:\SOFTWARE\Policies\RDP Healt
 .DESCRIPTION
 Group Policy (the shipped rdp-health.admx), Intune or a plain .reg file put these values under the
 policy key: CheckIntervalMinutes (REG_DWORD), WarnDays (REG_MULTI_SZ, REG_SZ "30,7" or REG_DWORD),
-NotificationsDisabled, FixesDisabled, HideSecurityLoweringFixes (REG_DWORD 0 or 1). The script only
+NotificationsDisabled, FixesDisabled, HideSecurityLoweringFixes (REG_DWORD 0 or 1),
+MetricsTextfileDirectory (REG_SZ: where to write rdp_health.prom for windows_exporter). The script only
 reports what is there, verbatim; the agent validates each value and ignores (and logs) any it does
 not understand. An absent key means no policy.
 
@@ -20,7 +21,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 
 $script:PolicyPath = 'HKLM:\SOFTWARE\Policies\RDP Health'
-$script:PolicyNames = @('CheckIntervalMinutes', 'WarnDays', 'NotificationsDisabled', 'FixesDisabled', 'HideSecurityLoweringFixes')
+$script:PolicyNames = @('CheckIntervalMinutes', 'WarnDays', 'NotificationsDisabled', 'FixesDisabled', 'HideSecurityLoweringFixes', 'MetricsTextfileDirectory')
 
 function ConvertTo-RdpPolicyValue {
     <#

@@ -31,6 +31,13 @@ Describe 'Get-RdpHealthPolicy' {
         $result.data.kinds.CheckIntervalMinutes | Should -Be 'string'
     }
 
+    It 'passes the metrics folder through as a string' {
+        $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{ registry = @{ 'HKLM:\SOFTWARE\Policies\RDP Health' = @{ MetricsTextfileDirectory = 'C:\ProgramData\RDP Health\shared' } } }
+        $result = Invoke-SimProbe -Script 'common/Get-RdpHealthPolicy.ps1' -Scenario $scenario
+        $result.data.values.MetricsTextfileDirectory | Should -Be 'C:\ProgramData\RDP Health\shared'
+        $result.data.kinds.MetricsTextfileDirectory | Should -Be 'string'
+    }
+
     It 'ignores values it does not know' {
         $scenario = New-SimScenarioFile -Extends 'admin-policy' -Patch @{ registry = @{ 'HKLM:\SOFTWARE\Policies\RDP Health' = @{ SomethingElse = 5 } } }
         $result = Invoke-SimProbe -Script 'common/Get-RdpHealthPolicy.ps1' -Scenario $scenario

@@ -43,7 +43,7 @@ describe('build/policy/rdp-health.admx', () => {
   it('writes every value the policy script reads, under the key it reads', () => {
     const readByScript = /\$script:PolicyNames = @\(([^)]*)\)/.exec(script)?.[1]?.match(/'([A-Za-z]+)'/g)?.map((s) => s.slice(1, -1)) ?? [];
     expect(readByScript.length).toBeGreaterThan(0);
-    const written = policies.flatMap((p) => [p.getAttribute('valueName'), ...all(p, 'decimal').concat(all(p, 'multiText')).map((e) => e.getAttribute('valueName'))]).filter((v): v is string => !!v);
+    const written = policies.flatMap((p) => [p.getAttribute('valueName'), ...all(p, 'decimal').concat(all(p, 'multiText'), all(p, 'text')).map((e) => e.getAttribute('valueName'))]).filter((v): v is string => !!v);
     expect(new Set(written)).toEqual(new Set(readByScript));
     for (const policy of policies) {
       expect(`HKLM\\${policy.getAttribute('key')}`.toLowerCase()).toBe(ADMIN_POLICY_KEY.toLowerCase());
@@ -75,7 +75,19 @@ describe('build/policy/rdp-health.admx', () => {
     for (const id of stringRefs) expect(strings, id).toContain(id);
     for (const id of presentationRefs) expect(presentations, id).toContain(id);
     // Each presentation control refers to an element of the ADMX.
-    const elementIds = new Set([...all(admx, 'decimal'), ...all(admx, 'multiText')].map((e) => e.getAttribute('id')).filter(Boolean));
-    for (const control of [...all(adml, 'decimalTextBox'), ...all(adml, 'multiTextBox')]) expect(elementIds).toContain(control.getAttribute('refId'));
+    const elementIds = new Set([...all(admx, 'decimal'), ...all(admx, 'multiText'), ...all(admx, 'text')].map((e) => e.getAttribute('id')).filter(Boolean));
+    const controls = [...all(adml, 'decimalTextBox'), ...all(adml, 'multiTextBox'), ...all(adml, 'textBox')];
+    expect(controls).toHaveLength(elementIds.size);
+    for (const control of controls) expect(elementIds).toContain(control.getAttribute('refId'));
+  });
+});
+
+describe('README, "Administrator policy"', () => {
+  it('documents every value the policy script reads', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const script = readFileSync(join(root, 'probes/common/Get-RdpHealthPolicy.ps1'), 'utf8');
+    const names = /\$script:PolicyNames = @\(([^)]*)\)/.exec(script)?.[1]?.match(/'([A-Za-z]+)'/g)?.map((s) => s.slice(1, -1)) ?? [];
+    expect(names.length).toBe(6);
+    for (const name of names) expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\|`));
   });
 });

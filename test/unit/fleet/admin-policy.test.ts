@@ -54,6 +54,18 @@ describe('policyFromValues', () => {
     expect(policy).toEqual({ hideSecurityLoweringFixes: true });
   });
 
+  it('reads the metrics folder as a full path only', () => {
+    expect(policyFromValues({ MetricsTextfileDirectory: 'C:\\Program Files\\windows_exporter\\textfile_inputs' }).policy).toEqual({
+      metricsTextfileDirectory: 'C:\\Program Files\\windows_exporter\\textfile_inputs',
+    });
+    expect(policyFromValues({ MetricsTextfileDirectory: '\\\\monitor\\textfiles\\' }).policy.metricsTextfileDirectory).toBe('\\\\monitor\\textfiles\\');
+    for (const bad of ['textfile_inputs', 'C:relative', '', 5]) {
+      const { policy, problems } = policyFromValues({ MetricsTextfileDirectory: bad });
+      expect(policy).toEqual({});
+      expect(problems[0]).toMatch(/full path/);
+    }
+  });
+
   it('accepts a numeric REG_SZ and true/false strings', () => {
     expect(policyFromValues({ CheckIntervalMinutes: '15', FixesDisabled: 'True' }).policy).toEqual({ checkIntervalMinutes: 15, fixesDisabled: true });
   });
