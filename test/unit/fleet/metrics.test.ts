@@ -47,7 +47,7 @@ describe('formatMetrics', () => {
 
   it('has a HELP and a TYPE line before every family', () => {
     const lines = formatMetrics(sample, facts).trimEnd().split('\n');
-    const names = new Set(lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]));
+    const names = new Set(lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0] ?? ''));
     expect([...names]).toEqual([
       'rdp_health_probe_status',
       'rdp_health_overall_status',
