@@ -7,11 +7,13 @@
  * The Agent's side, in order:
  *   create:       fleet = new FleetFeatures({ session, probesDir, logger, sharedDir, intervalMs })
  *   each cycle:   await fleet.refreshPolicy(); const result = await fleet.runCycle(() => runner.run());
- *                 await fleet.afterCycle(previousShown, result, certificates); show fleet.visible(result.snapshot)
+ *                 await fleet.afterCycle(previousShown, result); notify with fleet.certificatesFor(result);
+ *                 show fleet.visible(result.snapshot)
  *   settings:     fleet.effective(userSettings) for what applies; fleet.assertPatchAllowed(patch, userSettings)
  *   repairs:      RepairService({ refuse: (fix) => fleet.fixRefusal(fix) }); fleet.afterFix(...) per outcome
  *   stop:         await fleet.dispose()
  */
+import { z } from 'zod';
 import type { FixDescriptor, HealthSnapshot } from '../../probes/common/finding.js';
 import {
   applyAdminPolicy,
@@ -43,9 +45,13 @@ export interface FleetOptions {
   eventLog?: boolean;
   /** Metrics folder when no policy names one (tests, the CLI); the policy wins. */
   metricsDir?: string;
+  /** The certificates the last check read (certificateExpiries(runner.dataOf)), shared with the other sessions. */
+  certificates?: () => readonly CertificateExpiry[];
   /** Coordinator timings (tests). */
   coordination?: { heartbeatMs?: number; staleLockMs?: number; waitForHolderMs?: number; pollMs?: number };
 }
+
+const certificatesSchema = z.array(z.object({ probeId: z.string(), thumbprint: z.string(), notAfter: z.string(), subject: z.string().optional() }));
 
 export interface FixOutcomeLike {
   fixId: string;
@@ -66,6 +72,7 @@ export class FleetFeatures {
           sharedDir: options.sharedDir,
           // A snapshot older than two intervals means the session that checks has stopped doing so.
           maxSnapshotAgeMs: () => 2 * options.intervalMs(),
+          facts: () => ({ certificates: options.certificates?.() ?? [] }),
           logger: options.logger,
           ...options.coordination,
         })
@@ -113,13 +120,21 @@ export class FleetFeatures {
     return this.coordinator.runCycle(check);
   }
 
+  /** The certificates behind a cycle's snapshot: read here, or published by the session that checked. */
+  certificatesFor(result: CycleResult): CertificateExpiry[] {
+    if (result.source !== 'shared') return [...(this.options.certificates?.() ?? [])];
+    const parsed = certificatesSchema.safeParse(result.facts?.certificates);
+    return parsed.success ? parsed.data.map((c) => ({ probeId: c.probeId, thumbprint: c.thumbprint, notAfter: c.notAfter, ...(c.subject ? { subject: c.subject } : {}) })) : [];
+  }
+
   /**
    * After a cycle this session ran itself: the Event Log (status changes since what this session
    * showed before) and the metrics file. A snapshot taken from the shared folder was reported by
    * the session that checked.
    */
-  async afterCycle(previous: HealthSnapshot | undefined, result: CycleResult, certificates: readonly CertificateExpiry[] = []): Promise<void> {
+  async afterCycle(previous: HealthSnapshot | undefined, result: CycleResult): Promise<void> {
     if (result.source === 'shared') return;
+    const certificates = this.certificatesFor(result);
     if (this.events) await this.events.writeAll(probeStatusEvents(previous, result.snapshot));
     const metricsDir = this.current.metricsTextfileDirectory ?? this.options.metricsDir;
     if (metricsDir) {

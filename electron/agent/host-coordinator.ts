@@ -45,6 +45,8 @@ const sharedRecordSchema = z.object({
   writtenAt: z.string(),
   by: ownerSchema.omit({ token: true }),
   snapshot: healthSnapshotSchema,
+  /** What the checking session knew beyond the snapshot (e.g. certificate expiry for notifications). */
+  facts: z.record(z.string(), z.unknown()).optional(),
 });
 export type SharedRecord = z.infer<typeof sharedRecordSchema>;
 
@@ -52,6 +54,8 @@ export type CycleSource = 'checked' | 'shared' | 'fallback';
 export interface CycleResult {
   snapshot: HealthSnapshot;
   source: CycleSource;
+  /** The facts published with a shared snapshot (source 'shared' only). */
+  facts?: Record<string, unknown>;
 }
 
 export interface HostCoordinatorOptions {
@@ -69,6 +73,8 @@ export interface HostCoordinatorOptions {
   now?: () => number;
   owner?: Partial<Omit<LockOwner, 'token'>>;
   isProcessAlive?: (pid: number) => boolean;
+  /** Published with each snapshot this session checks, for the sessions that show it. */
+  facts?: () => Record<string, unknown>;
   logger?: AgentLogger;
 }
 
@@ -162,7 +168,8 @@ export class HostCoordinator {
     const existing = await this.readShared();
     if (existing && Date.parse(existing.snapshot.startedAt) > Date.parse(snapshot.startedAt)) return;
     const { pid, host, user } = this.owner;
-    const record: SharedRecord = { schema: 1, writtenAt: this.iso(), by: { pid, host, user }, snapshot };
+    const facts = this.options.facts?.();
+    const record: SharedRecord = { schema: 1, writtenAt: this.iso(), by: { pid, host, user }, snapshot, ...(facts ? { facts } : {}) };
     await writeFileAtomic(this.sharedPath(), JSON.stringify(record));
   }
 
@@ -186,13 +193,13 @@ export class HostCoordinator {
     }
     if (holder) return { snapshot: await this.checkAndPublish(check), source: 'checked' };
     const shared = await this.readShared();
-    if (shared && this.isFresh(shared)) return { snapshot: shared.snapshot, source: 'shared' };
+    if (shared && this.isFresh(shared)) return sharedResult(shared);
     // Counted in polls, not by the clock: the wait is real time whatever clock snapshots use.
     const pollMs = this.options.pollMs ?? 1000;
     for (let polls = Math.ceil((this.options.waitForHolderMs ?? 120_000) / pollMs); polls > 0; polls -= 1) {
       await pause(pollMs);
       const next = await this.readShared();
-      if (next && this.isFresh(next)) return { snapshot: next.snapshot, source: 'shared' };
+      if (next && this.isFresh(next)) return sharedResult(next);
       if (await this.tryAcquire()) return { snapshot: await this.checkAndPublish(check), source: 'checked' };
     }
     this.logger.warn('no fresh shared snapshot from the session holding the host lock; checking here', { sharedDir: this.options.sharedDir });
@@ -343,6 +350,10 @@ export class HostCoordinator {
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+function sharedResult(record: SharedRecord): CycleResult {
+  return { snapshot: record.snapshot, source: 'shared', ...(record.facts ? { facts: record.facts } : {}) };
 }
 
 function safeJson(text: string): unknown {

@@ -35,6 +35,7 @@ describe('FleetFeatures on the simulated host', () => {
       logger: { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) },
       sharedDir: join(dir, 'shared'),
       intervalMs: () => 30 * 60_000,
+      certificates: () => [{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }],
     });
   });
   afterAll(async () => {
@@ -73,6 +74,13 @@ describe('FleetFeatures on the simulated host', () => {
     expect(await readdir(join(dir, 'textfile'))).toEqual([METRICS_FILE_NAME]);
     const metrics = await readFile(join(dir, 'textfile', METRICS_FILE_NAME), 'utf8');
     expect(metrics).toContain('rdp_health_probe_status{probe="nla"} 0\n');
+    expect(metrics).toContain(`rdp_health_certificate_expiry_timestamp_seconds{probe="certificate",thumbprint="AB12"} ${Date.parse('2027-01-01T00:00:00.000Z') / 1000}\n`);
+    // The other sessions get the certificates with the snapshot, for their notifications.
+    const other = new FleetFeatures({ session: sim.session, probesDir: sim.probesDir, logger: { debug() {}, info() {}, warn() {}, error() {} }, sharedDir: join(dir, 'shared'), intervalMs: () => 30 * 60_000, eventLog: false });
+    const seen = await other.runCycle(() => Promise.reject(new Error('the other session must not check')));
+    expect(seen.source).toBe('shared');
+    expect(other.certificatesFor(seen)).toEqual([{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }]);
+    await other.dispose();
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
     expect(promtool.status).toBe(0);
   });

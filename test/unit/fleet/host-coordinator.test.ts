@@ -164,6 +164,14 @@ describe('HostCoordinator', () => {
     expect(result.source).toBe('fallback');
   });
 
+  it('hands the facts the checking session published to the sessions that show its snapshot', async () => {
+    const holder = coordinator(1, { facts: () => ({ certificates: [{ probeId: 'certificate', thumbprint: 'AB', notAfter: '2027-01-01T00:00:00.000Z' }] }) });
+    await holder.runCycle(async () => checkedNow('holder'));
+    const result = await coordinator(2).runCycle(async () => checkedNow('other'));
+    expect(result.source).toBe('shared');
+    expect(result.facts).toEqual({ certificates: [{ probeId: 'certificate', thumbprint: 'AB', notAfter: '2027-01-01T00:00:00.000Z' }] });
+  });
+
   it('never replaces a newer shared snapshot with an older one', async () => {
     const a = coordinator(1);
     const newer = checkedNow('newer');
