@@ -1,0 +1,25 @@
+/** What a benchmark section is: bench/index.ts runs every section in BENCH_SECTIONS and prints them together. */
+export interface BenchRow {
+  label: string;
+  ms: number;
+  note?: string;
+}
+
+export interface BenchResult {
+  rows: BenchRow[];
+  /** Merged into the one JSON object on the last output line; keys must be unique across sections. */
+  numbers: Record<string, number>;
+}
+
+export interface BenchSection {
+  name: string;
+  run(): Promise<BenchResult>;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
