@@ -1,19 +1,23 @@
 /**
- * `rdp-health check [--json] [--simulate <scenario|path>] [--probe <id>]...`: one cycle through the
- * agent, printed as a table (status, probe, summary) or as the HealthSnapshot JSON; the exit code
- * is the overall status (EXIT_CODES). Runs in a throw-away data folder: a one-off check neither
- * notifies nor adds to the tray app's history.
+ * `rdp-health check [--json | --nagios] [--simulate <scenario|path>] [--probe <id>]...`: one cycle
+ * through the agent, printed as a table (status, probe, summary), the HealthSnapshot JSON or one
+ * monitoring-plugin line; the exit code is the overall status (EXIT_CODES). Options are parsed in
+ * check-options.ts. Runs in a throw-away data folder: a one-off check neither notifies nor adds to
+ * the tray app's history.
  */
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
+import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
+import { certificateExpiries } from '../agent/certificate-expiry.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
+import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import type { CliCommand, CliIo } from './cli-io.js';
+import { formatNagios, nagiosExitCode } from './nagios.js';
 
 export function shippedScenarios(probesDir: string): string[] {
   try {
@@ -48,23 +52,19 @@ function stderrLogger(io: CliIo, verbose: boolean): AgentLogger {
 }
 
 export const checkCommand: CliCommand = {
-  usage: 'check [--json] [--simulate <scenario|path>] [--probe <id>]... [--timeout <seconds>] [--verbose]',
+  usage: CHECK_USAGE,
   summary: 'Runs every check once and prints the result; the exit code is the overall status.',
   async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        json: { type: 'boolean', default: false },
-        simulate: { type: 'string' },
-        probe: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    let options: CheckOptions;
+    try {
+      options = parseCheckOptions(args, PROBES.map((probe) => probe.id));
+    } catch (error) {
+      if (!(error instanceof CheckUsageError)) throw error;
+      io.err(`rdp-health check: ${error.message}\nUsage: rdp-health ${CHECK_USAGE}`);
+      return EXIT_CODES.unknown;
+    }
     const probesDir = resolveProbesDir();
-    if (values.simulate === undefined && process.platform !== 'win32') {
+    if (options.simulate === undefined && process.platform !== 'win32') {
       const scenarios = shippedScenarios(probesDir);
       io.err(
         [
@@ -78,23 +78,23 @@ export const checkCommand: CliCommand = {
       );
       return EXIT_CODES.unknown;
     }
-    const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
-      io.err('--timeout takes a number of seconds.');
-      return EXIT_CODES.unknown;
-    }
     const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
     let agent: Agent | undefined;
     try {
       agent = await Agent.create({
         dataDir,
         probesDir,
-        logger: stderrLogger(io, values.verbose),
-        ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
-        ...(timeoutSeconds !== undefined ? { probeTimeoutMs: timeoutSeconds * 1000 } : {}),
+        logger: stderrLogger(io, options.verbose),
+        ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
+        ...(options.timeoutSeconds !== undefined ? { probeTimeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
-      const snapshot = values.probe ? await agent.recheck(values.probe) : await agent.checkNow();
-      io.out(values.json ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
+      const snapshot = options.probeIds ? await agent.recheck(options.probeIds) : await agent.checkNow();
+      if (options.format === 'nagios') {
+        const runner = agent.runner;
+        io.out(formatNagios(snapshot, { now: new Date(), warnDays: agent.getSettings().warnDays, certificates: certificateExpiries((id) => runner.dataOf(id)) }));
+        return nagiosExitCode(snapshot);
+      }
+      io.out(options.format === 'json' ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
       return EXIT_CODES[snapshot.overall];
     } finally {
       await agent?.stop();

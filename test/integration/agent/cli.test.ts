@@ -31,6 +31,13 @@ describe('rdp-health check', () => {
     expect(out).toMatch(/WARN\s+nla\s+Network Level Authentication is off/);
   });
 
+  it('--nagios prints one plugin line with the certificate days as performance data', async () => {
+    const { code, out } = await cli('check', '--simulate', 'cert-expiring-5-days', '--probe', 'certificate', '--nagios');
+    expect(code).toBe(EXIT_CODES.warn);
+    expect(out.split('\n')).toHaveLength(1);
+    expect(out).toMatch(/^RDP HEALTH WARNING - .*\| .*cert_days_left=[45];30:;0:/);
+  });
+
   it('without --simulate off Windows says to use it, exit 3', async () => {
     const { code, err } = await cli('check');
     expect(code).toBe(3);
@@ -40,10 +47,10 @@ describe('rdp-health check', () => {
 
   it('an unknown scenario, probe, option or command is exit 3 with a message', async () => {
     expect(await cli('check', '--simulate', 'no-such-scenario')).toMatchObject({ code: 3, err: expect.stringContaining("Unknown scenario 'no-such-scenario'") });
-    expect(await cli('check', '--simulate', 'healthy', '--probe', 'nope')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown check: nope') });
+    expect(await cli('check', '--simulate', 'healthy', '--probe', 'nope')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown check "nope"') });
     expect(await cli('check', '--bogus')).toMatchObject({ code: 3 });
     expect(await cli('frobnicate')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown command') });
-    expect((await cli('--help')).out).toContain('check [--json]');
+    expect((await cli('--help')).out).toMatch(/^  check \[--json/m);
   });
 
   it('bin/rdp-health.mjs runs from the sources (tsx), as `npm run rdp-health` does', async () => {
