@@ -57,7 +57,7 @@ describe('CheckRunner on the simulated host (real pwsh, real probe scripts)', ()
 
   it('a probe that hangs: the cycle finishes, that probe is unknown "timed out", the others are read, the next cycle works', async () => {
     const hang = fixtureProbe('test-hang', 'Get-TestHang.ps1');
-    const { runner: r, session } = runner([nla, hang, powershellProbes.at(-1)!], { timeoutMs: 2000 });
+    const { runner: r, session } = runner([nla, hang, powershellProbes.at(-1)!], { timeoutMs: 5000 });
     const first = await r.run();
     const byId = new Map(first.findings.map((f) => [f.probeId, f]));
     expect(byId.get('test-hang')).toMatchObject({ status: 'unknown', summary: expect.stringContaining('timed out') });
@@ -72,7 +72,7 @@ describe('CheckRunner on the simulated host (real pwsh, real probe scripts)', ()
   it('a hang fault in the scenario (simulated Get-WinEvent never returns) times out only the probe that reads events', async () => {
     const statePath = await simHost({ faults: { 'Get-WinEvent': { kind: 'hang' } } });
     const certificate = findProbe('certificate')!;
-    const { runner: r } = runner([certificate, nla], { timeoutMs: 3000, statePath });
+    const { runner: r } = runner([certificate, nla], { timeoutMs: 5000, statePath });
     const snapshot = await r.run();
     expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([
       ['certificate', 'unknown'],
@@ -144,7 +144,7 @@ describe('CheckRunner on the simulated host (real pwsh, real probe scripts)', ()
           ctx.signal.addEventListener('abort', () => (aborted = true));
         }),
     };
-    const { runner: r } = runner([reader, stuck, nla], { timeoutMs: 1000 });
+    const { runner: r } = runner([reader, stuck, nla], { timeoutMs: 4000 });
     const snapshot = await r.run();
     expect(seen).toEqual([expect.objectContaining({ effective: 1 })]);
     expect(snapshot.findings.map((f) => f.probeId)).toEqual(['test-reader', 'test-stuck', 'nla']);
