@@ -50,7 +50,7 @@ describe('rdp-health check', () => {
     expect(await cli('check', '--simulate', 'healthy', '--probe', 'nope')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown check "nope"') });
     expect(await cli('check', '--bogus')).toMatchObject({ code: 3 });
     expect(await cli('frobnicate')).toMatchObject({ code: 3, err: expect.stringContaining('Unknown command') });
-    expect((await cli('--help')).out).toMatch(/^  check \[--json/m);
+    expect((await cli('--help')).out).toMatch(/^ {2}check \[--json/m);
   });
 
   it('bin/rdp-health.mjs runs from the sources (tsx), as `npm run rdp-health` does', async () => {
