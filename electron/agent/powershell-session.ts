@@ -4,6 +4,7 @@
  * started on the next call; a shell that dies is replaced the same way. In simulate mode the shell
  * imports the simulated host and points it at a working copy of a scenario.
  */
+import { execFile } from 'node:child_process';
 import { PowerShell } from 'node-powershell';
 import type { AgentLogger } from './logging.js';
 import { buildScriptCommand, powershellLiteral, type ScriptParameters } from './powershell-command.js';
@@ -213,7 +214,7 @@ export class PowerShellSession implements ScriptSession {
     }
     if (outcome === 'timeout' || outcome.value.stdout === undefined) {
       await this.kill(live, 'SIGKILL');
-      throw new ShellUnavailableError(`PowerShell (${executable}) did not start in time.`);
+      throw new ShellUnavailableError(await explainFailedStart(executable, `PowerShell (${executable}) did not start in time.`));
     }
     const stdout = clean(outcome.value.stdout).trim();
     const stderr = clean(outcome.value.stderr).trim();
@@ -221,7 +222,7 @@ export class PowerShellSession implements ScriptSession {
       live.info = { ...live.info, ...(JSON.parse(stdout.split('\n').pop() ?? '') as Omit<ShellInfo, 'executable'>), executable };
     } catch {
       await this.kill(live, 'SIGKILL');
-      throw new ShellUnavailableError(`PowerShell (${executable}) started but did not answer as expected: ${(stderr || stdout).slice(0, 500)}`);
+      throw new ShellUnavailableError(await explainFailedStart(executable, `PowerShell (${executable}) started but did not answer as expected: ${(stderr || stdout).slice(0, 500)}`));
     }
     if (sim && stderr !== '') {
       await this.kill(live, 'SIGKILL');
@@ -266,6 +267,21 @@ export class PowerShellSession implements ScriptSession {
       await live.shell.dispose('SIGKILL').catch(() => undefined);
     }
   }
+}
+
+/**
+ * The session talks to its shell through [Console] calls, which ConstrainedLanguage mode forbids
+ * (WDAC/AppLocker): such a shell never answers. Ask a one-shot shell for its language mode so the
+ * message says why instead of "did not start".
+ */
+async function explainFailedStart(executable: string, fallback: string): Promise<string> {
+  const mode = await new Promise<string>((resolve) => {
+    execFile(executable, ['-NoProfile', '-NonInteractive', '-Command', '"$($ExecutionContext.SessionState.LanguageMode)"'], { timeout: 15_000, windowsHide: true }, (_error, stdout) =>
+      resolve(String(stdout).trim()),
+    );
+  });
+  if (mode === '' || mode === 'FullLanguage') return fallback;
+  return `PowerShell runs in ${mode} mode on this computer (application control such as WDAC or AppLocker), so the checks cannot run. ${fallback}`;
 }
 
 function signalProcess(pid: number, signal: NodeJS.Signals): void {

@@ -103,6 +103,12 @@ describe('PowerShellSession when PowerShell is missing or broken', () => {
     await session.dispose();
   });
 
+  it('a shell locked into ConstrainedLanguage mode (WDAC/AppLocker) is a ShellUnavailableError that says so', async () => {
+    const session = new PowerShellSession({ executablePath: join(fixturesDir, 'fake-constrained-pwsh.sh'), startTimeoutMs: 1500 });
+    await expect(session.start()).rejects.toThrow(/ConstrainedLanguage mode on this computer \(application control/);
+    await session.dispose();
+  });
+
   it('Windows PowerShell off Windows is a ShellUnavailableError that says so', async () => {
     const session = new PowerShellSession({ shell: 'windows-powershell' });
     await expect(session.start()).rejects.toThrow(/only on Windows/);
