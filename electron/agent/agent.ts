@@ -11,6 +11,9 @@ import type { HealthSnapshot } from '../../probes/common/finding.js';
 import { certificateExpiries } from './certificate-expiry.js';
 import { CheckRunner, type RunnableProbe } from './check-runner.js';
 import { HistoryStore } from './history.js';
+import type { LockedSetting } from './admin-policy.js';
+import { FleetFeatures } from './fleet.js';
+import { defaultSharedDir, type CycleResult } from './host-coordinator.js';
 import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging, type LogEntry } from './logging.js';
 import { decideNotifications, type AgentNotification, type NotifyState } from './notify-policy.js';
 import { loadNotifyState, saveNotifyState } from './notify-state.js';
@@ -51,6 +54,15 @@ export interface AgentOptions {
   now?: () => Date;
   /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
   elevator?: Elevator;
+  /**
+   * Fleet features (electron/agent/fleet.ts). sharedDir: the folder the sessions of a multi-user host
+   * share for one check per host (default %ProgramData%\RDP Health\shared on Windows, none when
+   * simulating; null turns it off). eventLog: write to the Application log (default on; the CLI
+   * turns it off). metricsDir: a Prometheus textfile folder when the policy names none.
+   */
+  sharedDir?: string | null;
+  eventLog?: boolean;
+  metricsDir?: string;
 }
 
 export interface AgentStatus {
@@ -96,6 +108,10 @@ export class Agent {
   readonly simulatedHostPath: string | undefined;
   /** Fixes: preview, apply (elevated), undo, repair all safe (electron/agent/repair/). */
   readonly repairs: RepairService;
+  /** Admin policy, Event Log, metrics, one check per host (electron/agent/fleet.ts). */
+  readonly fleet: FleetFeatures;
+  /** What this session showed last: the "before" of the Event Log's status changes. */
+  private lastShown: HealthSnapshot | undefined;
   private readonly scheduler: Scheduler;
   private readonly history: HistoryStore;
   private readonly events = new EventEmitter<AgentEvents>();
@@ -126,22 +142,34 @@ export class Agent {
       probesDir: this.probesDir,
       ...(options.probes ? { probes: options.probes } : {}),
       probeTimeoutMs: () => options.probeTimeoutMs ?? this.settings.probeTimeoutSeconds * 1000,
-      warnDays: () => Math.max(...this.settings.warnDays),
+      warnDays: () => Math.max(...this.getSettings().warnDays),
       now: this.now,
       logger: this.logger,
     });
     this.scheduler = new Scheduler({
       runCycle: (reason) => this.runCycle(reason),
-      intervalMinutes: () => this.settings.checkIntervalMinutes,
+      intervalMinutes: () => this.getSettings().checkIntervalMinutes,
       ...(options.clock ? { clock: options.clock } : {}),
       logger: this.logger,
     });
     this.history = new HistoryStore({ path: join(this.dataDir, 'history.jsonl'), now: this.now, logger: this.logger });
+    const sharedDir = options.sharedDir === undefined ? (process.platform === 'win32' && !parts.simulatedHostPath ? defaultSharedDir() : undefined) : (options.sharedDir ?? undefined);
+    this.fleet = new FleetFeatures({
+      session: this.session,
+      probesDir: this.probesDir,
+      logger: this.logger,
+      intervalMs: () => this.getSettings().checkIntervalMinutes * 60_000,
+      certificates: () => certificateExpiries((id) => this.runner.dataOf(id)),
+      ...(sharedDir ? { sharedDir } : {}),
+      ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
+      ...(options.metricsDir ? { metricsDir: options.metricsDir } : {}),
+    });
     this.repairs = new RepairService({
       session: this.session,
       probesDir: this.probesDir,
       elevator: parts.elevator,
       recheck: (probeIds) => this.recheck(probeIds),
+      refuse: (fix) => this.fleet.fixRefusal(fix),
       snapshot: async () => this.runner.latest() ?? this.checkNow(),
       logger: this.logger,
       now: this.now,
@@ -175,12 +203,20 @@ export class Agent {
       (simulatedHostPath
         ? new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(options.dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) })
         : new WindowsElevator({ probesDir, workDir: join(options.dataDir, 'elevation') }));
-    return new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator });
+    const agent = new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator });
+    // The Event Log reports changes since the last snapshot this user saw, across restarts too.
+    agent.lastShown = (await agent.history.read({ limit: 1 }).catch(() => []))[0];
+    return agent;
   }
 
   /** Checks now, then every N minutes (settings), jittered. */
   start(): void {
     if (this.stopping) throw new Error('The agent was stopped; create a new one.');
+    // Another session of this host published a snapshot: show it here too.
+    this.fleet.watchShared((record) => {
+      if (this.stopping) return;
+      void this.pipeline(Promise.resolve({ snapshot: record.snapshot, source: 'shared' as const, ...(record.facts ? { facts: record.facts } : {}) })).catch(() => undefined);
+    });
     this.scheduler.start();
   }
 
@@ -189,6 +225,7 @@ export class Agent {
     this.stopping ??= (async () => {
       this.scheduler.stop();
       await this.inflight?.catch(() => undefined);
+      await this.fleet.dispose();
       await this.session.dispose();
       this.logger.info('agent stopped');
       await this.logging?.close();
@@ -206,7 +243,7 @@ export class Agent {
   /** Re-probes some checks (after a fix) through the same pipeline: history, notifications, events. */
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
     if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
-    return this.pipeline(this.runner.run({ probeIds }));
+    return this.pipeline(this.runner.run({ probeIds }).then((snapshot) => ({ snapshot, source: 'checked' as const })));
   }
 
   /** Resume from sleep or unlock: one debounced check. */
@@ -214,8 +251,9 @@ export class Agent {
     this.scheduler.onResume();
   }
 
+  /** What this session shows: its own last check, or the one another session of the host shared. */
   getSnapshot(): HealthSnapshot | undefined {
-    return this.runner.latest();
+    return this.lastShown ? this.fleet.visible(this.lastShown) : this.runner.latest();
   }
 
   /** The last `limit` snapshots, oldest first. */
@@ -223,19 +261,28 @@ export class Agent {
     return this.history.read(options);
   }
 
+  /** The settings in force: the user's, with the administrator's policy laid over them. */
   getSettings(): Settings {
-    return this.settings;
+    return this.fleet.effective(this.settings).settings;
+  }
+
+  /** Settings the administrator's policy sets: the window shows them as such and does not offer a change. */
+  getLockedSettings(): LockedSetting[] {
+    return this.fleet.effective(this.settings).locked;
   }
 
   /** Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start. */
   async setSettings(patch: Partial<Settings>): Promise<Settings> {
-    const next = applySettingsPatch(this.settings, patch);
+    // A change to what the policy sets is refused (PolicyLockedError); repeating it changes nothing.
+    this.fleet.assertPatchAllowed(patch, this.settings);
+    const locked = new Set<string>(this.getLockedSettings());
+    const before = this.getSettings().checkIntervalMinutes;
+    const next = applySettingsPatch(this.settings, Object.fromEntries(Object.entries(patch).filter(([key]) => !locked.has(key))));
     await saveSettings(join(this.dataDir, 'settings.json'), next);
-    const intervalChanged = next.checkIntervalMinutes !== this.settings.checkIntervalMinutes;
     this.settings = next;
     this.logger.info('settings changed', { keys: Object.keys(patch) });
-    if (intervalChanged) this.scheduler.reschedule();
-    return next;
+    if (this.getSettings().checkIntervalMinutes !== before) this.scheduler.reschedule();
+    return this.getSettings();
   }
 
   /** The last `limit` log entries of this user, oldest first. */
@@ -264,19 +311,35 @@ export class Agent {
   private runCycle(reason: CheckReason): Promise<HealthSnapshot> {
     if (this.inflight) return this.inflight;
     this.logger.debug('cycle requested', { reason });
-    this.inflight = this.pipeline(this.runner.run()).finally(() => {
+    this.inflight = this.pipeline(this.cycle(reason)).finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
   }
 
+  /**
+   * A scheduled cycle checks once per host (the session holding the host lock checks, the others
+   * show its snapshot); "Check now" always checks here, and shares the result. The policy is read
+   * first, so a Group Policy change applies at the next cycle.
+   */
+  private async cycle(reason: CheckReason): Promise<CycleResult> {
+    await this.fleet.refreshPolicy();
+    if (reason !== 'on-demand') return this.fleet.runCycle(() => this.runner.run());
+    const snapshot = await this.runner.run();
+    await this.fleet.share(snapshot);
+    return { snapshot, source: 'checked' };
+  }
+
   /** After the runner: history, notifications, events. Failures past the runner are logged, never thrown. */
-  private async pipeline(cycle: Promise<HealthSnapshot>): Promise<HealthSnapshot> {
+  private async pipeline(cycle: Promise<CycleResult>): Promise<HealthSnapshot> {
     this.setChecking(true);
     try {
-      const snapshot = await cycle;
+      const result = await cycle;
+      const snapshot = this.fleet.visible(result.snapshot);
+      await this.fleet.afterCycle(this.lastShown, result).catch((error: unknown) => this.logger.error('fleet reporting failed', { error: String(error) }));
+      this.lastShown = result.snapshot;
       await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
-      await this.notify(snapshot);
+      await this.notify(snapshot, result);
       this.emit('snapshot', snapshot);
       return snapshot;
     } finally {
@@ -284,13 +347,13 @@ export class Agent {
     }
   }
 
-  private async notify(snapshot: HealthSnapshot): Promise<void> {
+  private async notify(snapshot: HealthSnapshot, cycle: CycleResult): Promise<void> {
     const result = decideNotifications({
       previous: this.notifyState,
       snapshot,
       now: this.now(),
-      settings: this.settings,
-      certificates: certificateExpiries((id) => this.runner.dataOf(id)),
+      settings: this.getSettings(),
+      certificates: this.fleet.certificatesFor(cycle),
     });
     this.notifyState = result.state;
     // Saved before showing: a crash right after must not repeat them.

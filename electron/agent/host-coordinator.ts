@@ -170,6 +170,7 @@ export class HostCoordinator {
     const { pid, host, user } = this.owner;
     const facts = this.options.facts?.();
     const record: SharedRecord = { schema: 1, writtenAt: this.iso(), by: { pid, host, user }, snapshot, ...(facts ? { facts } : {}) };
+    await mkdir(this.options.sharedDir, { recursive: true });
     await writeFileAtomic(this.sharedPath(), JSON.stringify(record));
   }
 

@@ -1,0 +1,81 @@
+/**
+ * The fleet features through the Agent facade, on the simulated host: the administrator policy
+ * shapes the settings in force and refuses changes to them, status changes reach the Event Log
+ * (and survive a restart without repeating), and the shared folder carries the snapshot.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PolicyLockedError } from '../../../electron/agent/admin-policy.js';
+import { Agent } from '../../../electron/agent/agent.js';
+import { SHARED_SNAPSHOT_FILE } from '../../../electron/agent/host-coordinator.js';
+import { nlaProbe } from '../../../probes/nla/nla.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface RecordedEvent {
+  EventId: number;
+  Message: string;
+}
+
+describe('Agent with the fleet features', () => {
+  let dir: string;
+  let scenario: string;
+  let agent: Agent;
+
+  const events = async (a: Agent): Promise<RecordedEvent[]> =>
+    ((JSON.parse(await readFile(a.simulatedHostPath as string, 'utf8')) as { eventLog?: RecordedEvent[] }).eventLog ?? []);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rdp-health-agent-fleet-'));
+    scenario = join(dir, 'nla-off-with-policy.json');
+    await writeFile(
+      scenario,
+      JSON.stringify({
+        description: 'NLA off locally, on a host whose administrator set the RDP Health policy',
+        extends: 'nla-off-local',
+        patch: { registry: { 'HKLM:\\SOFTWARE\\Policies\\RDP Health': { CheckIntervalMinutes: 20, NotificationsDisabled: 1, HideSecurityLoweringFixes: 1 } } },
+      }),
+    );
+    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes: [nlaProbe], logger: quiet, sharedDir: join(dir, 'shared') });
+  });
+  afterAll(async () => {
+    await agent.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('checks, writes the warning to the Event Log and shares the snapshot', async () => {
+    const snapshot = await agent.checkNow();
+    expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'warn']]);
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
+    const shared = JSON.parse(await readFile(join(dir, 'shared', SHARED_SNAPSHOT_FILE), 'utf8')) as { snapshot: { startedAt: string } };
+    expect(shared.snapshot.startedAt).toBe(snapshot.startedAt);
+  });
+
+  it('applies the policy: settings in force, locked keys, hidden fixes', () => {
+    expect(agent.getSettings()).toMatchObject({ checkIntervalMinutes: 20, notifications: false });
+    expect(agent.getLockedSettings()).toEqual(['checkIntervalMinutes', 'notifications']);
+    expect(agent.getSnapshot()?.findings[0]?.fixes.filter((f) => f.lowersSecurity)).toEqual([]);
+  });
+
+  it('refuses a change to a locked setting and saves the others', async () => {
+    await expect(agent.setSettings({ checkIntervalMinutes: 60 })).rejects.toThrow(PolicyLockedError);
+    const saved = await agent.setSettings({ checkIntervalMinutes: 20, warnDays: [21, 7] });
+    expect(saved).toMatchObject({ checkIntervalMinutes: 20, warnDays: [21, 7] });
+    const file = JSON.parse(await readFile(join(dir, 'data', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(file.warnDays).toEqual([21, 7]);
+    // The enforced value is not written into the user's own settings.
+    expect(file.checkIntervalMinutes).not.toBe(20);
+  });
+
+  it('writes no event for a status that did not change, even after a restart', async () => {
+    await agent.checkNow();
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
+    await agent.stop();
+    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes: [nlaProbe], logger: quiet, sharedDir: join(dir, 'shared') });
+    // A new agent on the same data folder makes a new working copy of the host: its log starts empty.
+    await agent.checkNow();
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([]);
+  });
+});
