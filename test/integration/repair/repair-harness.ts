@@ -16,7 +16,8 @@ import { resolveProbesDir, simModulePath } from '../../../electron/agent/script-
 import { prepareSimulatedHost } from '../../../electron/agent/simulated-host.js';
 
 export const probesDir = resolveProbesDir({ isPackaged: false });
-const powershellProbes = PROBES.filter((probe) => probe.kind === 'powershell');
+// The probes the shipped fixes (nla, security-layer, tls) re-run: a full cycle of every probe is not needed here.
+const repairedProbes = PROBES.filter((probe) => probe.kind === 'powershell' && ['nla', 'security-layer', 'tls'].includes(probe.id));
 
 export interface Harness {
   dir: string;
@@ -48,7 +49,7 @@ export async function harness(
   const statePath = await prepareSimulatedHost(name, dir, { probesDir });
   const fixRoot = join(dir, 'fixes');
   const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
-  const runner = new CheckRunner({ session, probesDir, probes: powershellProbes, probeTimeoutMs: () => 30_000 });
+  const runner = new CheckRunner({ session, probesDir, probes: repairedProbes, probeTimeoutMs: () => 30_000 });
   const elevator = new SimulatedElevator({ statePath, probesDir, fixRoot, decline: options.decline ?? false });
   const service = new RepairService({
     session,
