@@ -49,9 +49,19 @@ function ConvertFrom-SimRegistryValue {
 }
 
 function ConvertTo-SimRegistryValue {
-    param($Value)
+    <# The scenario form of a value; -Kind is New-ItemProperty's -PropertyType / Set-ItemProperty's -Type. #>
+    param($Value, [string]$Kind)
+    switch ($Kind) {
+        'Binary' { return [ordered]@{ binary = [System.Convert]::ToHexString([byte[]]@($Value)) } }
+        'MultiString' { return [ordered]@{ multi = [string[]]@($Value) } }
+        'QWord' { return [ordered]@{ qword = [long]$Value } }
+        'DWord' { return [int]$Value }
+        'String' { return [string]$Value }
+        'ExpandString' { return [string]$Value }
+    }
     if ($Value -is [byte[]]) { return [ordered]@{ binary = [System.Convert]::ToHexString($Value) } }
     if ($Value -is [string[]]) { return [ordered]@{ multi = $Value } }
+    if ($Value -is [long]) { return [ordered]@{ qword = $Value } }
     $Value
 }
 
@@ -120,7 +130,7 @@ function Get-ItemPropertyValue {
 
 function Set-SimRegistryValue {
     <# Writes one value into the working copy (creating the key when asked). #>
-    param([string]$Path, [string]$Name, $Value, [switch]$CreateKey)
+    param([string]$Path, [string]$Name, $Value, [string]$Kind, [switch]$CreateKey)
     Invoke-SimFault -Command 'Set-RegistryValue'
     $state = Get-SimState
     $key = Find-SimRegistryKey $Path
@@ -131,7 +141,9 @@ function Set-SimRegistryValue {
     if (-not $state.Contains('registry')) { $state['registry'] = [ordered]@{} }
     if (-not $state['registry'].Contains($key) -or $null -eq $state['registry'][$key]) { $state['registry'][$key] = [ordered]@{} }
     if ($null -eq $Value) { $state['registry'][$key].Remove($Name) }
-    else { $state['registry'][$key][$Name] = ConvertTo-SimRegistryValue $Value }
+    else { $state['registry'][$key][$Name] = ConvertTo-SimRegistryValue -Value $Value -Kind $Kind }
+    # Remote connections allowed or denied: a running TermService opens or closes its listener (Services.ps1).
+    if ($Name -ieq 'fDenyTSConnections') { Update-SimRdpDenyListener -State $state }
     Save-SimState -State $state
 }
 
@@ -150,7 +162,8 @@ function Set-ItemProperty {
     if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\Set-ItemProperty @PSBoundParameters }
     foreach ($one in $paths) {
         if ($PSCmdlet.ShouldProcess("Item: $one Property: $Name", 'Set Property')) {
-            Set-SimRegistryValue -Path $one -Name $Name -Value $Value
+            $kind = if ($PSBoundParameters.ContainsKey('Type')) { [string]$Type } else { '' }
+            Set-SimRegistryValue -Path $one -Name $Name -Value $Value -Kind $kind
         }
     }
 }
@@ -169,7 +182,7 @@ function New-ItemProperty {
     if (-not (Test-SimRegistryPath $paths[0])) { return Microsoft.PowerShell.Management\New-ItemProperty @PSBoundParameters }
     foreach ($one in $paths) {
         if ($PSCmdlet.ShouldProcess("Item: $one Destination Property: $Name", 'New Property')) {
-            Set-SimRegistryValue -Path $one -Name $Name -Value $Value
+            Set-SimRegistryValue -Path $one -Name $Name -Value $Value -Kind $PropertyType
         }
     }
 }
