@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import { certificateExpiries } from './certificate-expiry.js';
@@ -23,9 +24,20 @@ import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { applySettingsPatch, loadSettings, saveSettings, type Settings } from './settings.js';
 import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
 import type { Elevator } from './repair/elevator.js';
+import { FIX_CATALOG } from './repair/fix-catalog.js';
 import { RepairService } from './repair/repair-service.js';
 import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
+
+/** Who asked for a repair, for the Event Log's audit trail. */
+function currentUser(): string | undefined {
+  try {
+    const domain = process.env.USERDOMAIN;
+    return domain ? `${domain}\\${userInfo().username}` : userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
 
 export type { AgentNotification } from './notify-policy.js';
 export type { LogEntry } from './logging.js';
@@ -170,6 +182,10 @@ export class Agent {
       elevator: parts.elevator,
       recheck: (probeIds) => this.recheck(probeIds),
       refuse: (fix) => this.fleet.fixRefusal(fix),
+      onOutcome: (action, outcome) => {
+        const context = { host: this.lastShown?.host ?? hostname(), user: currentUser(), fixTitle: FIX_CATALOG.get(outcome.fixId)?.descriptor.title };
+        void this.fleet.afterFix(action, outcome, context).catch((error: unknown) => this.logger.error('fix event not written', { error: String(error) }));
+      },
       snapshot: async () => this.runner.latest() ?? this.checkNow(),
       logger: this.logger,
       now: this.now,

@@ -56,6 +56,8 @@ export interface RepairServiceOptions {
   catalog?: FixCatalog;
   /** Why a fix is not allowed on this computer (admin policy), or undefined when it is. */
   refuse?: (fix: FixDescriptor) => string | undefined;
+  /** Told every outcome of an apply or an undo (the Event Log records them); must not throw. */
+  onOutcome?: (action: 'apply' | 'undo', outcome: RepairOutcome) => void;
   logger?: AgentLogger;
   now?: () => Date;
   previewTtlMs?: number;
@@ -136,7 +138,7 @@ export class RepairService {
     noExtra(extra);
     const entry = this.entryFor(fixId);
     const preview = this.takePreview(fixId, previewId);
-    return this.exclusive(() => this.applyEntry(entry, preview));
+    return this.exclusive(() => this.applyEntry(entry, preview)).then((outcome) => this.reported('apply', outcome));
   }
 
   async undo(recordId: string, ...extra: unknown[]): Promise<RepairOutcome> {
@@ -154,7 +156,16 @@ export class RepairService {
       if (!result.ok) return this.log({ fixId, outcome: 'failed', message: failureMessage(result, 'undo'), ...(result.undoAvailable ? { recordId } : {}) });
       const finding = await this.primaryFinding(entry).catch(() => undefined);
       return this.log({ fixId, outcome: 'fixed', message: undoneMessage(result), ...(finding ? { finding } : {}) });
-    });
+    }).then((outcome) => this.reported('undo', outcome));
+  }
+
+  private reported(action: 'apply' | 'undo', outcome: RepairOutcome): RepairOutcome {
+    try {
+      this.options.onOutcome?.(action, outcome);
+    } catch (error) {
+      this.logger.error('fix outcome listener failed', { error: String(error) });
+    }
+    return outcome;
   }
 
   /** Applies, one after another, the first safe fix each failing finding offers; stops at a declined prompt. */

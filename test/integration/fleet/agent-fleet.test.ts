@@ -6,11 +6,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PolicyLockedError } from '../../../electron/agent/admin-policy.js';
 import { Agent } from '../../../electron/agent/agent.js';
 import { SHARED_SNAPSHOT_FILE } from '../../../electron/agent/host-coordinator.js';
 import { nlaProbe } from '../../../probes/nla/nla.js';
+import { securityLayerProbe } from '../../../probes/security-layer/security-layer.js';
+
+/** The probes the nla fixes re-run (the fix catalog names both). */
+const probes = [nlaProbe, securityLayerProbe];
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -38,7 +42,7 @@ describe('Agent with the fleet features', () => {
         patch: { registry: { 'HKLM:\\SOFTWARE\\Policies\\RDP Health': { CheckIntervalMinutes: 20, NotificationsDisabled: 1, HideSecurityLoweringFixes: 1 } } },
       }),
     );
-    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes: [nlaProbe], logger: quiet, sharedDir: join(dir, 'shared') });
+    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes, logger: quiet, sharedDir: join(dir, 'shared') });
   });
   afterAll(async () => {
     await agent.stop();
@@ -47,7 +51,7 @@ describe('Agent with the fleet features', () => {
 
   it('checks, writes the warning to the Event Log and shares the snapshot', async () => {
     const snapshot = await agent.checkNow();
-    expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'warn']]);
+    expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'warn'], ['security-layer', 'ok']]);
     expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
     const shared = JSON.parse(await readFile(join(dir, 'shared', SHARED_SNAPSHOT_FILE), 'utf8')) as { snapshot: { startedAt: string } };
     expect(shared.snapshot.startedAt).toBe(snapshot.startedAt);
@@ -69,13 +73,31 @@ describe('Agent with the fleet features', () => {
     expect(file.checkIntervalMinutes).not.toBe(20);
   });
 
+  it('writes an applied repair and the change it made to the Event Log', async () => {
+    const preview = await agent.repairs.preview('nla.enable');
+    const outcome = await agent.repairs.apply('nla.enable', preview.previewId);
+    expect(outcome.outcome).toBe('fixed');
+    // The repair's own event is written after the outcome is returned (it never delays the window).
+    const log = await vi.waitFor(async () => {
+      const written = await events(agent);
+      if (written.length < 3) throw new Error('not yet');
+      return written;
+    });
+    expect(log.map((e) => e.EventId)).toEqual([1002, 1001, 1010]);
+    expect(log[2]?.Message).toContain('Fix: nla.enable');
+    expect(log[2]?.Message).toContain('Require Network Level Authentication');
+  });
+
   it('writes no event for a status that did not change, even after a restart', async () => {
     await agent.checkNow();
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002, 1001, 1010]);
     await agent.stop();
-    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes: [nlaProbe], logger: quiet, sharedDir: join(dir, 'shared') });
-    // A new agent on the same data folder makes a new working copy of the host: its log starts empty.
+    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes, logger: quiet, sharedDir: join(dir, 'shared') });
+    // A new agent on the same data folder makes a new working copy of the host (NLA off again, an
+    // empty log): the change from the OK it last showed is written, nothing is repeated.
     await agent.checkNow();
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([]);
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
+    await agent.checkNow();
+    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
   });
 });
