@@ -259,7 +259,8 @@ export class Agent {
   /** Re-probes some checks (after a fix) through the same pipeline: history, notifications, events. */
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
     if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
-    return this.pipeline(this.runner.run({ probeIds }).then((snapshot) => ({ snapshot, source: 'checked' as const })));
+    const run = this.fleet.refreshPolicy().then(() => this.runner.run({ probeIds }));
+    return this.pipeline(run.then((snapshot) => ({ snapshot, source: 'checked' as const })));
   }
 
   /** Resume from sleep or unlock: one debounced check. */

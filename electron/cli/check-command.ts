@@ -85,6 +85,10 @@ export const checkCommand: CliCommand = {
         dataDir,
         probesDir,
         logger: stderrLogger(io, options.verbose),
+        // A one-off check: no Event Log entries (each run would repeat them) and no part in the
+        // host's shared snapshot (monitoring wants this check, not another session's).
+        eventLog: false,
+        sharedDir: null,
         ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
         ...(options.timeoutSeconds !== undefined ? { probeTimeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
