@@ -139,14 +139,15 @@ function ConvertTo-SimDate {
 function Invoke-SimFault {
     <#
     Faults named in the scenario's `faults` section, by command name: { "kind": "hang" | "access-denied"
-    | "not-found" | "error", "seconds": n, "after": n }. `after` lets the first n calls
-    through (a fix that fails half way). Called first thing by every shadow.
+    | "not-found" | "error", "seconds": n, "after": n, "times": n }. `after` lets the first n calls
+    through (a fix that fails half way); `times` fails only that many calls, then lets calls through
+    again (a transient failure: the rollback that follows succeeds). Called first thing by every shadow.
     #>
     param([Parameter(Mandatory)][string]$Command)
     $faults = Get-SimSection -Key 'faults'
     if (-not $faults.Contains($Command)) { return }
     $fault = $faults[$Command]
-    if ($fault.Contains('after')) {
+    if ($fault.Contains('after') -or $fault.Contains('times')) {
         $counterKey = "calls:$Command"
         $state = Get-SimState
         if (-not $state.Contains('faultCounters')) { $state['faultCounters'] = [ordered]@{} }
@@ -154,7 +155,10 @@ function Invoke-SimFault {
         if ($state['faultCounters'].Contains($counterKey)) { $calls = [int]$state['faultCounters'][$counterKey] }
         $state['faultCounters'][$counterKey] = $calls + 1
         Save-SimState -State $state
-        if ($calls -lt [int]$fault['after']) { return }
+        $after = 0
+        if ($fault.Contains('after')) { $after = [int]$fault['after'] }
+        if ($calls -lt $after) { return }
+        if ($fault.Contains('times') -and $calls -ge $after + [int]$fault['times']) { return }
     }
     switch ($fault['kind']) {
         'hang' { Start-Sleep -Seconds $(if ($fault.Contains('seconds')) { [int]$fault['seconds'] } else { 3600 }) }

@@ -20,8 +20,6 @@ import { TLS_FIXES } from '../../../probes/tls/tls.js';
 export const PENDING_SCRIPTS: ReadonlySet<string> = new Set([
   'certificate/Repair-RdpCertificate.ps1',
   'key-access/Repair-RdpKeyAccess.ps1',
-  'firewall/Repair-RdpFirewall.ps1',
-  'listener/Repair-RdpListener.ps1',
 ]);
 
 export interface FixCatalogEntry {
@@ -50,9 +48,9 @@ const ENTRIES: readonly FixCatalogEntry[] = [
   entry(FIREWALL_FIXES.enableRules, 'firewall/Repair-RdpFirewall.ps1', { Action: 'EnableRules' }, ['firewall']),
   entry(FIREWALL_FIXES.enableRulesPublic, 'firewall/Repair-RdpFirewall.ps1', { Action: 'EnableRulesPublic' }, ['firewall']),
   entry(FIREWALL_FIXES.alignPort, 'firewall/Repair-RdpFirewall.ps1', { Action: 'AlignPort' }, ['firewall']),
-  entry(LISTENER_FIXES.startService, 'listener/Repair-RdpListener.ps1', { Action: 'StartService' }, ['listener']),
-  entry(LISTENER_FIXES.restartService, 'listener/Repair-RdpListener.ps1', { Action: 'RestartService' }, ['listener']),
-  entry(LISTENER_FIXES.allowConnections, 'listener/Repair-RdpListener.ps1', { Action: 'AllowConnections' }, ['listener']),
+  entry(LISTENER_FIXES.startService, 'listener/Repair-RdpListener.ps1', { Action: 'StartService' }, ['listener', 'firewall']),
+  entry(LISTENER_FIXES.restartService, 'listener/Repair-RdpListener.ps1', { Action: 'RestartService' }, ['listener', 'firewall']),
+  entry(LISTENER_FIXES.allowConnections, 'listener/Repair-RdpListener.ps1', { Action: 'AllowConnections' }, ['listener', 'firewall']),
 ];
 
 export class FixCatalog {

@@ -366,6 +366,8 @@ function Get-NetConnectionProfile {
 }
 
 # ---------------------------------------------------------------- changes (the fixes use these)
+# Faults: '<Verb>-NetFirewallRule' for every call, '<Verb>-NetFirewallRule:<Name>' for a call naming
+# that rule by -Name (so a test can fail the second rule of a fix while the rollback still works).
 
 function Update-SimFirewallRule {
     <# Applies property changes to the selected stored rules and saves the working copy. #>
@@ -414,6 +416,7 @@ function Enable-NetFirewallRule {
     )
     process {
         Invoke-SimFault -Command 'Enable-NetFirewallRule'
+        foreach ($faultRuleName in @($Name | Where-Object { $_ })) { Invoke-SimFault -Command "Enable-NetFirewallRule:$faultRuleName" }
         Set-SimFirewallRuleEnabled -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Value 'True' -Verb 'Enable'
     }
 }
@@ -438,6 +441,7 @@ function Disable-NetFirewallRule {
     )
     process {
         Invoke-SimFault -Command 'Disable-NetFirewallRule'
+        foreach ($faultRuleName in @($Name | Where-Object { $_ })) { Invoke-SimFault -Command "Disable-NetFirewallRule:$faultRuleName" }
         Set-SimFirewallRuleEnabled -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Value 'False' -Verb 'Disable'
     }
 }
@@ -482,6 +486,7 @@ function Set-NetFirewallRule {
     )
     process {
         Invoke-SimFault -Command 'Set-NetFirewallRule'
+        foreach ($faultRuleName in @($Name | Where-Object { $_ })) { Invoke-SimFault -Command "Set-NetFirewallRule:$faultRuleName" }
         Assert-SimFirewallStoreWritable -Cmdlet $PSCmdlet -PolicyStore $PolicyStore
         $changes = @{}
         if ($PSBoundParameters.ContainsKey('NewDisplayName')) { $changes['DisplayName'] = $NewDisplayName }

@@ -7,6 +7,8 @@
 # - starting a service starts what it depends on; a Disabled service does not start;
 # - TermService gets a new process id when it starts and listens on RDP-Tcp's PortNumber (`tcp`),
 #   unless fDenyTSConnections is 1 (policy or local) or another process already listens there;
+# - a running TermService follows a change of fDenyTSConnections without a restart (Registry.ps1
+#   calls Update-SimRdpDenyListener): it opens or closes its listener;
 # - stopping TermService closes its sockets and ends every RDP session (`sessions`).
 
 $script:SimServiceClassKey = 'root/cimv2:Win32_Service'
@@ -122,6 +124,13 @@ function Start-SimTermServiceListener {
     if (-not $State.Contains('tcp')) { $State['tcp'] = [ordered]@{} }
     if (-not $State.Contains('processes')) { $State['processes'] = [ordered]@{} }
     $State['processes']["$ProcessId"] = [ordered]@{ Id = $ProcessId; ProcessName = 'svchost' }
+    Open-SimRdpListenSocket -State $State -ProcessId $ProcessId
+}
+
+function Open-SimRdpListenSocket {
+    <# TermService (running as the pid) opens its listener on the configured port, unless connections are denied or the port is taken. #>
+    param($State, [int]$ProcessId)
+    if (-not $State.Contains('tcp')) { $State['tcp'] = [ordered]@{} }
     if ((Get-SimRdpEffectiveDeny -State $State) -eq 1) { return }
     $port = Get-SimRdpPort -State $State
     foreach ($key in @($State['tcp'].Keys)) {
@@ -130,6 +139,28 @@ function Start-SimTermServiceListener {
     }
     $State['tcp']["0.0.0.0:$port"] = [ordered]@{ LocalAddress = '0.0.0.0'; LocalPort = $port; RemoteAddress = '0.0.0.0'; RemotePort = 0; State = 'Listen'; OwningProcess = $ProcessId }
     $State['tcp'][":::$port"] = [ordered]@{ LocalAddress = '::'; LocalPort = $port; RemoteAddress = '::'; RemotePort = 0; State = 'Listen'; OwningProcess = $ProcessId }
+}
+
+function Update-SimRdpDenyListener {
+    <#
+    fDenyTSConnections changed (Registry.ps1 calls this): a running TermService follows it without a
+    restart, as on Windows - it opens its listener when connections are allowed again and closes it
+    when they are denied (sessions already open stay).
+    #>
+    param($State)
+    $table = Get-SimServiceTable -State $State
+    $stored = Find-SimServiceName -Table $table -Name 'TermService'
+    if ($null -eq $stored -or [string]$table[$stored]['State'] -ne 'Running') { return }
+    $processId = [int]$table[$stored]['ProcessId']
+    if ((Get-SimRdpEffectiveDeny -State $State) -eq 1) {
+        if (-not $State.Contains('tcp')) { return }
+        foreach ($key in @($State['tcp'].Keys)) {
+            $entry = $State['tcp'][$key]
+            if ([int]$entry['OwningProcess'] -eq $processId -and [string]$entry['State'] -eq 'Listen') { $State['tcp'].Remove($key) }
+        }
+        return
+    }
+    Open-SimRdpListenSocket -State $State -ProcessId $processId
 }
 
 function Stop-SimTermServiceListener {
