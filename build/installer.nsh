@@ -3,14 +3,15 @@
 ; Install (per machine, elevated):
 ;   - %ProgramData%\RDP Health\{logs,fixes,shared} with ACLs set by SID (account names are localized):
 ;       root    SYSTEM and Administrators full control, Users read; owner Administrators; nothing inherited
-;       logs    + Users may create files; CREATOR OWNER may modify: each user writes only their own log
+;       logs    + Users may create files (not folders); CREATOR OWNER may modify: each user writes only their own log
 ;       fixes   nothing more: fix results and undo records are written only by Administrators and SYSTEM
 ;       shared  + Users modify: every session's agent writes the host lock and the latest snapshot
 ;   - the Event Log source "RDP Health" in the Application log
 ;   - start at sign-in for all users (HKLM Run key): a page in the wizard; silent installs (/S) turn
 ;     it on unless /NOAUTOSTART is given; an upgrade keeps the previous choice.
 ; Uninstall (not on an upgrade): removes the Run value, the event source and the data folder
-;   (/KEEPDATA keeps logs and fix records).
+;   (/KEEPDATA keeps logs and fix records); where users can write, only the agent's own files are
+;   deleted, never recursively, and a junction found where a folder should be is removed first.
 ;
 ; Everything here is a macro electron-builder inserts where it belongs; nothing is declared that a
 ; build does not use (warningsAsErrors is on, and the uninstaller is compiled from this file too).
@@ -44,6 +45,20 @@
     StrCpy $R9 "$WINDIR\..\ProgramData"
   ${EndIf}
   StrCpy $R9 "$R9\${RDPH_DATA_FOLDER}"
+!macroend
+
+; A folder someone created before the install may be a junction to another place: remove the link
+; itself (RMDir without /r deletes only the link, never the target), then make a real folder.
+!macro rdphRealFolder PATH
+  System::Call 'kernel32::GetFileAttributes(t "${PATH}") i .r0'
+  ${If} $0 != -1
+    IntOp $1 $0 & 0x400
+    ${If} $1 != 0
+      DetailPrint 'Removing the link at ${PATH}'
+      RMDir "${PATH}"
+    ${EndIf}
+  ${EndIf}
+  CreateDirectory "${PATH}"
 !macroend
 
 ; icacls by full path, output to the install log; a failure is logged, not fatal.
@@ -116,10 +131,12 @@
   !macro customInstall
     Push $R9
     Push $0
+    Push $1
     !insertmacro rdphDataFolder
-    CreateDirectory "$R9\logs"
-    CreateDirectory "$R9\fixes"
-    CreateDirectory "$R9\shared"
+    !insertmacro rdphRealFolder "$R9"
+    !insertmacro rdphRealFolder "$R9\logs"
+    !insertmacro rdphRealFolder "$R9\fixes"
+    !insertmacro rdphRealFolder "$R9\shared"
 
     ; Root: owned by Administrators; anything planted before the install (explicit entries) is
     ; dropped by /reset, then inheritance is cut and exactly these entries remain.
@@ -131,10 +148,10 @@
     !insertmacro rdphIcacls '"$R9\fixes" /setowner ${RDPH_SID_ADMINS} /T /C /Q'
     !insertmacro rdphIcacls '"$R9\fixes" /reset /T /C /Q'
 
-    ; logs: users create files (WD) and folders (AD) here; each file is its creator's to modify.
+    ; logs: users create files (WD) here, not folders; each file is its creator's to modify.
     !insertmacro rdphIcacls '"$R9\logs" /setowner ${RDPH_SID_ADMINS} /C /Q'
     !insertmacro rdphIcacls '"$R9\logs" /reset /C /Q'
-    !insertmacro rdphIcacls '"$R9\logs" /grant:r ${RDPH_SID_USERS}:(WD,AD) ${RDPH_SID_CREATOR_OWNER}:(OI)(CI)(IO)M /C /Q'
+    !insertmacro rdphIcacls '"$R9\logs" /grant:r ${RDPH_SID_USERS}:(WD) ${RDPH_SID_CREATOR_OWNER}:(OI)(CI)(IO)M /C /Q'
 
     ; shared: every session replaces the lock and snapshot files another session wrote.
     !insertmacro rdphIcacls '"$R9\shared" /setowner ${RDPH_SID_ADMINS} /C /Q'
@@ -156,6 +173,7 @@
     ${Else}
       DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
     ${EndIf}
+    Pop $1
     Pop $0
     Pop $R9
   !macroend
@@ -169,13 +187,22 @@
       DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
       DeleteRegKey HKLM "${RDPH_EVENTLOG_KEY}"
       !insertmacro rdphDataFolder
-      ; The lock and the shared snapshot mean nothing without the app.
-      RMDir /r "$R9\shared"
+      ; Users can write in shared (and create files in logs): delete only the files the agent
+      ; makes, never recursively, so nothing a user planted there (a junction) is followed.
+      Delete "$R9\shared\lock.*.json"
+      Delete "$R9\shared\latest-snapshot.json"
+      Delete "$R9\shared\rdp_health.prom"
+      Delete "$R9\shared\.*.tmp"
+      RMDir "$R9\shared"
       ${GetParameters} $R0
       ClearErrors
       ${GetOptions} $R0 "/KEEPDATA" $R1
       ${If} ${Errors}
-        RMDir /r "$R9"
+        Delete "$R9\logs\*.*"
+        RMDir "$R9\logs"
+        ; Only Administrators and SYSTEM can write in fixes: safe to remove whole.
+        RMDir /r "$R9\fixes"
+        RMDir "$R9"
       ${EndIf}
       ClearErrors
     ${EndIf}
