@@ -16,8 +16,10 @@ import { resolveProbesDir, simModulePath } from '../../../electron/agent/script-
 import { prepareSimulatedHost } from '../../../electron/agent/simulated-host.js';
 
 export const probesDir = resolveProbesDir({ isPackaged: false });
-// The probes the shipped fixes (nla, security-layer, tls) re-run: a full cycle of every probe is not needed here.
-const repairedProbes = PROBES.filter((probe) => probe.kind === 'powershell' && ['nla', 'security-layer', 'tls'].includes(probe.id));
+// The probes the shipped fixes (nla, security-layer, tls, firewall, listener) re-run: a full cycle of every probe is not needed here.
+const repairedProbes = PROBES.filter(
+  (probe) => probe.kind === 'powershell' && ['nla', 'security-layer', 'tls', 'firewall', 'listener'].includes(probe.id),
+);
 
 export interface Harness {
   dir: string;
