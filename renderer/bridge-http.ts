@@ -39,7 +39,6 @@ export function createHttpBridge(token: string, fetchImpl: typeof fetch = (...ar
       method: 'POST',
       headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(args.length > 0 && args[0] !== undefined ? { payload: args[0] } : {}),
-      cache: 'no-store',
     });
     const body = (await response.json().catch(() => ({}))) as { value?: unknown; error?: string };
     if (!response.ok) throw new Error(body.error ?? `The agent answered ${response.status}.`);
@@ -53,7 +52,7 @@ export function createHttpBridge(token: string, fetchImpl: typeof fetch = (...ar
     streaming = true;
     while ([...listeners.values()].some((set) => set.size > 0)) {
       try {
-        const response = await fetchImpl('/api/events', { headers, cache: 'no-store' });
+        const response = await fetchImpl('/api/events', { headers });
         if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';

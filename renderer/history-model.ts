@@ -46,7 +46,7 @@ export function historyChart(history: readonly HealthSnapshot[], size: ChartSize
   const width = Math.max(2, Math.min(14, (size.width / points.length) * 0.7));
   const usable = size.width - width;
   // A check with no problems still gets a short bar, so it is visible (and hoverable).
-  const minHeight = 4;
+  const minHeight = 6;
   const bars = points.map(({ s, t }): HistoryBar => {
     const problems = problemsOf(s);
     const x = points.length === 1 ? usable / 2 : ((t - first) / span) * usable;

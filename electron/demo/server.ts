@@ -9,9 +9,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
+import type { ElevationRequest, ElevationResult, Elevator } from '../agent/repair/elevator.js';
+import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
 import { agentActions } from '../shell/actions.js';
 import { createHttpBridge } from './http-bridge.js';
+
+/**
+ * The probes the simulated host can answer: the PowerShell ones. Node probes (the handshake)
+ * open real connections, and the simulated host has no listener for them to reach.
+ */
+export const SIMULATED_PROBES = PROBES.filter((probe) => probe.kind === 'powershell');
 
 export interface DemoOptions {
   /** A shipped scenario name (probes/sim/scenarios) or a path to a scenario file. */
@@ -29,6 +38,39 @@ export interface DemoOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * The simulated UAC: the agent's own SimulatedElevator on the agent's simulated host, made once
+ * the agent has prepared that host; `decline` is the person answering "No", switchable at run time.
+ */
+export class DemoElevator implements Elevator {
+  private inner: SimulatedElevator | undefined;
+  constructor(private declining: boolean) {}
+
+  attach(agent: Agent): void {
+    if (!agent.simulatedHostPath) throw new Error('The demo runs on a simulated host only.');
+    this.inner = new SimulatedElevator({ statePath: agent.simulatedHostPath, probesDir: agent.probesDir, fixRoot: join(agent.dataDir, 'fixes'), decline: this.declining });
+  }
+
+  get decline(): boolean {
+    return this.declining;
+  }
+
+  set decline(value: boolean) {
+    this.declining = value;
+    if (this.inner) this.inner.decline = value;
+  }
+
+  /** Every elevation asked for so far. */
+  get requests(): readonly ElevationRequest[] {
+    return this.inner?.requests ?? [];
+  }
+
+  run(request: ElevationRequest): Promise<ElevationResult> {
+    if (!this.inner) return Promise.reject(new Error('The simulated host is not ready yet.'));
+    return this.inner.run(request);
+  }
+}
+
 export interface DemoServer {
   /** The address to open, token included (in the fragment, which the browser never sends). */
   url: string;
@@ -36,12 +78,15 @@ export interface DemoServer {
   port: number;
   dataDir: string;
   agent: Agent;
+  elevator: DemoElevator;
   close(): Promise<void>;
 }
 
 export async function startDemoServer(options: DemoOptions): Promise<DemoServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rdp-health-demo-')));
-  const agent = await Agent.create({ dataDir, simulate: options.scenario, ...(options.declineElevation ? { declineElevation: true } : {}) });
+  const elevator = new DemoElevator(options.declineElevation ?? false);
+  const agent = await Agent.create({ dataDir, simulate: options.scenario, elevator, probes: SIMULATED_PROBES });
+  elevator.attach(agent);
   const token = randomBytes(32).toString('base64url');
   let port = 0;
   let checking = false;
@@ -79,6 +124,7 @@ export async function startDemoServer(options: DemoOptions): Promise<DemoServer>
     port,
     dataDir,
     agent,
+    elevator,
     async close() {
       unsubscribe.forEach((off) => off());
       bridge.close();

@@ -8,6 +8,12 @@ const WIDTH = 640;
 const HEIGHT = 120;
 const AXIS = 22;
 
+/** Outer labels hang inwards so they are never cut at the edges. */
+function tickAnchor(index: number, count: number): 'start' | 'middle' | 'end' {
+  if (count === 1) return 'middle';
+  return index === 0 ? 'start' : index === count - 1 ? 'end' : 'middle';
+}
+
 /** How health changed: one bar per check (height = problems found, fill = overall status). */
 export function HistoryChart({ history }: { history: HealthSnapshot[] }) {
   const model = useMemo(() => historyChart(history, { width: WIDTH, height: HEIGHT - 4 }), [history]);
@@ -23,8 +29,8 @@ export function HistoryChart({ history }: { history: HealthSnapshot[] }) {
             <title>{bar.label}</title>
           </rect>
         ))}
-        {model.ticks.map((tick) => (
-          <text key={tick.at + tick.x} x={Math.min(Math.max(tick.x, 30), WIDTH - 30)} y={HEIGHT + 16} textAnchor="middle" className="tick">
+        {model.ticks.map((tick, i) => (
+          <text key={tick.at + tick.x} x={tick.x} y={HEIGHT + 16} textAnchor={tickAnchor(i, model.ticks.length)} className="tick">
             {shortTime(tick.at)}
           </text>
         ))}

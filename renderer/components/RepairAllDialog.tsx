@@ -13,8 +13,10 @@ interface Props {
 }
 
 /** "Repair all safe problems": one confirmation, one elevation, then each fix's verified result. */
-export function RepairAllDialog({ bridge, fixes, onClose }: Props) {
+export function RepairAllDialog({ bridge, fixes: offered, onClose }: Props) {
   const [state, setState] = useState<Step>({ step: 'confirm' });
+  // What was confirmed stays what is shown: the repairs push new snapshots while they run.
+  const [fixes] = useState(offered);
   const title = (outcome: FixOutcome) => fixes.find((fix) => fix.id === outcome.fixId)?.title ?? outcome.fixId ?? 'Repair';
   const run = () => {
     setState({ step: 'applying' });

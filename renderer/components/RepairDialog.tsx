@@ -136,9 +136,12 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
 
       {state.step === 'result' ? (
         <div className={`result result-${state.outcome.outcome}`}>
-          <h3 role="status">{outcomeText(state.outcome).heading}</h3>
-          <p>{outcomeText(state.outcome).detail}</p>
-          {state.outcome.message ? <p className="message">{state.outcome.message}</p> : null}
+          <div role="status">
+            <h3>{outcomeText(state.outcome).heading}</h3>
+            <p>{outcomeText(state.outcome).detail}</p>
+          </div>
+          {/* The agent's message repeats the changes and notes; show it when they are not listed. */}
+          {state.outcome.message && !state.outcome.changes?.length && !state.outcome.notes?.length ? <p className="message">{state.outcome.message}</p> : null}
           {state.outcome.finding ? (
             <p>
               Now: <strong>{STATUS_WORD[state.outcome.finding.status]}</strong> — {state.outcome.finding.summary}
@@ -152,7 +155,12 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
             </ul>
           ) : null}
           <Notes notes={state.outcome.notes} rebootRequired={state.outcome.rebootRequired} />
-          {state.undone ? <p role="status">{undoText(state.undone)}</p> : null}
+          {state.undone ? (
+            <div role="status">
+              <p>{undoText(state.undone)}</p>
+              {state.undone.message ? <p className="message">{state.undone.message}</p> : null}
+            </div>
+          ) : null}
           <div className="dialog-actions">
             {state.outcome.recordId && !state.undone ? (
               <button type="button" onClick={repair.undo}>
@@ -168,8 +176,10 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
 
       {state.step === 'error' ? (
         <div className="result result-failed">
-          <h3 role="status">The repair could not run</h3>
-          <p className="message">{state.message}</p>
+          <div role="status">
+            <h3>The repair could not run</h3>
+            <p className="message">{state.message}</p>
+          </div>
           <div className="dialog-actions">
             <button type="button" className="primary" onClick={repair.close} autoFocus>
               Close
