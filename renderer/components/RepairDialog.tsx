@@ -51,6 +51,7 @@ function Risks({ preview }: { preview: FixPreview }) {
               {preview.sessions.map((session, i) => (
                 <li key={`${session.user}-${i}`}>
                   {session.user}
+                  {session.id !== undefined ? `, session ${session.id}` : ''}
                   {session.state ? ` (${session.state})` : ''}
                 </li>
               ))}

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildRenderer } from '../../electron/demo/build-renderer.js';
 import { startDemoServer, type DemoServer } from '../../electron/demo/server.js';
@@ -31,7 +31,7 @@ export interface DemoSession {
 }
 
 export async function openDemo(browser: Browser, rendererDir: string, scenario: string, options: { declineElevation?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<DemoSession> {
-  const dataDir = mkdtempSync(join(tmpdir(), `rdp-health-e2e-${scenario}-`));
+  const dataDir = mkdtempSync(join(tmpdir(), `rdp-health-e2e-${basename(scenario, '.json')}-`));
   const demo = await startDemoServer({ scenario, rendererDir, dataDir, ...(options.declineElevation ? { declineElevation: true } : {}) });
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();

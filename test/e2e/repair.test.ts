@@ -3,7 +3,9 @@
 // the warning for a fix that lowers security; Repair all safe problems.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PENDING_SCRIPTS } from '../../electron/agent/repair/fix-catalog.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildRendererOnce, launchChromium, openDemo, probeItem, screenshot, waitForResults, type DemoSession } from './demo-fixture.js';
 
 let browser: Browser;
@@ -71,7 +73,7 @@ describe('repairs in the window', () => {
     });
   });
 
-  it.skipIf(PENDING_SCRIPTS.has('certificate/Repair-RdpCertificate.ps1'))('renews an expired self-signed certificate: Repair → confirm → OK after verification', async () => {
+  it('renews an expired self-signed certificate: Repair → confirm → OK after verification', async () => {
     await withDemo('cert-self-signed-expired', {}, async ({ page }) => {
       await openRepair(page, 'Remote Desktop certificate', /^Repair: /);
       await dialog(page).getByRole('button', { name: 'Continue as administrator' }).click();
@@ -111,6 +113,23 @@ describe('repairs in the window', () => {
       await screenshot(page, 'repair-lowers-security', { fullPage: false });
       await dialog(page).getByRole('button', { name: 'Cancel' }).click();
       await expect(dialog(page).count()).resolves.toBe(0);
+      expect(demo.elevator.requests).toEqual([]);
+    });
+  });
+
+  it('lists the sessions a fix would drop, before anything runs', async () => {
+    // Moved port: Remote Desktop listens on 3389 while the setting says 3390; only a restart helps.
+    const scenario = join(mkdtempSync(join(tmpdir(), 'scenario-')), 'port-moved.json');
+    writeFileSync(scenario, JSON.stringify({ description: 'PortNumber changed, service not restarted', extends: 'healthy', patch: { registry: { 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp': { PortNumber: 3390 } } } }));
+    await withDemo(scenario, {}, async ({ page, demo }) => {
+      expect(await probeItem(page, 'Remote Desktop listener').locator('.risk').textContent()).toBe('Drops active sessions');
+      await openRepair(page, 'Remote Desktop listener', /^Repair: Restart Remote Desktop Services/);
+      const warning = dialog(page).getByRole('note', { name: 'Sessions warning' });
+      expect(await warning.textContent()).toMatch(/^This drops active sessions\./);
+      const sessions = await warning.getByRole('list', { name: 'Sessions that will be dropped' }).getByRole('listitem').allTextContents();
+      expect(sessions).toEqual([expect.stringMatching(/session 2/)]);
+      await screenshot(page, 'repair-drops-sessions', { fullPage: false });
+      await dialog(page).getByRole('button', { name: 'Cancel' }).click();
       expect(demo.elevator.requests).toEqual([]);
     });
   });
