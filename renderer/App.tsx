@@ -9,6 +9,8 @@ import { SettingsForm } from './components/SettingsForm.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useAgent } from './use-agent.js';
 
+export const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
+
 /** Safe fixes offered by problems: neither lowers security nor drops sessions. */
 function safeFixes(findings: { status: string; fixes: FixDescriptor[] }[]): FixDescriptor[] {
   const seen = new Map<string, FixDescriptor>();
@@ -49,6 +51,11 @@ export function App({ bridge }: { bridge: RendererBridge }) {
   const findings = view.snapshot?.findings ?? [];
   const safe = useMemo(() => safeFixes(findings), [findings]);
   const busy = repair.state.step !== 'closed' || repairAllOpen;
+  const shown = Boolean(view.snapshot);
+  useEffect(() => {
+    // User Timing mark (devtools, the renderer benchmark): when the first results were on screen.
+    if (shown && performance.getEntriesByName(FIRST_SNAPSHOT_MARK).length === 0) performance.mark(FIRST_SNAPSHOT_MARK);
+  }, [shown]);
 
   return (
     <>

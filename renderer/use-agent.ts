@@ -34,13 +34,21 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       bridge.onChecking((checking) => patch({ checking })),
       bridge.onNavigate(onNavigate),
     ];
-    Promise.all([bridge.getSnapshot(), bridge.getStatus(), bridge.getSettings()])
-      .then(([snapshot, status, settings]) => {
-        // A push may have arrived first; it is newer than what was asked for.
-        setView((current) => ({ ...current, snapshot: current.snapshot ?? snapshot, checking: status.checking, nextCheckAt: status.nextCheckAt, settings }));
-        return refreshRecords();
-      })
+    // Each answer is shown as it arrives: the snapshot must not wait for settings or the log.
+    bridge
+      .getSnapshot()
+      // A push may have arrived first; it is newer than what was asked for.
+      .then((snapshot) => setView((current) => ({ ...current, snapshot: current.snapshot ?? snapshot })))
       .catch(fail);
+    bridge
+      .getStatus()
+      .then((status) => patch({ checking: status.checking, nextCheckAt: status.nextCheckAt }))
+      .catch(fail);
+    bridge
+      .getSettings()
+      .then((settings) => patch({ settings }))
+      .catch(fail);
+    refreshRecords().catch(fail);
     return () => unsubscribe.forEach((off) => off());
   }, [bridge, onNavigate, patch, fail, refreshRecords]);
 
