@@ -2,10 +2,10 @@
 #
 # A fix run is a journal of steps. Each step first records how the thing it changes looked (an undo
 # entry: registry value and type, CIM property or method argument, firewall rule state, service
-# state, ACL SDDL), then changes it through ShouldProcess. -WhatIf records the step as planned and
-# changes nothing. A step that throws rolls back every recorded step in reverse. At the end the run
-# writes a result JSON and (when changes stay) an undo record into an admin-owned folder, and prints
-# one machine-readable line per planned change plus one result line:
+# state, ACL SDDL, a deleted certificate), then changes it through ShouldProcess. -WhatIf records
+# the step as planned and changes nothing. A step that throws rolls back every recorded step in
+# reverse. At the end the run writes a result JSON and (when changes stay) an undo record into an
+# admin-owned folder, and prints one machine-readable line per planned change plus one result line:
 #   RDPHEALTH:PLANNED {"target":"...","action":"..."}
 #   RDPHEALTH:RESULT {"schema":1,"fixId":"...","ok":true,...}
 # The agent parses those lines, never the localized "What if:" host text.
@@ -14,6 +14,8 @@
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
+# The 'certificate' undo kind lives in its own module (New-RdpCertificateUndo, Restore-RdpCertificateUndo).
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixCertificate.psm1')
 
 $script:FixSchemaVersion = 1
 $script:LinePrefix = 'RDPHEALTH:'
@@ -705,6 +707,7 @@ function Restore-RdpUndoEntry {
             $acl.SetSecurityDescriptorSddlForm($Entry.sddl, [System.Security.AccessControl.AccessControlSections]::Access)
             Set-Acl -LiteralPath $Entry.path -AclObject $acl -WhatIf:$false -Confirm:$false
         }
+        'certificate' { Restore-RdpCertificateUndo -Entry $Entry -Folder (Get-RdpFixRoot) }
         'irreversible' { throw ([string]$Entry.description) }
         default { throw "Unknown undo entry kind '$($Entry.kind)'." }
     }

@@ -18,8 +18,6 @@ import { TLS_FIXES } from '../../../probes/tls/tls.js';
  * checks that every script here is still missing and every other one exists.
  */
 export const PENDING_SCRIPTS: ReadonlySet<string> = new Set([
-  'certificate/Repair-RdpCertificate.ps1',
-  'key-access/Repair-RdpKeyAccess.ps1',
 ]);
 
 export interface FixCatalogEntry {
@@ -37,7 +35,8 @@ function entry(descriptor: FixDescriptor, script: string, parameters: Record<str
 }
 
 const ENTRIES: readonly FixCatalogEntry[] = [
-  entry(CERTIFICATE_FIXES.renewSelfSigned, 'certificate/Repair-RdpCertificate.ps1', { Action: 'RenewSelfSigned' }, ['certificate', 'key-access']),
+  // The probe offers it for an expired certificate and inside the warning window: both are in this scope.
+  entry(CERTIFICATE_FIXES.renewSelfSigned, 'certificate/Repair-RdpCertificate.ps1', { Action: 'RenewSelfSigned', Scope: 'ExpiringOrExpired' }, ['certificate', 'key-access']),
   entry(KEY_ACCESS_FIXES.grantNetworkService, 'key-access/Repair-RdpKeyAccess.ps1', { Action: 'GrantNetworkService' }, ['key-access', 'certificate']),
   entry(NLA_FIXES.enable, 'nla/Repair-RdpNla.ps1', { Action: 'Enable' }, ['nla', 'security-layer']),
   entry(NLA_FIXES.disable, 'nla/Repair-RdpNla.ps1', { Action: 'Disable' }, ['nla', 'security-layer']),

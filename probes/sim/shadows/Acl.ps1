@@ -1,12 +1,20 @@
-# File ACL shadow: Get-Acl for the Windows paths listed in the scenario's `files` section:
-#   "files": { "C:\\ProgramData\\...\\MachineKeys\\<name>": { "owner": "S-1-5-18",
+# File ACL shadows: Get-Acl, Set-Acl and `icacls` for the Windows paths listed in the scenario's
+# `files` section:
+#   "files": { "C:\\ProgramData\\...\\MachineKeys\\<name>": { "owner": "S-1-5-18", "protected": false,
 #     "acl": [ { "IdentityReference": "S-1-5-20", "FileSystemRights": "Read, Synchronize",
-#                "AccessControlType": "Allow", "IsInherited": false } ], "aclDenied": false } }
+#                "AccessControlType": "Allow", "IsInherited": false } ], "aclDenied": false,
+#     "publicKey": "<id>" } }
 # A Windows path (C:\...) not listed there does not exist (ItemNotFoundException); `aclDenied`
-# throws UnauthorizedAccessException. Other paths go to the real Get-Acl. The returned object has
-# FileSecurity's GetAccessRules(includeExplicit, includeInherited, targetType) and GetOwner(targetType);
-# the simulated host answers by SID only (RDP-FACTS.md: never read ACLs by account name).
-# Fault: 'Get-Acl'.
+# throws UnauthorizedAccessException (reading and writing). Other paths go to the real cmdlets. The
+# object Get-Acl returns has FileSecurity's GetAccessRules(includeExplicit, includeInherited, targetType),
+# GetOwner(targetType), GetSecurityDescriptorSddlForm(sections) and SetSecurityDescriptorSddlForm(sddl
+# [, sections]); the simulated host answers by SID only (RDP-FACTS.md: never read ACLs by account name).
+# Set-Acl writes the object's rules (and owner) back into the working copy.
+# `icacls <file> /grant[:r] *<SID>:(<R|RX|M|W|F|D>) [/c] [/q] [/l]` adds (or with :r replaces) the
+# explicit Allow rule of that SID on that one file; any other form (/t, /save, /restore, names instead
+# of *SIDs, wildcards) throws: the simulated host does not pretend to implement it.
+# (`publicKey` is used by the certificate shadows: which key a key file holds.)
+# Faults: 'Get-Acl', 'Set-Acl', 'icacls'.
 
 function Test-SimFilePath {
     param([string]$Path)
@@ -62,6 +70,116 @@ function Assert-SimSidTarget {
     }
 }
 
+# SDDL as Windows writes it for files: well-known SIDs and the common file rights by their aliases.
+$script:SimSddlSidAliases = [ordered]@{
+    SY = 'S-1-5-18'; LS = 'S-1-5-19'; NS = 'S-1-5-20'; BA = 'S-1-5-32-544'; BU = 'S-1-5-32-545'; BG = 'S-1-5-32-546'
+    WD = 'S-1-1-0'; AU = 'S-1-5-11'; CO = 'S-1-3-0'; CG = 'S-1-3-1'; OW = 'S-1-3-4'; IU = 'S-1-5-4'; SU = 'S-1-5-6'
+    NU = 'S-1-5-2'; AN = 'S-1-5-7'; PS = 'S-1-5-10'; RC = 'S-1-5-12'; WR = 'S-1-5-33'; AC = 'S-1-15-2-1'
+}
+$script:SimSddlRightAliases = [ordered]@{
+    FA = [int64]0x1F01FF; FR = [int64]0x120089; FW = [int64]0x120116; FX = [int64]0x1200A0
+    GA = [int64]0x10000000; GX = [int64]0x20000000; GW = [int64]0x40000000; GR = [int64]0x80000000
+}
+
+function ConvertTo-SimRightsMask {
+    <# FileSystemRights as an unsigned 32-bit number. #>
+    param([Parameter(Mandatory)]$Rights)
+    $mask = [int64][int]$Rights
+    if ($mask -lt 0) { $mask += 4294967296 }
+    $mask
+}
+
+function ConvertTo-SimRightsSpec {
+    <# How a scenario writes rights: the enum name when it has one ("Read, Synchronize"), else the number. #>
+    param([Parameter(Mandatory)][int64]$Mask)
+    $name = (ConvertTo-SimFileSystemRights $Mask).ToString()
+    if ($name -match '^-?\d+$') { return $Mask }
+    $name
+}
+
+function ConvertTo-SimSddlSid {
+    param([Parameter(Mandatory)][string]$Sid)
+    foreach ($alias in $script:SimSddlSidAliases.Keys) { if ($script:SimSddlSidAliases[$alias] -eq $Sid) { return $alias } }
+    $Sid
+}
+
+function ConvertFrom-SimSddlSid {
+    param([Parameter(Mandatory)][string]$Text)
+    if ($script:SimSddlSidAliases.Contains($Text.ToUpperInvariant())) { return $script:SimSddlSidAliases[$Text.ToUpperInvariant()] }
+    if ($Text -match '^S-1-\d+(-\d+)*$') { return $Text }
+    throw [System.ArgumentException]::new("The SDDL form of the security descriptor object is invalid (simulated: unknown trustee '$Text').")
+}
+
+function ConvertTo-SimSddl {
+    <# The SDDL of a simulated FileSecurity: O:, G:, D: as the sections ask (no SACL is simulated). #>
+    param([Parameter(Mandatory)]$Security, [System.Security.AccessControl.AccessControlSections]$Sections = 'All')
+    $text = ''
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Owner)) { $text += 'O:' + (ConvertTo-SimSddlSid $Security.SimOwner) }
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Group)) { $text += 'G:' + (ConvertTo-SimSddlSid $Security.SimGroup) }
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Access)) {
+        $flags = ''
+        if ($Security.SimProtected) { $flags += 'P' }
+        if (@($Security.Access | Where-Object { $_.IsInherited }).Count -gt 0) { $flags += 'AI' }
+        $text += "D:$flags"
+        foreach ($rule in $Security.Access) {
+            $type = if ([string]$rule.AccessControlType -eq 'Deny') { 'D' } else { 'A' }
+            $aceFlags = if ($rule.IsInherited) { 'ID' } else { '' }
+            $mask = ConvertTo-SimRightsMask $rule.FileSystemRights
+            $rights = '0x' + $mask.ToString('x')
+            foreach ($alias in $script:SimSddlRightAliases.Keys) { if ($script:SimSddlRightAliases[$alias] -eq $mask) { $rights = $alias } }
+            $text += "($type;$aceFlags;$rights;;;$(ConvertTo-SimSddlSid ([string]$rule.IdentityReference.Value)))"
+        }
+    }
+    $text
+}
+
+function ConvertFrom-SimSddl {
+    <# An SDDL string as @{ Owner; Group; HasDacl; Protected; Rules (rule specs) }; throws like Windows on what it cannot read. #>
+    param([Parameter(Mandatory)][string]$Sddl)
+    $invalid = 'The SDDL form of the security descriptor object is invalid.'
+    $parsed = @{ Owner = $null; Group = $null; HasDacl = $false; Protected = $false; Rules = @() }
+    $rest = $Sddl.Trim()
+    while ($rest.Length -gt 0) {
+        if ($rest -match '^O:(S-1-[0-9-]+|[A-Z]{2})') { $parsed.Owner = ConvertFrom-SimSddlSid $Matches[1]; $rest = $rest.Substring($Matches[0].Length); continue }
+        if ($rest -match '^G:(S-1-[0-9-]+|[A-Z]{2})') { $parsed.Group = ConvertFrom-SimSddlSid $Matches[1]; $rest = $rest.Substring($Matches[0].Length); continue }
+        if ($rest -match '^D:((?:P|AI|AR|NO_ACCESS_CONTROL)*)') {
+            $parsed.HasDacl = $true
+            $parsed.Protected = $Matches[1].Contains('P')
+            $rest = $rest.Substring($Matches[0].Length)
+            while ($rest -match '^\(([^)]*)\)') {
+                $fields = $Matches[1].Split(';')
+                $rest = $rest.Substring($Matches[0].Length)
+                if ($fields.Count -ne 6 -or $fields[0] -notin @('A', 'D')) { throw [System.ArgumentException]::new("$invalid (simulated: ACE '($($Matches[1]))')") }
+                $rights = $fields[2].ToUpperInvariant()
+                if ($script:SimSddlRightAliases.Contains($rights)) { $mask = $script:SimSddlRightAliases[$rights] }
+                elseif ($rights -match '^0X([0-9A-F]+)$') { $mask = [Convert]::ToInt64($Matches[1], 16) }
+                else { throw [System.ArgumentException]::new("$invalid (simulated: rights '$($fields[2])')") }
+                $parsed.Rules += [ordered]@{
+                    IdentityReference = ConvertFrom-SimSddlSid $fields[5]
+                    FileSystemRights  = ConvertTo-SimRightsSpec $mask
+                    AccessControlType = $(if ($fields[0] -eq 'D') { 'Deny' } else { 'Allow' })
+                    IsInherited       = $fields[1].ToUpperInvariant().Contains('ID')
+                }
+            }
+            continue
+        }
+        if ($rest -match '^S:') { throw [System.NotSupportedException]::new('The simulated host keeps no SACL (S:).') }
+        throw [System.ArgumentException]::new("$invalid (simulated: at '$rest')")
+    }
+    $parsed
+}
+
+function ConvertTo-SimRuleSpec {
+    <# One access rule object back into the scenario's spelling, keys in the scenario's order. #>
+    param([Parameter(Mandatory)]$Rule)
+    [ordered]@{
+        IdentityReference = [string]$Rule.IdentityReference.Value
+        FileSystemRights  = ConvertTo-SimRightsSpec (ConvertTo-SimRightsMask $Rule.FileSystemRights)
+        AccessControlType = [string]$Rule.AccessControlType
+        IsInherited       = [bool]$Rule.IsInherited
+    }
+}
+
 function New-SimFileSecurity {
     param([Parameter(Mandatory)][string]$Key, [Parameter(Mandatory)]$Spec)
     $rules = @(foreach ($ruleSpec in @($Spec['acl'])) { if ($null -ne $ruleSpec) { New-SimAccessRule $ruleSpec } })
@@ -74,6 +192,9 @@ function New-SimFileSecurity {
     }
     $acl.PSObject.TypeNames.Insert(0, 'System.Security.AccessControl.FileSecurity')
     $acl | Add-Member -MemberType NoteProperty -Name SimOwner -Value $owner
+    $acl | Add-Member -MemberType NoteProperty -Name SimGroup -Value 'S-1-5-18'
+    $acl | Add-Member -MemberType NoteProperty -Name SimProtected -Value ($Spec.Contains('protected') -and [bool]$Spec['protected'])
+    $acl | Add-Member -MemberType ScriptProperty -Name AreAccessRulesProtected -Value { [bool]$this.SimProtected }
     $acl | Add-Member -MemberType ScriptMethod -Name GetAccessRules -Value {
         param([bool]$includeExplicit, [bool]$includeInherited, [type]$targetType)
         Assert-SimSidTarget $targetType
@@ -85,6 +206,23 @@ function New-SimFileSecurity {
         param([type]$targetType)
         Assert-SimSidTarget $targetType
         New-SimSecurityIdentifier $this.SimOwner
+    }
+    $acl | Add-Member -MemberType ScriptMethod -Name GetSecurityDescriptorSddlForm -Value {
+        param([System.Security.AccessControl.AccessControlSections]$includeSections)
+        ConvertTo-SimSddl -Security $this -Sections $includeSections
+    }
+    $acl | Add-Member -MemberType ScriptMethod -Name SetSecurityDescriptorSddlForm -Value {
+        # One argument: every section, as FileSecurity.SetSecurityDescriptorSddlForm(string) does.
+        param([string]$sddlForm, $includeSections = [System.Security.AccessControl.AccessControlSections]::All)
+        $sections = [System.Security.AccessControl.AccessControlSections]$includeSections
+        $parsed = ConvertFrom-SimSddl -Sddl $sddlForm
+        if ($sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Owner) -and $null -ne $parsed.Owner) { $this.SimOwner = $parsed.Owner; $this.Owner = $parsed.Owner }
+        if ($sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Group) -and $null -ne $parsed.Group) { $this.SimGroup = $parsed.Group; $this.Group = $parsed.Group }
+        if ($sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Access)) {
+            if (-not $parsed.HasDacl) { throw [System.NotSupportedException]::new('The simulated host does not set a null DACL: the SDDL has no D: part.') }
+            $this.Access = @(foreach ($ruleSpec in $parsed.Rules) { New-SimAccessRule $ruleSpec })
+            $this.SimProtected = $parsed.Protected
+        }
     }
     $acl
 }
@@ -124,4 +262,132 @@ function Get-Acl {
             New-SimFileSecurity -Key $key -Spec $spec
         }
     }
+}
+
+function Get-SimFileForChange {
+    <# The working copy and the spec of a simulated file about to change; $null (with the error written) when it cannot be. #>
+    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$CommandName)
+    $key = Find-SimFile -Path $Path
+    if ($null -eq $key) {
+        $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$Path' because it does not exist.")
+        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $Path))
+        return $null
+    }
+    $state = Get-SimState
+    $spec = $state['files'][$key]
+    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
+        $exception = [System.UnauthorizedAccessException]::new("Attempted to perform an unauthorized operation. (simulated: $key)")
+        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, "System.UnauthorizedAccessException,$CommandName", 'PermissionDenied', $Path))
+        return $null
+    }
+    @{ State = $state; Key = $key; Spec = $spec }
+}
+
+function Set-Acl {
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByPath')]
+    param(
+        [Parameter(ParameterSetName = 'ByPath', Mandatory, Position = 0, ValueFromPipelineByPropertyName)][string[]]$Path,
+        [Parameter(ParameterSetName = 'ByInputObject', Mandatory, Position = 0, ValueFromPipelineByPropertyName)][psobject]$InputObject,
+        [Parameter(ParameterSetName = 'ByLiteralPath', Mandatory, ValueFromPipelineByPropertyName)][Alias('PSPath', 'LP')][string[]]$LiteralPath,
+        [Parameter(Mandatory, Position = 1, ValueFromPipeline)][object]$AclObject,
+        [Parameter(ParameterSetName = 'ByPath')][Parameter(ParameterSetName = 'ByLiteralPath')][string]$CentralAccessPolicy,
+        [Parameter(ParameterSetName = 'ByPath')][Parameter(ParameterSetName = 'ByLiteralPath')][switch]$ClearCentralAccessPolicy,
+        [switch]$Passthru,
+        [string]$Filter,
+        [string[]]$Include,
+        [string[]]$Exclude
+    )
+    process {
+        $paths = @(if ($PSCmdlet.ParameterSetName -eq 'ByPath') { $Path } elseif ($PSCmdlet.ParameterSetName -eq 'ByLiteralPath') { $LiteralPath })
+        if ($paths.Count -eq 0 -or -not (Test-SimFilePath $paths[0])) {
+            Microsoft.PowerShell.Security\Set-Acl @PSBoundParameters
+            return
+        }
+        Invoke-SimFault -Command 'Set-Acl'
+        if ($null -eq $AclObject.PSObject.Properties['SimOwner']) {
+            throw [System.ArgumentException]::new('The simulated Set-Acl takes the object the simulated Get-Acl returned.')
+        }
+        foreach ($one in $paths) {
+            $target = Get-SimFileForChange -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand'
+            if ($null -eq $target) { continue }
+            if (-not $PSCmdlet.ShouldProcess($one, 'Set-Acl')) { continue }
+            $target.Spec['owner'] = [string]$AclObject.SimOwner
+            if ($AclObject.SimProtected) { $target.Spec['protected'] = $true } else { $target.Spec.Remove('protected') }
+            $target.Spec['acl'] = @(foreach ($rule in @($AclObject.Access)) { if ($null -ne $rule) { ConvertTo-SimRuleSpec $rule } })
+            Save-SimState -State $target.State
+            if ($Passthru) { New-SimFileSecurity -Key $target.Key -Spec $target.Spec }
+        }
+    }
+}
+
+# icacls simple rights as ACE masks (what icacls writes for (R), (RX), (M), (W), (F), (D)).
+$script:SimIcaclsRights = @{ R = [int64]0x120089; RX = [int64]0x1200A9; M = [int64]0x1301BF; W = [int64]0x100116; F = [int64]0x1F01FF; D = [int64]0x110000 }
+
+function icacls {
+    <#
+    Shadow of icacls.exe for simulated files: `icacls <file> /grant[:r] *<SID>:(<right>) [...] [/c] [/q] [/l]`.
+    Like icacls, /grant adds the rights to the SID's explicit Allow rule (or adds one after the explicit
+    rules); /grant:r replaces that rule's rights. Prints English status lines, sets $LASTEXITCODE
+    (0, 2 file not found, 5 access denied). Any other switch or form throws NotSupportedException.
+    #>
+    if (-not (Test-SimHostActive) -or $args.Count -eq 0 -or -not (Test-SimFilePath ([string]$args[0]))) {
+        return & (Get-Command -Name 'icacls' -CommandType Application | Select-Object -First 1) @args
+    }
+    Invoke-SimFault -Command 'icacls'
+    $file = [string]$args[0]
+    if ($file.IndexOfAny([char[]]'*?') -ge 0) { throw [System.NotSupportedException]::new("The simulated icacls takes one file, not a wildcard: $file") }
+    $grants = @()
+    $replace = $false
+    $mode = $null
+    for ($i = 1; $i -lt $args.Count; $i++) {
+        $arg = [string]$args[$i]
+        if ($arg -in @('/c', '/q', '/l')) { $mode = $null; continue }
+        if ($arg -ieq '/grant' -or $arg -ieq '/grant:r') { $mode = 'grant'; $replace = ($arg -ieq '/grant:r'); continue }
+        if ($mode -eq 'grant' -and -not $arg.StartsWith('/')) {
+            if ($arg -notmatch '^\*(S-1-\d+(?:-\d+)*):\(?(R|RX|M|W|F|D)\)?$') {
+                throw [System.NotSupportedException]::new("The simulated icacls grants one simple right to a *SID (names are localized): '$arg'")
+            }
+            $grants += @{ Sid = $Matches[1]; Mask = $script:SimIcaclsRights[$Matches[2].ToUpperInvariant()] }
+            continue
+        }
+        throw [System.NotSupportedException]::new("The simulated icacls implements /grant on one file only (asked: '$arg').")
+    }
+    if ($grants.Count -eq 0) { throw [System.NotSupportedException]::new('The simulated icacls implements /grant only: no grant was given.') }
+    $key = Find-SimFile -Path $file
+    $spec = $null
+    if ($null -ne $key) { $state = Get-SimState; $spec = $state['files'][$key] }
+    if ($null -eq $spec) {
+        "${file}: The system cannot find the file specified."
+        'Successfully processed 0 files; Failed processing 1 files'
+        $global:LASTEXITCODE = 2
+        return
+    }
+    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
+        "${file}: Access is denied."
+        'Successfully processed 0 files; Failed processing 1 files'
+        $global:LASTEXITCODE = 5
+        return
+    }
+    $rules = [System.Collections.ArrayList]@(@($spec['acl']) | Where-Object { $null -ne $_ })
+    foreach ($grant in $grants) {
+        $existing = $null
+        foreach ($rule in $rules) {
+            if ([string]$rule['IdentityReference'] -eq $grant.Sid -and [string]$rule['AccessControlType'] -eq 'Allow' -and -not [bool]$rule['IsInherited']) { $existing = $rule; break }
+        }
+        if ($null -ne $existing) {
+            $mask = $grant.Mask
+            if (-not $replace) { $mask = $mask -bor (ConvertTo-SimRightsMask (ConvertTo-SimFileSystemRights $existing['FileSystemRights'])) }
+            $existing['FileSystemRights'] = ConvertTo-SimRightsSpec $mask
+            continue
+        }
+        # Canonical order: explicit rules first (deny before allow), then inherited ones.
+        $at = 0
+        for ($j = 0; $j -lt $rules.Count; $j++) { if (-not [bool]$rules[$j]['IsInherited']) { $at = $j + 1 } }
+        $rules.Insert($at, [ordered]@{ IdentityReference = $grant.Sid; FileSystemRights = (ConvertTo-SimRightsSpec $grant.Mask); AccessControlType = 'Allow'; IsInherited = $false })
+    }
+    $spec['acl'] = @($rules)
+    Save-SimState -State $state
+    "processed file: $file"
+    'Successfully processed 1 files; Failed processing 0 files'
+    $global:LASTEXITCODE = 0
 }

@@ -204,6 +204,7 @@ function Start-SimService {
     $processId = $highest + 4
     $service['State'] = 'Running'; $service['Started'] = $true; $service['ProcessId'] = $processId
     if ($Name -ieq 'TermService') { Start-SimTermServiceListener -State $State -ProcessId $processId }
+    Invoke-SimServiceStarted -State $State -Name $Name  # CertificateRegeneration.ps1: what starting it makes Windows do
     $null
 }
 

@@ -1,0 +1,112 @@
+# What Windows does when the Remote Desktop Configuration service (SessionEnv) starts: if RDP-Tcp is
+# bound to a self-signed certificate (SSLCertificateSHA1HashType 1) that is missing from
+# Cert:\LocalMachine\Remote Desktop or has expired, it creates a new self-signed certificate there
+# (key container TSSecKeySet1, valid about six months) and binds it - but only when SessionEnv,
+# CertPropSvc, KeyIso and CryptSvc are all running (RDP-FACTS.md section 1). When it cannot, it logs
+# System event 1058 ("failed to replace the expired self signed certificate") instead.
+# Services.ps1 calls Invoke-SimServiceStarted after every simulated service start; this file is the
+# only place that reacts to it. Fault: 'CertificateRegeneration' (any kind) makes Windows fail to
+# create the certificate (event 1058, nothing else changes) - a verification that must then fail.
+
+$script:SimRegenerationServices = @('SessionEnv', 'CertPropSvc', 'KeyIso', 'CryptSvc')
+$script:SimRdpKeyPrefix = 'f686aace6942fb7f7ceb231212eef4a4_'
+$script:SimRemoteDesktopStore = 'LocalMachine\Remote Desktop'
+
+function Invoke-SimServiceStarted {
+    <# Called by the simulated service control once a service has started; changes $State in place (the caller saves it). #>
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string]$Name)
+    if ($Name -ieq 'SessionEnv') { Invoke-SimCertificateRegeneration -State $State }
+}
+
+function Get-SimStateValue {
+    <# A value at a key path of the state, case-insensitive at every level, or $null. #>
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string[]]$Path)
+    $node = $State
+    foreach ($part in $Path) {
+        $key = Find-SimStateKey -Table $node -Name $part
+        if ($null -eq $key) { return $null }
+        $node = $node[$key]
+    }
+    $node
+}
+
+function New-SimRandomHex {
+    param([Parameter(Mandatory)][int]$Bytes)
+    $buffer = [byte[]]::new($Bytes)
+    [System.Security.Cryptography.RandomNumberGenerator]::Fill($buffer)
+    [System.Convert]::ToHexString($buffer)
+}
+
+function Add-SimRegenerationFailedEvent {
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string]$Status)
+    if (-not $State.Contains('events') -or $null -eq $State['events']) { $State['events'] = @() }
+    $State['events'] = @($State['events']) + @([ordered]@{
+            LogName = 'System'; ProviderName = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager'; Id = 1058; Level = 2
+            TimeCreated = [datetime]::UtcNow.ToString('o')
+            Message = "The RD Session Host Server has failed to replace the expired self signed certificate used for RD Session Host Server authentication on TLS connection. The relevant status code was $Status."
+        })
+}
+
+function Invoke-SimCertificateRegeneration {
+    <# Replaces a missing or expired self-signed RDP certificate, as SessionEnv does on start. #>
+    param([Parameter(Mandatory)]$State)
+    $setting = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2/terminalservices:Win32_TSGeneralSetting', 'RDP-Tcp'
+    if ($null -eq $setting -or [string]$setting['SSLCertificateSHA1HashType'] -ne '1') { return }
+    $bound = ([string]$setting['SSLCertificateSHA1Hash']).ToUpperInvariant()
+    $store = Get-SimStateValue -State $State -Path 'certificates', $script:SimRemoteDesktopStore
+    $current = $null
+    if ($bound -and $null -ne $store) {
+        $thumbprint = Find-SimStateKey -Table $store -Name $bound
+        if ($null -ne $thumbprint) { $current = $store[$thumbprint] }
+    }
+    if ($null -ne $current -and (ConvertTo-SimCertDate $current['NotAfter']) -gt [datetime]::Now) { return }
+
+    $services = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2:Win32_Service'
+    $stopped = @($script:SimRegenerationServices | Where-Object {
+            $service = Get-SimStateValue -State $services -Path $_
+            $null -eq $service -or [string]$service['State'] -ne 'Running'
+        })
+    if ($stopped.Count -gt 0) { Add-SimRegenerationFailedEvent -State $State -Status "The service cannot be started ($($stopped -join ', ') not running)"; return }
+    if ($null -ne (Get-SimStateValue -State $State -Path 'faults', 'CertificateRegeneration')) { Add-SimRegenerationFailedEvent -State $State -Status 'Access is denied'; return }
+    $machineGuid = Get-SimStateValue -State $State -Path 'registry', 'HKLM:\SOFTWARE\Microsoft\Cryptography', 'MachineGuid'
+    if (-not $machineGuid) { Add-SimRegenerationFailedEvent -State $State -Status 'Keyset does not exist'; return }
+
+    $computer = [string](Get-SimStateValue -State $State -Path 'env', 'COMPUTERNAME')
+    if (-not $computer) { $computer = 'RDPHOST' }
+    $now = [datetime]::UtcNow
+    $thumbprint = New-SimRandomHex -Bytes 20
+    $key = [ordered]@{ provider = 'csp'; container = 'TSSecKeySet1'; uniqueName = $script:SimRdpKeyPrefix + [string]$machineGuid }
+    $certificate = [ordered]@{
+        Thumbprint = $thumbprint; Subject = "CN=$computer"; Issuer = "CN=$computer"
+        NotBefore = $now.AddMinutes(-10).ToString('o'); NotAfter = $now.AddDays(182).ToString('o')
+        HasPrivateKey = $true; SerialNumber = (New-SimRandomHex -Bytes 16); FriendlyName = ''; key = $key
+    }
+    if (-not $State.Contains('certificates')) { $State['certificates'] = [ordered]@{} }
+    if ($null -eq $store) { $store = [ordered]@{}; $State['certificates'][$script:SimRemoteDesktopStore] = $store }
+    $store[$thumbprint] = $certificate
+
+    # The new key goes into the same container (TSSecKeySet1), so into the same file: its ACL stays.
+    if (-not $State.Contains('files')) { $State['files'] = [ordered]@{} }
+    $path = Get-SimKeyFilePath -State $State -Key $key
+    $fileKey = Find-SimStateKey -Table $State['files'] -Name $path
+    if ($null -eq $fileKey) {
+        $fileKey = $path
+        $State['files'][$fileKey] = [ordered]@{
+            owner = 'S-1-5-18'
+            acl   = @(
+                [ordered]@{ IdentityReference = 'S-1-5-18'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow'; IsInherited = $false }
+                [ordered]@{ IdentityReference = 'S-1-5-32-544'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow'; IsInherited = $false }
+                [ordered]@{ IdentityReference = 'S-1-5-20'; FileSystemRights = 'Read, Synchronize'; AccessControlType = 'Allow'; IsInherited = $false }
+            )
+        }
+    }
+    $State['files'][$fileKey]['publicKey'] = Get-SimCertPublicKeyId -Spec $certificate
+
+    # Bind it: the WMI instance, and the registry copy where one is kept.
+    $setting['SSLCertificateSHA1Hash'] = $thumbprint
+    $rdpTcp = Get-SimStateValue -State $State -Path 'registry', 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
+    if ($null -ne $rdpTcp) {
+        $name = Find-SimStateKey -Table $rdpTcp -Name 'SSLCertificateSHA1Hash'
+        if ($null -ne $name) { $rdpTcp[$name] = [ordered]@{ binary = $thumbprint } }
+    }
+}
