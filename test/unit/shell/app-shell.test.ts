@@ -11,7 +11,7 @@ import { finding, safeFix, snapshot } from './snapshots.js';
 
 const paths = shellPaths({ mainDir: '/app/out/main', isPackaged: true, appPath: '/app/resources/app.asar', resourcesPath: '/app/resources', platform: 'win32' });
 
-class EmittingAgent extends EventEmitter implements Partial<ShellAgent> {
+class EmittingAgent extends EventEmitter {
   current: HealthSnapshot | undefined;
   calls: string[] = [];
   getSnapshot = () => this.current;
