@@ -10,6 +10,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import { certificateExpiries } from './certificate-expiry.js';
+import { PROBES } from '../../probes/index.js';
 import { CheckRunner, type RunnableProbe } from './check-runner.js';
 import { HistoryStore } from './history.js';
 import type { LockedSetting } from './admin-policy.js';
@@ -152,7 +153,7 @@ export class Agent {
     this.runner = new CheckRunner({
       session: this.session,
       probesDir: this.probesDir,
-      ...(options.probes ? { probes: options.probes } : {}),
+      probes: options.probes ?? defaultProbes(parts.simulatedHostPath !== undefined),
       probeTimeoutMs: () => options.probeTimeoutMs ?? this.settings.probeTimeoutSeconds * 1000,
       warnDays: () => Math.max(...this.getSettings().warnDays),
       now: this.now,
@@ -399,4 +400,13 @@ export class Agent {
       }
     }
   }
+}
+
+/**
+ * A simulated host has no real listener behind it, so probes that talk to the network (the
+ * handshake) would test whatever happens to run on this machine: they run only on a real host,
+ * or through `rdp-health handshake <host:port>` against a named server.
+ */
+function defaultProbes(simulated: boolean): readonly RunnableProbe[] {
+  return simulated ? PROBES.filter((probe) => probe.kind !== 'node') : PROBES;
 }
