@@ -21,6 +21,9 @@ describe('rdp-health check', () => {
     const snapshot = healthSnapshotSchema.parse(JSON.parse(out));
     expect(snapshot.host).toBe('RDPHOST01');
     expect(code).toBe(EXIT_CODES[snapshot.overall]);
+    // The healthy scenario is healthy end to end: nothing on this machine's own port 3389 leaks in.
+    expect(snapshot.overall).toBe('ok');
+    expect(snapshot.findings.map((finding) => finding.probeId)).not.toContain('handshake');
   });
 
   it('prints a table; a scenario with a problem gives its exit code (warn = 1)', async () => {
