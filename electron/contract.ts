@@ -64,6 +64,12 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 /** A patch names only known keys with valid values; anything else is refused whole. */
 export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+/** What the window gets: the settings in force, and which of them the administrator's policy sets (shown, not offered). */
+export const settingsViewSchema = settingsSchema.extend({
+  locked: z.array(z.enum(['checkIntervalMinutes', 'warnDays', 'notifications', 'startAtLogin'])),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
 
 /** A log line as the window shows it; other meta the agent logged stays on the main side. */
 export const logEntrySchema = z.object({
@@ -91,8 +97,8 @@ export const contract = {
   repairAllSafe: { request: noPayload, response: z.array(fixOutcomeSchema) },
   getHistory: { request: limitPayload, response: z.array(healthSnapshotSchema) },
   getLogs: { request: limitPayload, response: z.array(logEntrySchema) },
-  getSettings: { request: noPayload, response: settingsSchema },
-  setSettings: { request: settingsPatchSchema, response: settingsSchema },
+  getSettings: { request: noPayload, response: settingsViewSchema },
+  setSettings: { request: settingsPatchSchema, response: settingsViewSchema },
 } as const;
 
 export type Action = keyof typeof contract;

@@ -1,6 +1,6 @@
 /** The agent's state as the page sees it: loaded once, then kept current by the bridge's pushes. */
 import { useCallback, useEffect, useState } from 'react';
-import type { HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings } from './bridge.js';
+import type { HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
 
 export interface AgentView {
   snapshot: HealthSnapshot | null | undefined;
@@ -8,7 +8,7 @@ export interface AgentView {
   nextCheckAt: string | undefined;
   history: HealthSnapshot[];
   logs: LogEntry[];
-  settings: Settings | undefined;
+  settings: SettingsView | undefined;
   error: string | undefined;
 }
 
@@ -21,9 +21,17 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
   const fail = useCallback((error: unknown) => patch({ error: error instanceof Error ? error.message : String(error) }), [patch]);
 
   const refreshRecords = useCallback(async () => {
-    const [history, logs, status] = await Promise.all([bridge.getHistory(HISTORY_LIMIT), bridge.getLogs(LOG_LIMIT), bridge.getStatus()]);
-    patch({ history, logs, nextCheckAt: status.nextCheckAt });
-  }, [bridge, patch]);
+    const [history, logs, status, settings] = await Promise.all([bridge.getHistory(HISTORY_LIMIT), bridge.getLogs(LOG_LIMIT), bridge.getStatus(), bridge.getSettings()]);
+    // Each check re-reads the administrator's policy, so settings can change with a snapshot; an
+    // unchanged answer keeps the same object, so the form keeps what the person is typing.
+    setView((current) => ({
+      ...current,
+      history,
+      logs,
+      nextCheckAt: status.nextCheckAt,
+      settings: JSON.stringify(current.settings) === JSON.stringify(settings) ? current.settings : settings,
+    }));
+  }, [bridge]);
 
   useEffect(() => {
     const unsubscribe = [
@@ -43,10 +51,6 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
     bridge
       .getStatus()
       .then((status) => patch({ checking: status.checking, nextCheckAt: status.nextCheckAt }))
-      .catch(fail);
-    bridge
-      .getSettings()
-      .then((settings) => patch({ settings }))
       .catch(fail);
     refreshRecords().catch(fail);
     return () => unsubscribe.forEach((off) => off());

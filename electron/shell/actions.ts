@@ -14,6 +14,8 @@ export interface AgentPort {
   getHistory(options?: { limit?: number }): Promise<HealthSnapshot[]>;
   getLogs(options?: { limit?: number }): Promise<unknown[]>;
   getSettings(): object;
+  /** Settings the administrator's policy sets. */
+  getLockedSettings(): readonly string[];
   setSettings(patch: Partial<Settings>): Promise<object>;
   repairs: {
     preview(fixId: string): Promise<FixPreview>;
@@ -35,7 +37,7 @@ export interface StartAtLogin {
 export type ActionHandlers = { [A in Action]: (request: RequestOf<A>) => Promise<unknown> | unknown };
 
 export function agentActions(agent: AgentPort, loginItem?: StartAtLogin): ActionHandlers {
-  const settings = (): unknown => (loginItem ? { ...agent.getSettings(), startAtLogin: loginItem.get() } : agent.getSettings());
+  const settings = (): unknown => ({ ...agent.getSettings(), ...(loginItem ? { startAtLogin: loginItem.get() } : {}), locked: agent.getLockedSettings() });
   return {
     getSnapshot: () => agent.getSnapshot() ?? null,
     getStatus: () => agent.getStatus(),

@@ -1,10 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Settings } from '../bridge.js';
+import type { Settings, SettingsView } from '../bridge.js';
 import { SCHEDULE_CHOICES, formatWarnDays, parseWarnDays, scheduleLabel, settingsChanged } from '../settings-form.js';
 
 interface Props {
-  settings: Settings | undefined;
-  onSave: (patch: Partial<Settings>) => Promise<Settings>;
+  settings: SettingsView | undefined;
+  onSave: (patch: Partial<Settings>) => Promise<SettingsView>;
+}
+
+const BY_POLICY = 'Set by your administrator';
+
+function PolicyNote({ show }: { show: boolean }) {
+  return show ? <span className="hint policy">{BY_POLICY}</span> : null;
 }
 
 export function SettingsForm({ settings, onSave }: Props) {
@@ -24,6 +30,7 @@ export function SettingsForm({ settings, onSave }: Props) {
   }, [settings]);
 
   if (!settings) return <p>Loading settings…</p>;
+  const locked = new Set(settings.locked);
   const choices = SCHEDULE_CHOICES.includes(settings.checkIntervalMinutes as never) ? SCHEDULE_CHOICES : [...SCHEDULE_CHOICES, settings.checkIntervalMinutes].sort((a, b) => a - b);
 
   const submit = (event: FormEvent) => {
@@ -35,7 +42,10 @@ export function SettingsForm({ settings, onSave }: Props) {
       return;
     }
     setProblem('');
-    const patch = settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin });
+    // What the policy sets is never sent: the agent would refuse the whole change.
+    const patch = Object.fromEntries(
+      Object.entries(settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin })).filter(([key]) => !locked.has(key as never)),
+    ) as Partial<Settings>;
     if (Object.keys(patch).length === 0) {
       setMessage('Nothing to save.');
       return;
@@ -50,13 +60,14 @@ export function SettingsForm({ settings, onSave }: Props) {
     <form className="settings" onSubmit={submit} noValidate>
       <label>
         Check
-        <select value={intervalMinutes} onChange={(e) => setIntervalMinutes(Number(e.target.value))}>
+        <select value={intervalMinutes} onChange={(e) => setIntervalMinutes(Number(e.target.value))} disabled={locked.has('checkIntervalMinutes')}>
           {choices.map((minutes) => (
             <option key={minutes} value={minutes}>
               {scheduleLabel(minutes)}
             </option>
           ))}
         </select>
+        <PolicyNote show={locked.has('checkIntervalMinutes')} />
       </label>
       <label>
         Warn this many days before the certificate expires
@@ -66,17 +77,21 @@ export function SettingsForm({ settings, onSave }: Props) {
           value={warnDays}
           onChange={(e) => setWarnDays(e.target.value)}
           aria-invalid={problem !== ''}
+          disabled={locked.has('warnDays')}
           aria-describedby="warn-days-hint settings-problem"
         />
         <span id="warn-days-hint" className="hint">
           Numbers separated by commas, e.g. 30, 14, 7
         </span>
+        <PolicyNote show={locked.has('warnDays')} />
       </label>
       <label className="check">
-        <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} /> Show notifications
+        <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} disabled={locked.has('notifications')} /> Show notifications
+        <PolicyNote show={locked.has('notifications')} />
       </label>
       <label className="check">
-        <input type="checkbox" checked={startAtLogin} onChange={(e) => setStartAtLogin(e.target.checked)} /> Start at login
+        <input type="checkbox" checked={startAtLogin} onChange={(e) => setStartAtLogin(e.target.checked)} disabled={locked.has('startAtLogin')} /> Start at login
+        <PolicyNote show={locked.has('startAtLogin')} />
       </label>
       <div className="settings-actions">
         <button type="submit">Save settings</button>

@@ -59,6 +59,28 @@ describe('status in the window', () => {
     }
   });
 
+  it('shows the settings the administrator set as such, and does not offer to change them', async () => {
+    const session = await openDemo(browser, rendererDir, 'admin-policy');
+    try {
+      const { page } = session;
+      await waitForResults(page);
+      const form = page.locator('form.settings');
+      const warnDays = form.getByLabel(/Warn this many days/);
+      await expect.poll(() => warnDays.inputValue()).toBe('45, 10');
+      await expect(warnDays.isDisabled()).resolves.toBe(true);
+      await expect(form.getByRole('checkbox', { name: /Show notifications/ }).isDisabled()).resolves.toBe(true);
+      await expect(form.getByRole('checkbox', { name: /Start at login/ }).isDisabled()).resolves.toBe(false);
+      await expect(form.getByText('Set by your administrator').count()).resolves.toBe(3);
+      // What the person may change still saves.
+      await form.getByRole('checkbox', { name: /Start at login/ }).uncheck();
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      expect(session.demo.agent.getSettings().startAtLogin).toBe(false);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('Check now during a running check joins it: one cycle, one history entry', async () => {
     const session = await openDemo(browser, rendererDir, 'healthy');
     try {

@@ -29,6 +29,7 @@ function recordingAgent(): AgentPort {
     getHistory: async (o) => (calls.push(`getHistory:${o?.limit}`), [current]),
     getLogs: async () => [],
     getSettings: () => settings,
+    getLockedSettings: () => ['warnDays'],
     setSettings: async (patch) => {
       calls.push(`setSettings:${JSON.stringify(patch)}`);
       settings = { ...settings, ...patch };
@@ -90,7 +91,7 @@ describe('demo HTTP bridge', () => {
     await expect(page.previewFix('certificate.renew')).resolves.toMatchObject({ previewId: 'p1' });
     await expect(page.applyFix('certificate.renew', 'p1')).resolves.toEqual({ outcome: 'cancelled', message: 'Declined.' });
     await expect(page.getHistory(5)).resolves.toHaveLength(1);
-    await expect(page.setSettings({ notifications: false })).resolves.toMatchObject({ notifications: false });
+    await expect(page.setSettings({ notifications: false })).resolves.toEqual({ checkIntervalMinutes: 30, warnDays: [30], notifications: false, startAtLogin: false, locked: ['warnDays'] });
     expect(calls).toEqual(['getSnapshot', 'preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:5', 'setSettings:{"notifications":false}']);
   });
 

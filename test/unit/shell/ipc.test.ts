@@ -22,6 +22,7 @@ function recordingAgent() {
     getHistory: async (o) => (calls.push(`getHistory:${o?.limit}`), [current]),
     getLogs: async (o) => (calls.push(`getLogs:${o?.limit}`), [{ timestamp: '2025-01-01T10:00:00Z', level: 'info', message: 'check done', path: 'C:\\x' }]),
     getSettings: () => (calls.push('getSettings'), settings),
+    getLockedSettings: () => [],
     setSettings: async (patch) => {
       calls.push(`setSettings:${JSON.stringify(patch)}`);
       settings = { ...settings, ...patch };
@@ -67,7 +68,7 @@ describe('IPC handlers', () => {
     const logs = (await ipcMain.invoke(OWN, 'rdp-health:getLogs', { limit: 5 })) as object[];
     expect(logs).toEqual([{ timestamp: '2025-01-01T10:00:00Z', level: 'info', message: 'check done' }]);
     const settings = await ipcMain.invoke(OWN, 'rdp-health:getSettings');
-    expect(settings).toEqual({ checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true });
+    expect(settings).toEqual({ checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, locked: [] });
   });
 
   it.each([
