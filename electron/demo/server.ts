@@ -9,18 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import type { ElevationRequest, ElevationResult, Elevator } from '../agent/repair/elevator.js';
 import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
 import { agentActions } from '../shell/actions.js';
 import { createHttpBridge } from './http-bridge.js';
-
-/**
- * The probes the simulated host can answer: the PowerShell ones. Node probes (the handshake)
- * open real connections, and the simulated host has no listener for them to reach.
- */
-export const SIMULATED_PROBES = PROBES.filter((probe) => probe.kind === 'powershell');
 
 export interface DemoOptions {
   /** A shipped scenario name (probes/sim/scenarios) or a path to a scenario file. */
@@ -85,7 +78,8 @@ export interface DemoServer {
 export async function startDemoServer(options: DemoOptions): Promise<DemoServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rdp-health-demo-')));
   const elevator = new DemoElevator(options.declineElevation ?? false);
-  const agent = await Agent.create({ dataDir, simulate: options.scenario, elevator, probes: SIMULATED_PROBES });
+  // On a simulated host the agent runs no network probes (the handshake needs a real listener).
+  const agent = await Agent.create({ dataDir, simulate: options.scenario, elevator });
   elevator.attach(agent);
   const token = randomBytes(32).toString('base64url');
   let port = 0;
