@@ -1,4 +1,4 @@
-# The 'certificate' undo kind of the fix framework (RdpHealth.Fix.psm1 restores it; FIX-FRAMEWORK.md 2):
+# The 'certificate' undo kind of the fix framework (RdpHealth.FixUndoEntry.psm1 restores it; FIX-FRAMEWORK.md 2):
 # a certificate about to be deleted from a LocalMachine store is kept in the undo record (its DER,
 # base64: public data only, never the private key). Restoring imports it again and links it to its
 # private key with `certutil -repairstore`, which works only while the key is still there: deleting a

@@ -1,0 +1,129 @@
+# The fix folder of the fix framework (RdpHealth.Fix.psm1): where fix results and undo records go
+# (%ProgramData%\RDP Health\fixes, admin-owned, users read; RDP_HEALTH_FIX_ROOT in the simulated host),
+# the record ids that name them, and the JSON files themselves.
+# Windows PowerShell 5.1 syntax only: this file runs elevated on every Windows host as shipped.
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
+
+# SYSTEM and Administrators full control, Users read: the agent (a user) reads results, only admins write.
+$script:FixFolderSddl = 'O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)'
+$script:AdminOwnerSids = @('S-1-5-32-544', 'S-1-5-18')
+
+function Test-RdpWindowsHost {
+    <#
+    .SYNOPSIS
+    True on Windows (always true in Windows PowerShell 5.1).
+    .OUTPUTS
+    System.Boolean
+    #>
+    [CmdletBinding()]
+    param()
+    if ($PSVersionTable.PSEdition -ne 'Core') { return $true }
+    [bool](Get-Variable -Name 'IsWindows' -ValueOnly)
+}
+
+function Get-RdpFixRoot {
+    <#
+    .SYNOPSIS
+    The folder for fix results and undo records: %ProgramData%\RDP Health\fixes, or RDP_HEALTH_FIX_ROOT
+    when set (the simulated host and the tests point it at a data folder).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param()
+    if ($env:RDP_HEALTH_FIX_ROOT) { return $env:RDP_HEALTH_FIX_ROOT }
+    # Concatenated, not Join-Path: Join-Path resolves the drive, and the path is Windows-only anyway.
+    "$env:ProgramData\RDP Health\fixes"
+}
+
+function Get-RdpFixFilePath {
+    <#
+    .SYNOPSIS
+    The path of one file of a fix run: result, undo record, or the result of undoing it.
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
+        [Parameter(Mandatory)][ValidateSet('result', 'undo', 'undo-result')][string]$Kind
+    )
+    Join-Path (Get-RdpFixRoot) "$RecordId.$Kind.json"
+}
+
+function Initialize-RdpFixFolder {
+    <#
+    .SYNOPSIS
+    Creates the fix folder (admin-owned, users may read) or checks that an existing one is admin-owned:
+    a folder a user could write into would let them plant an undo record an administrator then applies.
+    .OUTPUTS
+    System.String: the folder.
+    #>
+    [CmdletBinding()]
+    param()
+    $root = Get-RdpFixRoot
+    $created = $false
+    if (-not (Test-Path -LiteralPath $root)) {
+        $null = New-Item -ItemType Directory -Path $root -Force -WhatIf:$false -Confirm:$false
+        $created = $true
+    }
+    if (-not (Test-RdpWindowsHost)) { return $root }
+    $acl = Get-Acl -LiteralPath $root
+    if ($created) {
+        $acl.SetSecurityDescriptorSddlForm($script:FixFolderSddl)
+        Set-Acl -LiteralPath $root -AclObject $acl -WhatIf:$false -Confirm:$false
+        return $root
+    }
+    $owner = $acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+    if ($script:AdminOwnerSids -notcontains $owner) {
+        throw (New-RdpProbeError -Kind 'access-denied' -Message "The fix folder $root is owned by $owner, not by Administrators or SYSTEM; its records cannot be trusted.")
+    }
+    $root
+}
+
+function New-RdpFixRecordId {
+    <#
+    .SYNOPSIS
+    A new record id: <UTC time>-<fix id with _ for .>-<8 hex>, e.g. 20250101T120000Z-nla_enable-1a2b3c4d
+    (letters, digits, - and _ only: the id travels through IPC and names files).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][ValidatePattern('^[a-z0-9-]+\.[a-z0-9-]+$')][string]$FixId)
+    $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    $random = ([guid]::NewGuid().ToString('N')).Substring(0, 8)
+    "$stamp-$($FixId.Replace('.', '_'))-$random"
+}
+
+function Write-RdpFixJsonFile {
+    <#
+    .SYNOPSIS
+    Writes a document as JSON (temp file + move, so a reader never sees half a file). Never skipped by -WhatIf.
+    .OUTPUTS
+    None
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)]$Document)
+    $json = ConvertTo-Json -InputObject $Document -Depth 10
+    $temp = "$Path.tmp"
+    Set-Content -LiteralPath $temp -Value $json -Encoding UTF8 -WhatIf:$false -Confirm:$false
+    Move-Item -LiteralPath $temp -Destination $Path -Force -WhatIf:$false -Confirm:$false
+}
+
+function Read-RdpFixJsonFile {
+    <#
+    .SYNOPSIS
+    Reads a JSON document the framework wrote.
+    .OUTPUTS
+    PSCustomObject
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
+}
+
+Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile
