@@ -7,10 +7,12 @@ import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, pow
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent/agent.js';
+import { COMMANDS, main as runCli } from './cli.js';
 import { APP_ID } from './shell/app-identity.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/app-protocol.js';
 import { startShell, type RunningShell } from './shell/app-shell.js';
 import { createAutostart, startedHidden } from './shell/autostart.js';
+import { cliArguments } from './shell/command-line.js';
 import { shellPaths } from './shell/paths.js';
 import { denyAllPermissions, hardenWebContents } from './shell/window.js';
 
@@ -41,8 +43,15 @@ async function start(): Promise<void> {
   agent.start();
 }
 
-// One agent per user session: a second start only brings up the first one's window.
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = cliArguments(process.argv, app.isPackaged, Object.keys(COMMANDS));
+if (cliArgs) {
+  // `RDP Health.exe check --nagios`: the headless command for monitoring systems; no window, no tray.
+  runCli(cliArgs).then(
+    (code) => app.exit(code),
+    () => app.exit(3),
+  );
+} else if (!app.requestSingleInstanceLock()) {
+  // One agent per user session: a second start only brings up the first one's window.
   app.quit();
 } else {
   app.on('second-instance', () => shell?.showWindow());

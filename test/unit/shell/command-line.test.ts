@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../../electron/cli.js';
+import { cliArguments } from '../../../electron/shell/command-line.js';
+
+const commands = Object.keys(COMMANDS);
+
+describe('cliArguments', () => {
+  it('runs the headless command when the installed exe is given one', () => {
+    expect(cliArguments(['C:\\Program Files\\RDP Health\\RDP Health.exe', 'check', '--nagios'], true, commands)).toEqual(['check', '--nagios']);
+  });
+
+  it('skips the app path Electron passes in development', () => {
+    expect(cliArguments(['electron', '.', 'handshake', '127.0.0.1:3389'], false, commands)).toEqual(['handshake', '127.0.0.1:3389']);
+  });
+
+  it.each([
+    ['no arguments', ['RDP Health.exe']],
+    ['the sign-in start', ['RDP Health.exe', '--hidden']],
+    ['an unknown word', ['RDP Health.exe', 'checks']],
+    ['a command that is not first', ['RDP Health.exe', '--hidden', 'check']],
+  ])('starts the tray app for %s', (_label, argv) => {
+    expect(cliArguments(argv, true, commands)).toBeUndefined();
+  });
+});
