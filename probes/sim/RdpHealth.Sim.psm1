@@ -122,6 +122,14 @@ function Get-SimSection {
     $node
 }
 
+function Find-SimStateKey {
+    <# The stored spelling of a key of a dictionary, case-insensitively, or $null. #>
+    param($Table, [string]$Name)
+    if ($Table -isnot [System.Collections.IDictionary]) { return $null }
+    foreach ($key in @($Table.Keys)) { if ($key -ieq $Name) { return $key } }
+    $null
+}
+
 function ConvertTo-SimDate {
     <# Scenario dates: ISO 8601, or relative to now as 'now', 'now+5d', 'now-400d', 'now-2h'. #>
     param([Parameter(Mandatory)][string]$Value)

@@ -25,8 +25,7 @@ function Find-SimFile {
     <# The scenario's spelling of a file path, or $null when the file does not exist. #>
     param([Parameter(Mandatory)][string]$Path)
     $wanted = $Path -replace '^Microsoft\.PowerShell\.Core\\FileSystem::', '' -replace '/', '\'
-    foreach ($key in (Get-SimSection -Key 'files').Keys) { if ($key -ieq $wanted) { return $key } }
-    $null
+    Find-SimStateKey -Table (Get-SimSection -Key 'files') -Name $wanted
 }
 
 function New-SimSecurityIdentifier {
@@ -227,6 +226,24 @@ function New-SimFileSecurity {
     $acl
 }
 
+function Get-SimFileEntry {
+    <# The working copy, key and spec of a simulated file a command reads or changes; $null (with the error written) when it cannot be. #>
+    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$CommandName)
+    $key = Find-SimFile -Path $Path
+    if ($null -eq $key) {
+        $Cmdlet.WriteError((New-SimItemNotFound $Path))
+        return $null
+    }
+    $state = Get-SimState
+    $spec = $state['files'][$key]
+    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
+        $exception = [System.UnauthorizedAccessException]::new("Attempted to perform an unauthorized operation. (simulated: $key)")
+        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, "System.UnauthorizedAccessException,$CommandName", 'PermissionDenied', $Path))
+        return $null
+    }
+    @{ State = $state; Key = $key; Spec = $spec }
+}
+
 function Get-Acl {
     [CmdletBinding(DefaultParameterSetName = 'ByPath')]
     param(
@@ -247,40 +264,11 @@ function Get-Acl {
         }
         Invoke-SimFault -Command 'Get-Acl'
         foreach ($one in $paths) {
-            $key = Find-SimFile -Path $one
-            if ($null -eq $key) {
-                $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$one' because it does not exist.")
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $one))
-                continue
-            }
-            $spec = (Get-SimSection -Key 'files')[$key]
-            if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
-                $exception = [System.UnauthorizedAccessException]::new("Attempted to perform an unauthorized operation. (simulated: $key)")
-                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'System.UnauthorizedAccessException,Microsoft.PowerShell.Commands.GetAclCommand', 'PermissionDenied', $one))
-                continue
-            }
-            New-SimFileSecurity -Key $key -Spec $spec
+            $target = Get-SimFileEntry -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.GetAclCommand'
+            if ($null -eq $target) { continue }
+            New-SimFileSecurity -Key $target.Key -Spec $target.Spec
         }
     }
-}
-
-function Get-SimFileForChange {
-    <# The working copy and the spec of a simulated file about to change; $null (with the error written) when it cannot be. #>
-    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$CommandName)
-    $key = Find-SimFile -Path $Path
-    if ($null -eq $key) {
-        $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$Path' because it does not exist.")
-        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $Path))
-        return $null
-    }
-    $state = Get-SimState
-    $spec = $state['files'][$key]
-    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
-        $exception = [System.UnauthorizedAccessException]::new("Attempted to perform an unauthorized operation. (simulated: $key)")
-        $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, "System.UnauthorizedAccessException,$CommandName", 'PermissionDenied', $Path))
-        return $null
-    }
-    @{ State = $state; Key = $key; Spec = $spec }
 }
 
 function Set-Acl {
@@ -308,7 +296,7 @@ function Set-Acl {
             throw [System.ArgumentException]::new('The simulated Set-Acl takes the object the simulated Get-Acl returned.')
         }
         foreach ($one in $paths) {
-            $target = Get-SimFileForChange -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand'
+            $target = Get-SimFileEntry -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand'
             if ($null -eq $target) { continue }
             if (-not $PSCmdlet.ShouldProcess($one, 'Set-Acl')) { continue }
             $target.Spec['owner'] = [string]$AclObject.SimOwner

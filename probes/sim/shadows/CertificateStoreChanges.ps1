@@ -31,7 +31,7 @@ function Remove-Item {
             $section = Get-SimSection -Key 'certificates' -State $state
             $storeKey = Find-SimStateKey -Table $section -Name "$($parts.Location)\$($parts.Store)"
             $thumbprint = if ($null -ne $storeKey) { Find-SimStateKey -Table $section[$storeKey] -Name $parts.Thumbprint } else { $null }
-            if ($null -eq $thumbprint) { $PSCmdlet.WriteError((New-SimCertNotFound $one)); continue }
+            if ($null -eq $thumbprint) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
             if (-not $PSCmdlet.ShouldProcess("Item: $one", 'Remove certificate')) { continue }
             $spec = $section[$storeKey][$thumbprint]
             $section[$storeKey].Remove($thumbprint)

@@ -43,15 +43,7 @@ function Split-SimCertPath {
 function Find-SimCertStore {
     <# The scenario's spelling of "<Location>\<Store>", or $null when the store does not exist. #>
     param([string]$Location, [string]$Store)
-    $wanted = "$Location\$Store"
-    foreach ($key in (Get-SimSection -Key 'certificates').Keys) { if ($key -ieq $wanted) { return $key } }
-    $null
-}
-
-function New-SimCertNotFound {
-    param([string]$Path)
-    $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$Path' because it does not exist.")
-    [System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $Path)
+    Find-SimStateKey -Table (Get-SimSection -Key 'certificates') -Name "$Location\$Store"
 }
 
 function Get-SimPrivateKey {
@@ -193,14 +185,6 @@ function Get-SimKeyFilePath {
     "$($programData.TrimEnd('\'))\$folder\$([string]$Key['uniqueName'])"
 }
 
-function Find-SimStateKey {
-    <# The stored spelling of a key of a dictionary, case-insensitively, or $null. #>
-    param($Table, [string]$Name)
-    if ($Table -isnot [System.Collections.IDictionary]) { return $null }
-    foreach ($key in @($Table.Keys)) { if ($key -ieq $Name) { return $key } }
-    $null
-}
-
 function Get-ChildItem {
     [CmdletBinding(DefaultParameterSetName = 'Items')]
     param(
@@ -231,7 +215,7 @@ function Get-ChildItem {
         Assert-SimCertNoFilter -Filter $Filter
         foreach ($one in $paths) {
             $item = Get-SimCertItem -Path $one
-            if (-not $item.Found) { $PSCmdlet.WriteError((New-SimCertNotFound $one)); continue }
+            if (-not $item.Found) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
             foreach ($child in $item.Children) {
                 if ($Name) { $child.PSChildName } else { $child }
                 if ($Recurse -and $child.PSIsContainer) { Get-ChildItem -LiteralPath $child.PSPath -Recurse -Name:$Name }
@@ -262,7 +246,7 @@ function Get-Item {
         Assert-SimCertNoFilter -Filter $Filter
         foreach ($one in $paths) {
             $item = Get-SimCertItem -Path $one
-            if (-not $item.Found) { $PSCmdlet.WriteError((New-SimCertNotFound $one)); continue }
+            if (-not $item.Found) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
             $item.Self
         }
     }

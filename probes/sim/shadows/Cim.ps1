@@ -22,6 +22,13 @@ function Get-SimCimClassTable {
     @{ Key = $wanted; Instances = [ordered]@{} }
 }
 
+function ConvertFrom-SimCimQuery {
+    <# 'SELECT * FROM <class> [WHERE <filter>]' (the only query form simulated) -> @{ ClassName; Filter }. #>
+    param([Parameter(Mandatory)][string]$Query)
+    if ($Query -notmatch '^\s*SELECT\s+\S+\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+))?$') { throw "Unsupported simulated query: $Query" }
+    @{ ClassName = $Matches[1]; Filter = $Matches[2] }
+}
+
 function Test-SimCimFilter {
     <# WQL where-clause subset: comparisons (=, <>, !=, LIKE with %) joined by AND / OR. #>
     param($Instance, [string]$Filter)
@@ -70,8 +77,8 @@ function Get-CimInstance {
     )
     Invoke-SimFault -Command 'Get-CimInstance'
     if ($PSCmdlet.ParameterSetName -eq 'QuerySet') {
-        if ($Query -notmatch '^\s*SELECT\s+\S+\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+))?$') { throw "Unsupported simulated query: $Query" }
-        $ClassName = $Matches[1]; $Filter = $Matches[2]
+        $parsed = ConvertFrom-SimCimQuery -Query $Query
+        $ClassName = $parsed.ClassName; $Filter = $parsed.Filter
     }
     $ns = ConvertTo-SimNamespace $Namespace
     $faultName = "Get-CimInstance:$ClassName"
@@ -111,8 +118,8 @@ function Invoke-CimMethod {
         Invoke-SimFault -Command "Invoke-CimMethod:$MethodName"
         $filter = $null
         if ($PSCmdlet.ParameterSetName -eq 'QueryComputerSet') {
-            if ($Query -notmatch '^\s*SELECT\s+\S+\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+))?$') { throw "Unsupported simulated query: $Query" }
-            $ClassName = $Matches[1]; $filter = $Matches[2]
+            $parsed = ConvertFrom-SimCimQuery -Query $Query
+            $ClassName = $parsed.ClassName; $filter = $parsed.Filter
         }
         $target = Get-SimCimTarget -InputObject $InputObject -Namespace $Namespace -ClassName $ClassName -Filter $filter
         $handler = $script:SimCimMethods["$($target.ClassName).$MethodName"]
@@ -141,8 +148,8 @@ function Set-CimInstance {
         Invoke-SimFault -Command 'Set-CimInstance'
         $filter = $null; $className = $null
         if ($PSCmdlet.ParameterSetName -eq 'QueryComputerSet') {
-            if ($Query -notmatch '^\s*SELECT\s+\S+\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+))?$') { throw "Unsupported simulated query: $Query" }
-            $className = $Matches[1]; $filter = $Matches[2]
+            $parsed = ConvertFrom-SimCimQuery -Query $Query
+            $className = $parsed.ClassName; $filter = $parsed.Filter
         }
         $target = Get-SimCimTarget -InputObject $InputObject -Namespace $Namespace -ClassName $className -Filter $filter
         if (-not $PSCmdlet.ShouldProcess("$($target.ClassName)", 'Set-CimInstance')) { return }

@@ -66,6 +66,7 @@ function ConvertTo-SimRegistryValue {
 }
 
 function New-SimItemNotFound {
+    <# The error a provider cmdlet writes for a path that does not exist (registry, Cert:\ and file shadows). #>
     param([string]$Path)
     $exception = [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$Path' because it does not exist.")
     [System.Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $Path)

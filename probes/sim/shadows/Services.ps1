@@ -31,13 +31,6 @@ function Get-SimServiceTable {
     $State['cim'][$script:SimServiceClassKey]
 }
 
-function Find-SimServiceName {
-    <# The stored spelling of a service name, or $null. #>
-    param($Table, [string]$Name)
-    foreach ($key in @($Table.Keys)) { if ($key -ieq $Name) { return $key } }
-    $null
-}
-
 function Get-SimServiceDisplayName {
     param([string]$Name, $Service)
     if ($Service.Contains('DisplayName') -and $Service['DisplayName']) { return [string]$Service['DisplayName'] }
@@ -149,7 +142,7 @@ function Update-SimRdpDenyListener {
     #>
     param($State)
     $table = Get-SimServiceTable -State $State
-    $stored = Find-SimServiceName -Table $table -Name 'TermService'
+    $stored = Find-SimStateKey -Table $table -Name 'TermService'
     if ($null -eq $stored -or [string]$table[$stored]['State'] -ne 'Running') { return }
     $processId = [int]$table[$stored]['ProcessId']
     if ((Get-SimRdpEffectiveDeny -State $State) -eq 1) {
@@ -191,7 +184,7 @@ function Start-SimService {
         return "Service '$(Get-SimServiceDisplayName -Name $Name -Service $service) ($Name)' cannot be started due to the following error: Cannot start service $Name on computer '.'."
     }
     foreach ($dependency in @($script:SimServiceDependencies[$Name])) {
-        $stored = Find-SimServiceName -Table $Table -Name $dependency
+        $stored = Find-SimStateKey -Table $Table -Name $dependency
         if ($null -ne $stored) {
             $problem = Start-SimService -State $State -Table $Table -Name $stored
             if ($problem) { return $problem }
@@ -214,7 +207,7 @@ function Stop-SimService {
     $service = $Table[$Name]
     $stopped = @()
     $dependents = @($script:SimServiceDependencies.Keys | Where-Object { $script:SimServiceDependencies[$_] -contains $Name } |
-            ForEach-Object { Find-SimServiceName -Table $Table -Name $_ } | Where-Object { $_ -and [string]$Table[$_]['State'] -eq 'Running' })
+            ForEach-Object { Find-SimStateKey -Table $Table -Name $_ } | Where-Object { $_ -and [string]$Table[$_]['State'] -eq 'Running' })
     if ($dependents -and -not $Force) {
         throw [System.InvalidOperationException]::new("Cannot stop service '$(Get-SimServiceDisplayName -Name $Name -Service $service) ($Name)' because it has dependent services. It can only be stopped if the Force flag is set.")
     }
@@ -351,7 +344,7 @@ function Set-Service {
         $state = Get-SimState
         $table = Get-SimServiceTable -State $state
         $wanted = if ($PSCmdlet.ParameterSetName -eq 'InputObject') { $InputObject.Name } else { $Name }
-        $stored = Find-SimServiceName -Table $table -Name $wanted
+        $stored = Find-SimStateKey -Table $table -Name $wanted
         if ($null -eq $stored) {
             $exception = [System.InvalidOperationException]::new("Service $wanted was not found on computer '.'.")
             $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'CouldNotSetService', 'ObjectNotFound', $wanted))
