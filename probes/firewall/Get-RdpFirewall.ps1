@@ -22,6 +22,7 @@ param()
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Firewall.psm1')
 
 $script:RdpGroupResource = '*FirewallAPI.dll,-28752'
 
@@ -92,12 +93,7 @@ function Test-RdpFirewallPortCovered {
     [CmdletBinding()]
     param([Parameter(Mandatory)][AllowEmptyString()][string]$Protocol, [Parameter(Mandatory)][string[]]$LocalPort, [Parameter(Mandatory)][int]$Port)
     if (@('TCP', 'UDP', '6', '17', 'Any') -notcontains $Protocol) { return $false }
-    foreach ($entry in $LocalPort) {
-        if ($entry -eq 'Any') { return $true }
-        if ($entry -match '^\d+$' -and [int]$entry -eq $Port) { return $true }
-        if ($entry -match '^(\d+)-(\d+)$' -and [int]$Matches[1] -le $Port -and $Port -le [int]$Matches[2]) { return $true }
-    }
-    $false
+    Test-RdpPortCovered -LocalPort $LocalPort -Port $Port
 }
 
 function Test-RdpFirewallRuleForTermService {

@@ -44,6 +44,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Firewall.psm1')
 
 $script:RuleNames = @('RemoteDesktop-UserMode-In-TCP', 'RemoteDesktop-UserMode-In-UDP')
 $script:ProfileOrder = @('Domain', 'Private', 'Public')
@@ -122,23 +123,6 @@ function Get-RdpProfileOfCategory {
         '0' { return 'Public' }
     }
     throw (New-RdpProbeError -Kind 'unsupported' -Message "Unrecognised network category '$Category'; nothing was changed.")
-}
-
-function Test-RdpPortCovered {
-    <#
-    .SYNOPSIS
-    Whether LocalPort entries (Any, a number, a range a-b) cover the port.
-    .OUTPUTS
-    System.Boolean
-    #>
-    [CmdletBinding()]
-    param([AllowEmptyCollection()][string[]]$LocalPort, [Parameter(Mandatory)][int]$Port)
-    foreach ($entry in @($LocalPort)) {
-        if ($entry -eq 'Any') { return $true }
-        if ($entry -match '^\d+$' -and [int]$entry -eq $Port) { return $true }
-        if ($entry -match '^(\d+)-(\d+)$' -and [int]$Matches[1] -le $Port -and $Port -le [int]$Matches[2]) { return $true }
-    }
-    $false
 }
 
 function Get-RdpRulePlan {
