@@ -8,13 +8,6 @@ BeforeAll {
     $script:Tcp = 'RemoteDesktop-UserMode-In-TCP'
     $script:Udp = 'RemoteDesktop-UserMode-In-UDP'
 
-    function Get-HostStateText {
-        <# The whole working copy without the fault section and its call counters. #>
-        $state = Get-SimState
-        foreach ($key in 'faults', 'faultCounters') { if ($state.Contains($key)) { $state.Remove($key) } }
-        ConvertTo-Json -InputObject $state -Depth 64
-    }
-
     function Get-ProbeRule([string]$Name) {
         $probe = Invoke-FixProbe -Script 'firewall/Get-RdpFirewall.ps1'
         $probe.ok | Should -BeTrue

@@ -43,6 +43,13 @@ function Get-FixHostText {
     Get-Content -LiteralPath $env:RDP_HEALTH_SIM_STATE -Raw
 }
 
+function Get-HostStateText {
+    <# The whole working copy without the fault section and its call counters. #>
+    $state = Get-SimState
+    foreach ($key in 'faults', 'faultCounters') { if ($state.Contains($key)) { $state.Remove($key) } }
+    ConvertTo-Json -InputObject $state -Depth 64
+}
+
 function Get-FixHostSection {
     <# The registry and CIM sections of the working copy as JSON (fault counters excluded). #>
     $state = Get-SimState

@@ -8,13 +8,6 @@ BeforeAll {
     $script:TsPolicy = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
     $script:RdpTcp = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 
-    function Get-HostStateText {
-        <# The whole working copy without the fault section and its call counters. #>
-        $state = Get-SimState
-        foreach ($key in 'faults', 'faultCounters') { if ($state.Contains($key)) { $state.Remove($key) } }
-        ConvertTo-Json -InputObject $state -Depth 64
-    }
-
     function Get-Listener {
         $probe = Invoke-FixProbe -Script 'listener/Get-RdpListener.ps1'
         $probe.ok | Should -BeTrue
