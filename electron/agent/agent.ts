@@ -3,112 +3,35 @@
  * PowerShell session, the runner, the scheduler, history, settings, the notification policy and
  * logging, and owns the files in the data folder:
  *   settings.json, history.jsonl, notify-state.json, simulated-host/ (simulate mode only).
+ * How its parts are built is in agent-assembly.ts; what happens around each cycle is here.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
-import { certificateExpiries } from './certificate-expiry.js';
-import { PROBES } from '../../probes/index.js';
-import { CheckRunner, type RunnableProbe } from './check-runner.js';
-import { HistoryStore } from './history.js';
 import type { LockedSetting } from './admin-policy.js';
-import { FleetFeatures } from './fleet.js';
-import { defaultSharedDir, type CycleResult } from './host-coordinator.js';
-import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging, type LogEntry } from './logging.js';
+import type { AgentOptions, AgentStatus } from './agent-options.js';
+import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
+import { CheckRunner } from './check-runner.js';
+import type { FleetFeatures } from './fleet.js';
+import { HistoryStore } from './history.js';
+import type { CycleResult } from './host-coordinator.js';
+import type { AgentLogger, AgentLogging, LogEntry } from './logging.js';
 import { decideNotifications, type AgentNotification, type NotifyState } from './notify-policy.js';
-import { loadNotifyState, saveNotifyState } from './notify-state.js';
-import { PowerShellSession, type ScriptSession, type ShellInfo } from './powershell-session.js';
-import { Scheduler, type CheckReason, type SchedulerClock } from './scheduler.js';
-import { resolveProbesDir, simModulePath } from './script-paths.js';
-import { applySettingsPatch, loadSettings, saveSettings, type Settings } from './settings.js';
-import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
-import type { Elevator } from './repair/elevator.js';
-import { FIX_CATALOG } from './repair/fix-catalog.js';
-import { RepairService } from './repair/repair-service.js';
-import { SimulatedElevator } from './repair/simulated-elevator.js';
-import { WindowsElevator } from './repair/windows-elevator.js';
+import { saveNotifyState } from './notify-state.js';
+import type { ScriptSession } from './powershell-session.js';
+import type { RepairService } from './repair/repair-service.js';
+import { Scheduler, type CheckReason } from './scheduler.js';
+import { applySettingsPatch, saveSettings, type Settings } from './settings.js';
 
-/** Who asked for a repair, for the Event Log's audit trail. */
-function currentUser(): string | undefined {
-  try {
-    const domain = process.env.USERDOMAIN;
-    return domain ? `${domain}\\${userInfo().username}` : userInfo().username;
-  } catch {
-    return undefined;
-  }
-}
-
+export type { AgentOptions, AgentStatus } from './agent-options.js';
 export type { AgentNotification } from './notify-policy.js';
 export type { LogEntry } from './logging.js';
 export type { Settings } from './settings.js';
-
-export interface AgentOptions {
-  /** Where settings, history and notification state live (created if missing). */
-  dataDir: string;
-  /** Simulated host: a shipped scenario name or a path to a scenario file. */
-  simulate?: string;
-  /** Log folder; overrides settings.logDir. */
-  logDir?: string;
-  /** Where the probe scripts are (default: resolveProbesDir()). */
-  probesDir?: string;
-  /** The probe catalogue (default: probes/index.ts). */
-  probes?: readonly RunnableProbe[];
-  /** A PowerShell executable by full path (default: by shell kind). */
-  executablePath?: string;
-  /** Per-probe timeout; overrides settings.probeTimeoutSeconds. */
-  probeTimeoutMs?: number;
-  /** Log here instead of the rotated files (tests, the CLI's quiet mode). */
-  logger?: AgentLogger;
-  /** Seams for tests: the session, the scheduler's clock and the clock the findings see. */
-  session?: ScriptSession;
-  clock?: SchedulerClock;
-  now?: () => Date;
-  /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
-  elevator?: Elevator;
-  /**
-   * Fleet features (electron/agent/fleet.ts). sharedDir: the folder the sessions of a multi-user host
-   * share for one check per host (default %ProgramData%\RDP Health\shared on Windows, none when
-   * simulating; null turns it off). eventLog: write to the Application log (default on; the CLI
-   * turns it off). metricsDir: a Prometheus textfile folder when the policy names none.
-   */
-  sharedDir?: string | null;
-  eventLog?: boolean;
-  metricsDir?: string;
-}
-
-export interface AgentStatus {
-  checking: boolean;
-  /** What was wrong with settings.json (and what was done about it), if anything. */
-  settingsProblem?: string;
-  /** Why logs are not where they should be, if so. */
-  loggingProblem?: string;
-  logDir?: string;
-  /** What the PowerShell session said about itself (version, LanguageMode, execution policy). */
-  shell?: ShellInfo;
-  /** The simulated host's working copy (simulate mode). */
-  simulatedHostPath?: string;
-  nextCheckAt?: string;
-}
 
 interface AgentEvents {
   snapshot: [HealthSnapshot];
   notification: [AgentNotification];
   checking: [boolean];
-}
-
-interface AgentParts {
-  options: AgentOptions;
-  probesDir: string;
-  session: ScriptSession;
-  settings: Settings;
-  settingsProblem: string | undefined;
-  logging: AgentLogging | undefined;
-  logger: AgentLogger;
-  simulatedHostPath: string | undefined;
-  notifyState: NotifyState;
-  elevator: Elevator;
 }
 
 export class Agent {
@@ -148,9 +71,9 @@ export class Agent {
     this.settings = parts.settings;
     this.settingsProblem = parts.settingsProblem;
     this.notifyState = parts.notifyState;
-    this.now = options.now ?? (() => new Date());
+    this.now = parts.now;
     // Runner and scheduler read settings through closures, so setSettings applies at once.
-    this.runner = new CheckRunner({
+    const runner = new CheckRunner({
       session: this.session,
       probesDir: this.probesDir,
       probes: options.probes ?? defaultProbes(parts.simulatedHostPath !== undefined),
@@ -159,68 +82,24 @@ export class Agent {
       now: this.now,
       logger: this.logger,
     });
+    this.runner = runner;
     this.scheduler = new Scheduler({
       runCycle: (reason) => this.runCycle(reason),
       intervalMinutes: () => this.getSettings().checkIntervalMinutes,
       ...(options.clock ? { clock: options.clock } : {}),
       logger: this.logger,
     });
-    this.history = new HistoryStore({ path: join(this.dataDir, 'history.jsonl'), now: this.now, logger: this.logger });
-    const sharedDir = options.sharedDir === undefined ? (process.platform === 'win32' && !parts.simulatedHostPath ? defaultSharedDir() : undefined) : (options.sharedDir ?? undefined);
-    this.fleet = new FleetFeatures({
-      session: this.session,
-      probesDir: this.probesDir,
-      logger: this.logger,
-      intervalMs: () => this.getSettings().checkIntervalMinutes * 60_000,
-      certificates: () => certificateExpiries((id) => this.runner.dataOf(id)),
-      ...(sharedDir ? { sharedDir } : {}),
-      ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
-      ...(options.metricsDir ? { metricsDir: options.metricsDir } : {}),
-    });
-    this.repairs = new RepairService({
-      session: this.session,
-      probesDir: this.probesDir,
-      elevator: parts.elevator,
+    this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
+    this.fleet = createFleet(parts, { intervalMinutes: () => this.getSettings().checkIntervalMinutes, dataOf: (id) => runner.dataOf(id) });
+    this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
-      refuse: (fix) => this.fleet.fixRefusal(fix),
-      onOutcome: (action, outcome) => {
-        const context = { host: this.lastShown?.host ?? hostname(), user: currentUser(), fixTitle: FIX_CATALOG.get(outcome.fixId)?.descriptor.title };
-        void this.fleet.afterFix(action, outcome, context).catch((error: unknown) => this.logger.error('fix event not written', { error: String(error) }));
-      },
-      snapshot: async () => this.runner.latest() ?? this.checkNow(),
-      logger: this.logger,
-      now: this.now,
+      snapshot: async () => runner.latest() ?? this.checkNow(),
+      shownHost: () => this.lastShown?.host,
     });
   }
 
   static async create(options: AgentOptions): Promise<Agent> {
-    await mkdir(options.dataDir, { recursive: true });
-    // Settings first (they say where to log); their problem is logged once the logger exists.
-    const loaded = await loadSettings(join(options.dataDir, 'settings.json'), undefined, (options.now ?? (() => new Date()))());
-    const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? undefined });
-    const logger = safeLogger(options.logger ?? logging?.logger ?? silentLogger);
-    if (loaded.problem) logger.error('settings problem', { problem: loaded.problem });
-
-    const probesDir = options.probesDir ?? resolveProbesDir();
-    const simulatedHostPath = options.simulate
-      ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...(options.executablePath ? { executablePath: options.executablePath } : {}) })
-      : undefined;
-    const session =
-      options.session ??
-      new PowerShellSession({
-        ...(loaded.settings.shell !== 'auto' ? { shell: loaded.settings.shell } : {}),
-        ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-        ...(simulatedHostPath ? { simulate: { statePath: simulatedHostPath, modulePath: simModulePath(probesDir) } } : {}),
-        logger,
-      });
-    const notifyState = await loadNotifyState(join(options.dataDir, 'notify-state.json'), logger);
-    logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
-    const elevator =
-      options.elevator ??
-      (simulatedHostPath
-        ? new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(options.dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) })
-        : new WindowsElevator({ probesDir, workDir: join(options.dataDir, 'elevation') }));
-    const agent = new Agent({ options, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator });
+    const agent = new Agent(await assembleAgentParts(options));
     // The Event Log reports changes since the last snapshot this user saw, across restarts too.
     agent.lastShown = (await agent.history.read({ limit: 1 }).catch(() => []))[0];
     return agent;
@@ -296,7 +175,7 @@ export class Agent {
     const locked = new Set<string>(this.getLockedSettings());
     const before = this.getSettings().checkIntervalMinutes;
     const next = applySettingsPatch(this.settings, Object.fromEntries(Object.entries(patch).filter(([key]) => !locked.has(key))));
-    await saveSettings(join(this.dataDir, 'settings.json'), next);
+    await saveSettings(join(this.dataDir, SETTINGS_FILE), next);
     this.settings = next;
     this.logger.info('settings changed', { keys: Object.keys(patch) });
     if (this.getSettings().checkIntervalMinutes !== before) this.scheduler.reschedule();
@@ -375,7 +254,7 @@ export class Agent {
     });
     this.notifyState = result.state;
     // Saved before showing: a crash right after must not repeat them.
-    await saveNotifyState(join(this.dataDir, 'notify-state.json'), result.state).catch((error: unknown) =>
+    await saveNotifyState(join(this.dataDir, NOTIFY_STATE_FILE), result.state).catch((error: unknown) =>
       this.logger.error('notification state not saved', { error: String(error) }),
     );
     for (const notification of result.notifications) {
@@ -402,11 +281,3 @@ export class Agent {
   }
 }
 
-/**
- * A simulated host has no real listener behind it, so probes that talk to the network (the
- * handshake) would test whatever happens to run on this machine: they run only on a real host,
- * or through `rdp-health handshake <host:port>` against a named server.
- */
-function defaultProbes(simulated: boolean): readonly RunnableProbe[] {
-  return simulated ? PROBES.filter((probe) => probe.kind !== 'node') : PROBES;
-}

@@ -14,14 +14,11 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROBES } from '../../probes/index.js';
+import { createElevator, createSession } from '../agent/agent-assembly.js';
 import { CheckRunner } from '../agent/check-runner.js';
 import type { AgentLogger } from '../agent/logging.js';
-import { PowerShellSession } from '../agent/powershell-session.js';
-import type { Elevator } from '../agent/repair/elevator.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
-import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
-import { WindowsElevator } from '../agent/repair/windows-elevator.js';
-import { resolveProbesDir, simModulePath } from '../agent/script-paths.js';
+import { resolveProbesDir } from '../agent/script-paths.js';
 import { prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
@@ -50,8 +47,6 @@ interface Repairs {
 
 async function openRepairs(simulate: string | undefined, dataDir: string, logger: AgentLogger): Promise<Repairs> {
   const probesDir = resolveProbesDir();
-  let session: PowerShellSession;
-  let elevator: Elevator;
   let statePath: string | undefined;
   if (simulate !== undefined) {
     const hostDir = simulatedHostDir(dataDir);
@@ -59,12 +54,10 @@ async function openRepairs(simulate: string | undefined, dataDir: string, logger
     statePath = join(hostDir, fileName);
     // Kept between runs: the fix changes it, and undo must find the change.
     if (!existsSync(statePath)) statePath = await prepareSimulatedHost(simulate, hostDir, { probesDir, fileName });
-    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) }, logger });
-    elevator = new SimulatedElevator({ statePath, probesDir, fixRoot: join(dataDir, 'fixes') });
-  } else {
-    session = new PowerShellSession({ logger });
-    elevator = new WindowsElevator({ probesDir, workDir: join(dataDir, 'elevation') });
   }
+  const host = { dataDir, probesDir, simulatedHostPath: statePath };
+  const session = createSession({ ...host, logger });
+  const elevator = createElevator(host);
   const runner = new CheckRunner({ session, probesDir, probes: PROBES, logger });
   const service = new RepairService({
     session,

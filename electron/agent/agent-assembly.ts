@@ -1,0 +1,158 @@
+/**
+ * How an Agent is put together. Agent.create gathers its parts here, in order: settings (they say
+ * where to log), the logger, the simulated host's working copy (simulate mode), the warm session,
+ * the notification state and the elevator. The constructor then builds the fleet features and the
+ * repair service here, wired back to the agent through a few callbacks. The CLI's fix command
+ * builds its session and elevator with the same functions, so both use the same folders.
+ */
+import { mkdir } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { HealthSnapshot } from '../../probes/common/finding.js';
+import { PROBES } from '../../probes/index.js';
+import type { AgentOptions } from './agent-options.js';
+import { certificateExpiries } from './certificate-expiry.js';
+import type { RunnableProbe } from './check-runner.js';
+import { FleetFeatures } from './fleet.js';
+import { defaultSharedDir } from './host-coordinator.js';
+import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging } from './logging.js';
+import type { NotifyState } from './notify-policy.js';
+import { loadNotifyState } from './notify-state.js';
+import { PowerShellSession, type ScriptSession } from './powershell-session.js';
+import type { Elevator } from './repair/elevator.js';
+import { FIX_CATALOG } from './repair/fix-catalog.js';
+import { RepairService } from './repair/repair-service.js';
+import { SimulatedElevator } from './repair/simulated-elevator.js';
+import { WindowsElevator } from './repair/windows-elevator.js';
+import { resolveProbesDir, simModulePath } from './script-paths.js';
+import { loadSettings, type Settings } from './settings.js';
+import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
+
+/** Files in the data folder. */
+export const SETTINGS_FILE = 'settings.json';
+export const HISTORY_FILE = 'history.jsonl';
+export const NOTIFY_STATE_FILE = 'notify-state.json';
+
+/** What the Agent's constructor is given. */
+export interface AgentParts {
+  options: AgentOptions;
+  now: () => Date;
+  probesDir: string;
+  session: ScriptSession;
+  settings: Settings;
+  settingsProblem: string | undefined;
+  logging: AgentLogging | undefined;
+  logger: AgentLogger;
+  simulatedHostPath: string | undefined;
+  notifyState: NotifyState;
+  elevator: Elevator;
+}
+
+export async function assembleAgentParts(options: AgentOptions): Promise<AgentParts> {
+  const now = options.now ?? (() => new Date());
+  await mkdir(options.dataDir, { recursive: true });
+  // Settings first (they say where to log); their problem is logged once the logger exists.
+  const loaded = await loadSettings(join(options.dataDir, SETTINGS_FILE), undefined, now());
+  const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? undefined });
+  const logger = safeLogger(options.logger ?? logging?.logger ?? silentLogger);
+  if (loaded.problem) logger.error('settings problem', { problem: loaded.problem });
+
+  const probesDir = options.probesDir ?? resolveProbesDir();
+  const executable = options.executablePath ? { executablePath: options.executablePath } : {};
+  const simulatedHostPath = options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined;
+  const host = { dataDir: options.dataDir, probesDir, simulatedHostPath, ...executable };
+  const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger });
+  const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);
+  logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
+  const elevator = options.elevator ?? createElevator(host);
+  return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator };
+}
+
+/** Where the checks and fixes run: this computer, or a simulated host's working copy. */
+export interface HostSeamOptions {
+  dataDir: string;
+  probesDir: string;
+  simulatedHostPath?: string | undefined;
+  executablePath?: string;
+}
+
+/** The warm PowerShell session: the shell the settings name (auto = by platform), pointed at the simulated host if there is one. */
+export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger }): PowerShellSession {
+  return new PowerShellSession({
+    ...(options.shell !== undefined && options.shell !== 'auto' ? { shell: options.shell } : {}),
+    ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir) } } : {}),
+    logger: options.logger,
+  });
+}
+
+/** UAC on Windows (request files in <dataDir>/elevation); the simulated host's own pwsh when simulating (records in <dataDir>/fixes). */
+export function createElevator(options: HostSeamOptions): Elevator {
+  const { dataDir, probesDir, simulatedHostPath } = options;
+  if (!simulatedHostPath) return new WindowsElevator({ probesDir, workDir: join(dataDir, 'elevation') });
+  return new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) });
+}
+
+/**
+ * A simulated host has no real listener behind it, so probes that talk to the network (the
+ * handshake) would test whatever happens to run on this machine: they run only on a real host,
+ * or through `rdp-health handshake <host:port>` against a named server.
+ */
+export function defaultProbes(simulated: boolean): readonly RunnableProbe[] {
+  return simulated ? PROBES.filter((probe) => probe.kind !== 'node') : PROBES;
+}
+
+/** The agent's side of the fleet features: the interval in force and the data of the last check. */
+export interface FleetHooks {
+  intervalMinutes(): number;
+  dataOf(probeId: string): unknown;
+}
+
+export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures {
+  const { options } = parts;
+  const sharedDir = options.sharedDir === undefined ? (process.platform === 'win32' && !parts.simulatedHostPath ? defaultSharedDir() : undefined) : (options.sharedDir ?? undefined);
+  return new FleetFeatures({
+    session: parts.session,
+    probesDir: parts.probesDir,
+    logger: parts.logger,
+    intervalMs: () => hooks.intervalMinutes() * 60_000,
+    certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
+    ...(sharedDir ? { sharedDir } : {}),
+    ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
+    ...(options.metricsDir ? { metricsDir: options.metricsDir } : {}),
+  });
+}
+
+/** The agent's side of the repairs: its re-check pipeline, its latest snapshot and the host it last showed. */
+export interface RepairHooks {
+  recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
+  snapshot(): Promise<HealthSnapshot>;
+  shownHost(): string | undefined;
+}
+
+export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: RepairHooks): RepairService {
+  return new RepairService({
+    session: parts.session,
+    probesDir: parts.probesDir,
+    elevator: parts.elevator,
+    recheck: (probeIds) => hooks.recheck(probeIds),
+    refuse: (fix) => fleet.fixRefusal(fix),
+    onOutcome: (action, outcome) => {
+      const context = { host: hooks.shownHost() ?? hostname(), user: currentUser(), fixTitle: FIX_CATALOG.get(outcome.fixId)?.descriptor.title };
+      void fleet.afterFix(action, outcome, context).catch((error: unknown) => parts.logger.error('fix event not written', { error: String(error) }));
+    },
+    snapshot: () => hooks.snapshot(),
+    logger: parts.logger,
+    now: parts.now,
+  });
+}
+
+/** Who asked for a repair, for the Event Log's audit trail. */
+function currentUser(): string | undefined {
+  try {
+    const domain = process.env.USERDOMAIN;
+    return domain ? `${domain}\\${userInfo().username}` : userInfo().username;
+  } catch {
+    return undefined;
+  }
+}

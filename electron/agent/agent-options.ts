@@ -1,0 +1,54 @@
+/** What Agent.create takes and what agent.getStatus() says (electron/agent/agent.ts re-exports both). */
+import type { RunnableProbe } from './check-runner.js';
+import type { AgentLogger } from './logging.js';
+import type { ScriptSession, ShellInfo } from './powershell-session.js';
+import type { Elevator } from './repair/elevator.js';
+import type { SchedulerClock } from './scheduler.js';
+
+export interface AgentOptions {
+  /** Where settings, history and notification state live (created if missing). */
+  dataDir: string;
+  /** Simulated host: a shipped scenario name or a path to a scenario file. */
+  simulate?: string;
+  /** Log folder; overrides settings.logDir. */
+  logDir?: string;
+  /** Where the probe scripts are (default: resolveProbesDir()). */
+  probesDir?: string;
+  /** The probe catalogue (default: probes/index.ts). */
+  probes?: readonly RunnableProbe[];
+  /** A PowerShell executable by full path (default: by shell kind). */
+  executablePath?: string;
+  /** Per-probe timeout; overrides settings.probeTimeoutSeconds. */
+  probeTimeoutMs?: number;
+  /** Log here instead of the rotated files (tests, the CLI's quiet mode). */
+  logger?: AgentLogger;
+  /** Seams for tests: the session, the scheduler's clock and the clock the findings see. */
+  session?: ScriptSession;
+  clock?: SchedulerClock;
+  now?: () => Date;
+  /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
+  elevator?: Elevator;
+  /**
+   * Fleet features (electron/agent/fleet.ts). sharedDir: the folder the sessions of a multi-user host
+   * share for one check per host (default %ProgramData%\RDP Health\shared on Windows, none when
+   * simulating; null turns it off). eventLog: write to the Application log (default on; the CLI
+   * turns it off). metricsDir: a Prometheus textfile folder when the policy names none.
+   */
+  sharedDir?: string | null;
+  eventLog?: boolean;
+  metricsDir?: string;
+}
+
+export interface AgentStatus {
+  checking: boolean;
+  /** What was wrong with settings.json (and what was done about it), if anything. */
+  settingsProblem?: string;
+  /** Why logs are not where they should be, if so. */
+  loggingProblem?: string;
+  logDir?: string;
+  /** What the PowerShell session said about itself (version, LanguageMode, execution policy). */
+  shell?: ShellInfo;
+  /** The simulated host's working copy (simulate mode). */
+  simulatedHostPath?: string;
+  nextCheckAt?: string;
+}
