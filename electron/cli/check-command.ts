@@ -13,10 +13,9 @@ import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js'
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
-import type { AgentLogger } from '../agent/logging.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
-import type { CliCommand, CliIo } from './cli-io.js';
+import { verboseLogger, type CliCommand } from './cli-io.js';
 import { formatNagios, nagiosExitCode } from './nagios.js';
 
 export function shippedScenarios(probesDir: string): string[] {
@@ -41,14 +40,6 @@ export function formatTable(snapshot: HealthSnapshot): string {
   const line = (row: string[]) => `${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${row[2]}`;
   const seconds = (snapshot.durationMs / 1000).toFixed(1);
   return [`${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)`, '', line(header), ...rows.map(line)].join('\n');
-}
-
-/** Warnings and errors to stderr with --verbose; otherwise the output is only the result. */
-function stderrLogger(io: CliIo, verbose: boolean): AgentLogger {
-  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
-    if (verbose) io.err(`[${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
-  };
-  return { debug: () => undefined, info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 export const checkCommand: CliCommand = {
@@ -84,7 +75,7 @@ export const checkCommand: CliCommand = {
       agent = await Agent.create({
         dataDir,
         probesDir,
-        logger: stderrLogger(io, options.verbose),
+        logger: verboseLogger(io, options.verbose),
         // A one-off check: no Event Log entries (each run would repeat them) and no part in the
         // host's shared snapshot (monitoring wants this check, not another session's).
         eventLog: false,

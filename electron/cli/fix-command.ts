@@ -20,7 +20,7 @@ import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
 import { prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
-import type { CliCommand, CliIo } from './cli-io.js';
+import { verboseLogger, type CliCommand, type CliIo } from './cli-io.js';
 
 const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, refused: 3 } as const;
 
@@ -70,13 +70,6 @@ async function openRepairs(simulate: string | undefined, dataDir: string, logger
   return { service, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };
 }
 
-function quietLogger(io: CliIo, verbose: boolean): AgentLogger {
-  const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
-    if (verbose) io.err(`[${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`);
-  };
-  return { debug: () => undefined, info: write('info'), warn: write('warn'), error: write('error') };
-}
-
 function formatPreview(preview: RepairPreview): string {
   const lines = [`${preview.title} (${preview.fixId})`];
   if (preview.blocked) lines.push(`  ${preview.blocked}`);
@@ -113,7 +106,7 @@ function notOnWindows(io: CliIo, example: string): number {
 /** Runs a repair command body; a refused request is exit 3 with its reason, not a stack trace. */
 async function withRepairs(values: { simulate?: string; 'data-dir'?: string; verbose: boolean }, io: CliIo, body: (repairs: Repairs) => Promise<number>): Promise<number> {
   const dataDir = values['data-dir'] !== undefined ? resolve(values['data-dir']) : cliDataDir();
-  const repairs = await openRepairs(values.simulate, dataDir, quietLogger(io, values.verbose));
+  const repairs = await openRepairs(values.simulate, dataDir, verboseLogger(io, values.verbose));
   try {
     if (repairs.statePath) io.err(`Simulated host: ${repairs.statePath}`);
     return await body(repairs);
