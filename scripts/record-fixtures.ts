@@ -12,14 +12,16 @@
  * with a `hang` fault are skipped: a hang is the session's timeout to report, not an envelope.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { resolveShellExecutable } from '../electron/agent/powershell-executable.js';
+import { shippedScenarios } from '../electron/agent/simulated-host.js';
 import { PROBES } from '../probes/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = join(ROOT, 'probes', 'sim', 'scenarios');
 const OUT = join(ROOT, 'test', 'fixtures', 'envelopes');
 const MARK = '@@RECORD ';
 const TIMEOUT_MS_PER_RUN = 30_000;
@@ -65,26 +67,16 @@ interface Options {
   scenarios: string[];
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = { probes: [], scenarios: [] };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if ((flag === '--probe' || flag === '--scenario') && value) {
-      (flag === '--probe' ? options.probes : options.scenarios).push(value);
-      i += 1;
-    } else {
-      throw new Error(`Unknown argument ${flag ?? ''}: use --probe <id> and --scenario <name>, each repeatable.`);
-    }
-  }
-  return options;
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({ args: argv, options: { probe: { type: 'string', multiple: true }, scenario: { type: 'string', multiple: true } }, strict: true, allowPositionals: false });
+  return { probes: values.probe ?? [], scenarios: values.scenario ?? [] };
 }
 
 /** One pwsh process for a batch of scenarios (pwsh startup costs more than a probe run). */
-function runBatch(scenarios: string[], probes: { id: string; script: string }[]): Promise<RunRecord[]> {
+function runBatch(pwsh: string, scenarios: string[], probes: { id: string; script: string }[]): Promise<RunRecord[]> {
   return new Promise((done, fail) => {
     const encoded = Buffer.from(DRIVER, 'utf16le').toString('base64');
-    const child = spawn('pwsh', ['-NoProfile', '-NonInteractive', '-EncodedCommand', encoded], {
+    const child = spawn(pwsh, ['-NoProfile', '-NonInteractive', '-EncodedCommand', encoded], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -141,14 +133,16 @@ async function saveRecord(record: RunRecord): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2));
   const probes = PROBES.filter((probe) => probe.kind === 'powershell')
     .filter((probe) => options.probes.length === 0 || options.probes.includes(probe.id))
     .map((probe) => ({ id: probe.id, script: probe.script }));
-  const known = (await readdir(SCENARIOS)).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -5)).sort();
+  const known = shippedScenarios(join(ROOT, 'probes'));
   const unknown = [...options.probes.filter((id) => !probes.some((probe) => probe.id === id)), ...options.scenarios.filter((name) => !known.includes(name))];
   if (unknown.length > 0) throw new Error(`Unknown probe or scenario: ${unknown.join(', ')}`);
   const scenarios = options.scenarios.length > 0 ? options.scenarios : known;
+  // Found the way the agent finds it (PATH, then the .NET global tool folder).
+  const pwsh = resolveShellExecutable('pwsh');
 
   const workers = Math.max(1, Math.min(availableParallelism(), 4, scenarios.length));
   const batches = Array.from({ length: workers }, (_, i) => scenarios.filter((_, j) => j % workers === i));
@@ -157,7 +151,7 @@ async function main(): Promise<void> {
     batches.map(async (batch) => {
       let records: RunRecord[];
       try {
-        records = await runBatch(batch, probes);
+        records = await runBatch(pwsh, batch, probes);
       } catch (error) {
         failures.push(String(error));
         return;

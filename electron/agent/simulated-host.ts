@@ -4,6 +4,7 @@
  * ever read. The session then points its shell at the copy with Use-SimHost.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { powershellLiteral } from './powershell-command.js';
@@ -21,6 +22,23 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
+/** A scenario is given by path (it has a folder separator or ends in .json), else by the name of a shipped one. */
+export function isScenarioPath(scenario: string): boolean {
+  return /[\\/]|\.json$/i.test(scenario);
+}
+
+/** The names of the scenarios shipped in probes/sim/scenarios, sorted; none when the folder cannot be read. */
+export function shippedScenarios(probesDir: string): string[] {
+  try {
+    return readdirSync(join(probesDir, 'sim', 'scenarios'))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 /** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
 export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
   const probesDir = options.probesDir ?? resolveProbesDir();
@@ -28,7 +46,7 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
   await mkdir(workDir, { recursive: true });
   const statePath = resolve(workDir, options.fileName ?? 'simulated-host.json');
   // A name stays a name; anything that looks like a path is made absolute for the shell.
-  const scenarioArg = /[\\/]|\.json$/i.test(scenario) && !isAbsolute(scenario) ? resolve(scenario) : scenario;
+  const scenarioArg = isScenarioPath(scenario) && !isAbsolute(scenario) ? resolve(scenario) : scenario;
   const command = [
     "$ErrorActionPreference = 'Stop'",
     `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,

@@ -5,7 +5,6 @@
  * check-options.ts. Runs in a throw-away data folder: a one-off check neither notifies nor adds to
  * the tray app's history.
  */
-import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,10 @@ import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
+import { shippedScenarios } from '../agent/simulated-host.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
 import { formatNagios, nagiosExitCode } from './nagios.js';
-
-export function shippedScenarios(probesDir: string): string[] {
-  try {
-    return readdirSync(join(probesDir, 'sim', 'scenarios'))
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => name.slice(0, -'.json'.length))
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);

@@ -19,7 +19,7 @@ import { CheckRunner } from '../agent/check-runner.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
-import { prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
+import { isScenarioPath, prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
 import { verboseLogger, type CliCommand, type CliIo } from './cli-io.js';
 
 const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, refused: 3 } as const;
@@ -33,9 +33,8 @@ export function cliDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
 
 /** One working-copy file per scenario: its name, or for a path its file name plus a hash of where it is. */
 export function scenarioFileName(scenario: string): string {
-  const looksLikePath = /[\\/]|\.json$/i.test(scenario);
   const stem = basename(scenario).replace(/\.json$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'scenario';
-  if (!looksLikePath) return `${stem}.json`;
+  if (!isScenarioPath(scenario)) return `${stem}.json`;
   return `${stem}-${createHash('sha256').update(resolve(scenario)).digest('hex').slice(0, 8)}.json`;
 }
 
