@@ -5,6 +5,7 @@
  * file and renames it over the old one.
  */
 import { open, readFile, rename, truncate } from 'node:fs/promises';
+import { DAY_MS } from '../../probes/common/days.js';
 import { healthSnapshotSchema, type HealthSnapshot } from '../../probes/common/finding.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
@@ -15,8 +16,6 @@ export interface HistoryOptions {
   now?: () => Date;
   logger?: AgentLogger;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class HistoryStore {
   private readonly maxEntries: number;

@@ -6,6 +6,7 @@
  * persisted by the agent (notify-state.ts), so nothing repeats after a restart.
  */
 import { z } from 'zod';
+import { DAY_MS, daysLeft } from '../../probes/common/days.js';
 import { isWorse, statusSchema, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
 
 /** One certificate's expiry as a probe read it (see certificate-expiry.ts). */
@@ -56,13 +57,8 @@ export interface NotifyResult {
   state: NotifyState;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Forget a certificate not seen for this long (replaced, or the host rebuilt). */
 const FORGET_AFTER_MS = 400 * DAY_MS;
-
-export function daysLeft(notAfter: string, now: Date): number {
-  return Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
-}
 
 function expiryBody(certificate: CertificateExpiry, days: number): string {
   const name = certificate.subject ? `The Remote Desktop certificate (${certificate.subject})` : 'The Remote Desktop certificate';

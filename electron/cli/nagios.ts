@@ -6,6 +6,7 @@
  * threshold is the largest warning day and the critical one is expiry, exactly when the
  * certificate check itself turns warn and fail.
  */
+import { daysLeft } from '../../probes/common/days.js';
 import { EXIT_CODES, isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
 import type { CertificateExpiry } from '../agent/notify-policy.js';
 
@@ -21,12 +22,8 @@ export interface NagiosContext {
   certificates?: readonly CertificateExpiry[];
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** Whole days left, negative once expired (as the certificate check counts them). */
-export function daysLeft(notAfter: string, now: Date): number {
-  return Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
-}
+export { daysLeft };
 
 /** Plugin output is one line and `|` starts the performance data: neither may appear in the text. */
 function oneLine(text: string): string {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { EvaluateContext, PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor, Status } from '../common/finding.js';
+import { DAY_MS, daysLeft } from '../common/days.js';
 import { worstStatus } from '../common/finding.js';
 import { fix } from '../common/fixes.js';
 
@@ -75,15 +76,10 @@ export const CERTIFICATE_FIXES = {
 };
 
 const BINDING_TYPES: Record<number, string> = { 1: 'self-signed (made by Windows)', 2: 'group policy certificate template', 3: 'custom certificate' };
-const DAY_MS = 86_400_000;
 
 interface Reason {
   status: Status;
   summary: string;
-}
-
-export function daysLeft(notAfter: string, now: Date): number {
-  return Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
 }
 
 function describeEvents(data: CertificateData): unknown {

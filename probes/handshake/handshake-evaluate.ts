@@ -5,6 +5,7 @@
  * serves another certificate than the one bound. ok otherwise.
  */
 import type { EvaluateContext, Verdict } from '../common/probe.js';
+import { daysLeft } from '../common/days.js';
 import { worstStatus, type Status } from '../common/finding.js';
 import type { AttemptResult } from './attempt.js';
 import type { HandshakeObservation, LabelledAttempt } from './observation.js';
@@ -16,8 +17,6 @@ interface Problem {
   status: Status;
   summary: string;
 }
-
-const DAY_MS = 86_400_000;
 
 function where(observation: HandshakeObservation): string {
   return formatTarget(observation.target);
@@ -82,8 +81,8 @@ function certificateProblems(observation: HandshakeObservation, ctx: EvaluateCon
   if (!cert) return [{ status: 'unknown', summary: 'The secure connection completed, but the server showed no certificate to check.' }];
   const notAfter = cert.notAfter ? Date.parse(cert.notAfter) : Number.NaN;
   const notBefore = cert.notBefore ? Date.parse(cert.notBefore) : Number.NaN;
-  const daysLeft = Number.isNaN(notAfter) ? null : Math.floor((notAfter - ctx.now.getTime()) / DAY_MS);
-  Object.assign(evidence, certificateEvidence(cert, daysLeft));
+  const days = Number.isNaN(notAfter) ? null : daysLeft(notAfter, ctx.now);
+  Object.assign(evidence, certificateEvidence(cert, days));
   const problems: Problem[] = [];
   if (Number.isNaN(notAfter) || Number.isNaN(notBefore)) {
     problems.push({ status: 'unknown', summary: 'The validity dates of the certificate Remote Desktop presents could not be read.' });
@@ -91,8 +90,8 @@ function certificateProblems(observation: HandshakeObservation, ctx: EvaluateCon
     problems.push({ status: 'fail', summary: `The certificate Remote Desktop presents to clients expired on ${cert.notAfter?.slice(0, 10)}.` });
   } else if (notBefore > ctx.now.getTime()) {
     problems.push({ status: 'fail', summary: `The certificate Remote Desktop presents to clients is not valid until ${cert.notBefore?.slice(0, 10)}.` });
-  } else if (daysLeft !== null && daysLeft <= ctx.warnDays) {
-    const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`;
+  } else if (days !== null && days <= ctx.warnDays) {
+    const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`;
     problems.push({ status: 'warn', summary: `The certificate Remote Desktop presents to clients expires ${when} (${cert.notAfter?.slice(0, 10)}).` });
   }
   const bound = observation.boundThumbprint?.replace(/[^0-9a-f]/gi, '').toUpperCase();
