@@ -1,7 +1,8 @@
 /**
- * Atomic file replacement for files other processes read while we write them (the Prometheus
- * textfile, the shared snapshot, the host lock): write a temp file in the same folder, flush it,
- * then rename it over the target, so a reader sees the old file or the new one, never half a file.
+ * Atomic file replacement, for every file the agent rewrites whole (settings, notification state,
+ * history compaction) and those other processes read while we write them (the Prometheus textfile,
+ * the shared snapshot, the host lock): write a temp file in the same folder, flush it, then rename
+ * it over the target, so a reader (or a crash) sees the old file or the new one, never half a file.
  * On Windows a rename over a file another process has open without FILE_SHARE_DELETE fails with
  * EPERM/EACCES/EBUSY for a moment; that is retried briefly.
  */

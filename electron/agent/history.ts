@@ -4,9 +4,10 @@
  * cut off before the next append, so earlier records are never touched. Compaction writes a temp
  * file and renames it over the old one.
  */
-import { open, readFile, rename, truncate } from 'node:fs/promises';
+import { open, readFile, truncate } from 'node:fs/promises';
 import { DAY_MS } from '../../probes/common/days.js';
 import { healthSnapshotSchema, type HealthSnapshot } from '../../probes/common/finding.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export interface HistoryOptions {
@@ -135,15 +136,7 @@ export class HistoryStore {
 
   private async compactNow(): Promise<void> {
     const kept = this.withinBounds(await this.readRecords());
-    const temp = `${this.options.path}.${process.pid}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.write(kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, this.options.path);
+    await writeFileAtomic(this.options.path, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
     this.lines = kept.length;
   }
 }

@@ -1,5 +1,6 @@
 /** Persistence of the notification policy's state (temp file + rename; a damaged file starts fresh). */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 import { initialNotifyState, notifyStateSchema, type NotifyState } from './notify-policy.js';
 
@@ -15,7 +16,5 @@ export async function loadNotifyState(path: string, logger: AgentLogger = silent
 }
 
 export async function saveNotifyState(path: string, state: NotifyState): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state)}\n`, 'utf8');
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state)}\n`);
 }

@@ -4,8 +4,9 @@
  * (`settings.json.corrupt-<timestamp>`) so nothing the user wrote is lost; the problem is logged
  * and reported (Agent status `settingsProblem`). Writes go through a temp file and a rename.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeFileAtomic } from './atomic-file.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export const DEFAULT_WARN_DAYS = [30, 14, 7, 3, 1] as const;
@@ -105,7 +106,5 @@ export function applySettingsPatch(current: Settings, patch: Partial<Settings>):
 }
 
 export async function saveSettings(path: string, settings: Settings): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(settings, null, 2)}\n`);
 }
