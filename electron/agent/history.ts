@@ -8,6 +8,7 @@ import { open, readFile, truncate } from 'node:fs/promises';
 import { DAY_MS } from '../../probes/common/days.js';
 import { healthSnapshotSchema, type HealthSnapshot } from '../../probes/common/finding.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { parseJsonLines } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export interface HistoryOptions {
@@ -81,18 +82,10 @@ export class HistoryStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const records: HealthSnapshot[] = [];
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const parsed = healthSnapshotSchema.safeParse(JSON.parse(line));
-        if (parsed.success) records.push(parsed.data);
-        else skipped += 1;
-      } catch {
-        skipped += 1;
-      }
-    }
+    const { records, skipped } = parseJsonLines(text, (value) => {
+      const parsed = healthSnapshotSchema.safeParse(value);
+      return parsed.success ? parsed.data : undefined;
+    });
     if (skipped > 0) this.logger.warn('history lines skipped', { path: this.options.path, skipped });
     return records;
   }

@@ -18,6 +18,7 @@ import { join, win32 } from 'node:path';
 import { z } from 'zod';
 import { healthSnapshotSchema, type HealthSnapshot } from '../../probes/common/finding.js';
 import { tempPathFor, writeFileAtomic } from './atomic-file.js';
+import { parseJsonText } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export const SHARED_SNAPSHOT_FILE = 'latest-snapshot.json';
@@ -309,7 +310,7 @@ export class HostCoordinator {
     const path = this.lockPath(generation);
     try {
       const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-      const parsed = lockRecordSchema.safeParse(safeJson(text));
+      const parsed = lockRecordSchema.safeParse(parseJsonText(text));
       return { generation, modifiedMs: info.mtimeMs, ...(parsed.success ? { record: parsed.data } : {}) };
     } catch {
       // Unreadable for a moment (a heartbeat being renamed in on Windows): young, so not stale.
@@ -355,14 +356,6 @@ export class HostCoordinator {
 
 function sharedResult(record: SharedRecord): CycleResult {
   return { snapshot: record.snapshot, source: 'shared', ...(record.facts ? { facts: record.facts } : {}) };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function safeUserName(): string {

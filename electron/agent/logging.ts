@@ -12,6 +12,7 @@ import { join, win32 } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
+import { parseJsonLines } from './json-text.js';
 
 export type LogMeta = Record<string, unknown>;
 
@@ -191,18 +192,15 @@ export async function readLogFiles(dir: string, user: string, limit: number): Pr
   const entries: LogEntry[] = [];
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    const parsed: LogEntry[] = [];
-    for (const line of lines) {
-      try {
-        const entry = JSON.parse(line) as LogEntry;
-        if (typeof entry.message === 'string' && typeof entry.level === 'string') parsed.push(entry);
-      } catch {
-        // A torn last line after a crash: skip it.
-      }
-    }
-    entries.unshift(...parsed);
+    // A torn last line after a crash is skipped.
+    const { records } = parseJsonLines(text, (value) => (isLogEntry(value) ? value : undefined));
+    entries.unshift(...records);
     if (entries.length >= limit) break;
   }
   return entries.slice(-limit);
+}
+
+function isLogEntry(value: unknown): value is LogEntry {
+  const entry = value as Partial<LogEntry> | null;
+  return typeof entry === 'object' && entry !== null && typeof entry.message === 'string' && typeof entry.level === 'string';
 }

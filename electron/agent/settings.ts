@@ -7,6 +7,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-file.js';
+import { parseJsonText } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export const DEFAULT_WARN_DAYS = [30, 14, 7, 3, 1] as const;
@@ -62,12 +63,7 @@ export async function loadSettings(path: string, logger: AgentLogger = silentLog
     logger.error('settings unreadable', { path, error: String(error) });
     return { settings: defaultSettings(), problem };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    json = undefined;
-  }
+  const json = parseJsonText(text);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     const aside = `${path}.corrupt-${stamp(now)}`;
     let problem = `The settings file was damaged; it was kept as ${aside} and the defaults are used.`;

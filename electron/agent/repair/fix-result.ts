@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseJsonText } from '../json-text.js';
 
 const stepSchema = z.object({ target: z.string(), action: z.string() });
 export type FixStep = z.infer<typeof stepSchema>;
@@ -49,14 +50,6 @@ export interface FixOutput {
 const PLANNED = 'RDPHEALTH:PLANNED ';
 const RESULT = 'RDPHEALTH:RESULT ';
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    return undefined;
-  }
-}
-
 /** The structured lines of a script's stdout; host text ("What if: ...", in any language) is ignored. */
 export function parseFixOutput(stdout: string): FixOutput {
   const planned: FixStep[] = [];
@@ -64,14 +57,14 @@ export function parseFixOutput(stdout: string): FixOutput {
   for (const raw of stdout.split(/\r?\n/)) {
     const line = raw.trim();
     if (line.startsWith(PLANNED)) {
-      const step = stepSchema.safeParse(parseJson(line.slice(PLANNED.length)));
+      const step = stepSchema.safeParse(parseJsonText(line.slice(PLANNED.length)));
       if (step.success) planned.push(step.data);
     } else if (line.startsWith(RESULT)) {
       resultLine = line.slice(RESULT.length);
     }
   }
   if (resultLine === undefined) return { planned, problem: 'The fix script printed no result.' };
-  const parsed = fixRunResultSchema.safeParse(parseJson(resultLine));
+  const parsed = fixRunResultSchema.safeParse(parseJsonText(resultLine));
   if (!parsed.success) return { planned, problem: `The fix script's result could not be read: ${parsed.error.issues[0]?.message ?? 'invalid'}.` };
   return { planned, result: parsed.data };
 }
@@ -110,6 +103,6 @@ export async function readFixResultFile(path: string): Promise<FixRunResult | un
   } catch {
     return undefined;
   }
-  const parsed = fixRunResultSchema.safeParse(parseJson(text));
+  const parsed = fixRunResultSchema.safeParse(parseJsonText(text));
   return parsed.success ? parsed.data : undefined;
 }

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseJsonText } from '../json-text.js';
 import { windowsPowerShellPath } from '../powershell-executable.js';
 import { probeScriptPath } from '../script-paths.js';
 import { CANCELLED_MESSAGE, checkElevationRequest, requestDocument, UAC_CANCELLED_EXIT_CODE, type ElevationRequest, type ElevationResult, type Elevator } from './elevator.js';
@@ -86,11 +87,11 @@ export class WindowsElevator implements Elevator {
   private async readResult(resultPath: string, exit: ProcessOutcome): Promise<ElevationResult> {
     let text: string | undefined;
     try {
-      text = (await readFile(resultPath, 'utf8')).replace(/^\uFEFF/, '');
+      text = await readFile(resultPath, 'utf8');
     } catch {
       text = undefined;
     }
-    const parsed = text === undefined ? undefined : launcherResultSchema.safeParse(safeJson(text));
+    const parsed = text === undefined ? undefined : launcherResultSchema.safeParse(parseJsonText(text));
     if (!parsed?.success) {
       if (exit.exitCode === UAC_CANCELLED_EXIT_CODE) return { status: 'cancelled', exitCode: exit.exitCode, message: CANCELLED_MESSAGE };
       const said = (exit.stderr || exit.stdout).trim().slice(0, 500);
@@ -104,13 +105,5 @@ export class WindowsElevator implements Elevator {
       return { status: 'completed', exitCode: launcher.exitCode, message: launcher.message, result: launcher.result };
     }
     return { status: 'failed', exitCode: launcher.exitCode, message: launcher.message };
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
