@@ -2,31 +2,26 @@
 import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import { fix } from '../common/fixes.js';
-
-const settingValue = z.number().int().nullable();
-const settingSource = z.enum(['policy', 'local', 'default']);
+import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
 
 export const nlaDataSchema = z.object({
-  effective: settingValue,
-  source: settingSource,
-  localValue: settingValue,
-  policyValue: settingValue,
+  effective: settingValueSchema,
+  source: settingSourceSchema,
+  localValue: settingValueSchema,
+  policyValue: settingValueSchema,
   policyPath: z.string(),
   localPath: z.string(),
-  wmiValue: settingValue,
-  wmiPolicySource: settingValue,
+  wmiValue: settingValueSchema,
+  wmiPolicySource: settingValueSchema,
   /** Effective registry SecurityLayer (0 RDP, 1 Negotiate, 2 TLS): NLA needs 1 or 2. */
-  securityLayer: settingValue,
-  securityLayerSource: settingSource,
+  securityLayer: settingValueSchema,
+  securityLayerSource: settingSourceSchema,
 });
 export type NlaData = z.infer<typeof nlaDataSchema>;
 
 /** The group policy setting that owns UserAuthentication, as gpedit names it. */
 export const NLA_POLICY_NAME =
   'Require user authentication for remote connections by using Network Level Authentication (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security)';
-
-/** WMI PolicySource* values: 0 server, 1 group policy, 2 default. */
-const WMI_SOURCE_GROUP_POLICY = 1;
 
 export const NLA_FIXES = {
   enable: fix('nla.enable', 'Require Network Level Authentication', {}),
@@ -37,20 +32,13 @@ export const NLA_FIXES = {
 
 /** Group policy decides the value: a local write would be overridden, so no local fix is offered. */
 export function nlaPolicyControlled(data: NlaData): boolean {
-  return data.source === 'policy' || data.wmiPolicySource === WMI_SOURCE_GROUP_POLICY;
-}
-
-function describeSource(data: NlaData): string {
-  if (data.source === 'policy') return `group policy (${data.policyPath}\\UserAuthentication)`;
-  if (data.wmiPolicySource === WMI_SOURCE_GROUP_POLICY) return 'group policy (reported by WMI; no policy value found in the registry)';
-  if (data.source === 'local') return `local setting (${data.localPath}\\UserAuthentication)`;
-  return 'Windows default';
+  return isPolicyControlled(data);
 }
 
 function evidence(data: NlaData): Record<string, unknown> {
   return {
     'Effective UserAuthentication': data.effective,
-    'Set by': describeSource(data),
+    'Set by': describeSettingSource(data, data, 'UserAuthentication'),
     'Local value': data.localValue,
     'Policy value': data.policyValue,
     'WMI UserAuthenticationRequired': data.wmiValue,

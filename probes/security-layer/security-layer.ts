@@ -6,16 +6,15 @@ import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
 import { fix } from '../common/fixes.js';
-
-const settingValue = z.number().int().nullable();
+import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
 
 const settingSchema = z.object({
-  effective: settingValue,
-  source: z.enum(['policy', 'local', 'default']),
-  localValue: settingValue,
-  policyValue: settingValue,
+  effective: settingValueSchema,
+  source: settingSourceSchema,
+  localValue: settingValueSchema,
+  policyValue: settingValueSchema,
   /** WMI PolicySource*: 0 server, 1 group policy, 2 default; null where WMI has none. */
-  wmiPolicySource: settingValue,
+  wmiPolicySource: settingValueSchema,
 });
 export type RdpSetting = z.infer<typeof settingSchema>;
 
@@ -25,7 +24,7 @@ export const securityLayerDataSchema = z.object({
   minEncryptionLevel: settingSchema,
   allowSecProtocolNegotiation: settingSchema,
   /** WMI's own SecurityLayer property: documented with another numbering, shown raw only. */
-  wmiSecurityLayer: settingValue,
+  wmiSecurityLayer: settingValueSchema,
   policyPath: z.string(),
   localPath: z.string(),
 });
@@ -36,7 +35,6 @@ export const SECURITY_LAYER_POLICY_NAME =
 
 const LAYER_NAMES: Record<number, string> = { 0: 'RDP', 1: 'Negotiate', 2: 'TLS' };
 const ENCRYPTION_NAMES: Record<number, string> = { 1: 'Low', 2: 'Client compatible', 3: 'High', 4: 'FIPS compliant' };
-const WMI_SOURCE_GROUP_POLICY = 1;
 
 export const SECURITY_LAYER_FIXES = {
   setNegotiate: fix('security-layer.set-negotiate', 'Use the Negotiate security layer (TLS when the client supports it)', {}),
@@ -47,17 +45,6 @@ export const SECURITY_LAYER_FIXES = {
   setRdp: fix('security-layer.set-rdp', 'Use the RDP security layer (lowers security: no TLS, no server authentication)', { lowersSecurity: true }),
 };
 
-function isPolicyControlled(setting: RdpSetting): boolean {
-  return setting.source === 'policy' || setting.wmiPolicySource === WMI_SOURCE_GROUP_POLICY;
-}
-
-function describeSource(setting: RdpSetting, path: string, name: string): string {
-  if (setting.source === 'policy') return `group policy (${path}\\${name})`;
-  if (setting.wmiPolicySource === WMI_SOURCE_GROUP_POLICY) return 'group policy (reported by WMI; no policy value found in the registry)';
-  if (setting.source === 'local') return `local setting (${path}\\${name})`;
-  return 'Windows default';
-}
-
 function named(value: number | null, names: Record<number, string>): string {
   if (value === null) return 'not set';
   return names[value] ? `${value} (${names[value]})` : `${value} (unrecognised)`;
@@ -67,14 +54,14 @@ function evidence(data: SecurityLayerData): Record<string, unknown> {
   const { securityLayer: layer, userAuthentication: nla, minEncryptionLevel: enc, allowSecProtocolNegotiation: neg } = data;
   return {
     'Effective SecurityLayer': named(layer.effective, LAYER_NAMES),
-    'SecurityLayer set by': describeSource(layer, layer.source === 'policy' ? data.policyPath : data.localPath, 'SecurityLayer'),
+    'SecurityLayer set by': describeSettingSource(layer, data, 'SecurityLayer'),
     'SecurityLayer local / policy value': [layer.localValue, layer.policyValue],
     'WMI PolicySourceSecurityLayer': layer.wmiPolicySource,
     'WMI SecurityLayer (raw)': data.wmiSecurityLayer,
     'Effective UserAuthentication (NLA)': nla.effective,
-    'UserAuthentication set by': describeSource(nla, nla.source === 'policy' ? data.policyPath : data.localPath, 'UserAuthentication'),
+    'UserAuthentication set by': describeSettingSource(nla, data, 'UserAuthentication'),
     'Effective MinEncryptionLevel': named(enc.effective, ENCRYPTION_NAMES),
-    'MinEncryptionLevel set by': describeSource(enc, enc.source === 'policy' ? data.policyPath : data.localPath, 'MinEncryptionLevel'),
+    'MinEncryptionLevel set by': describeSettingSource(enc, data, 'MinEncryptionLevel'),
     'Effective fAllowSecProtocolNegotiation': neg.effective,
   };
 }
