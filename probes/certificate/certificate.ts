@@ -4,10 +4,9 @@
  * `boundThumbprint`; the renew fix acts only on a type 1 (self-signed) binding.
  */
 import { z } from 'zod';
-import type { EvaluateContext, PowerShellProbe, Verdict } from '../common/probe.js';
-import type { FixDescriptor, Status } from '../common/finding.js';
+import { verdictFromProblems, type EvaluateContext, type PowerShellProbe, type Problem, type Verdict } from '../common/probe.js';
+import type { FixDescriptor } from '../common/finding.js';
 import { DAY_MS, daysLeft } from '../common/days.js';
-import { worstStatus } from '../common/finding.js';
 import { fix } from '../common/fixes.js';
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO date');
@@ -77,11 +76,6 @@ export const CERTIFICATE_FIXES = {
 
 const BINDING_TYPES: Record<number, string> = { 1: 'self-signed (made by Windows)', 2: 'group policy certificate template', 3: 'custom certificate' };
 
-interface Reason {
-  status: Status;
-  summary: string;
-}
-
 function describeEvents(data: CertificateData): unknown {
   const { events } = data;
   if (!events.readable) return `could not read the System log (${events.errorKind ?? 'error'}: ${events.error ?? 'no message'})`;
@@ -114,8 +108,8 @@ function stoppedServices(data: CertificateData): string[] {
   return data.services.filter((s) => !s.present || s.state !== 'Running' || s.startMode === 'Disabled').map((s) => s.name);
 }
 
-function reasons(data: CertificateData, ctx: EvaluateContext): Reason[] {
-  const found: Reason[] = [];
+function reasons(data: CertificateData, ctx: EvaluateContext): Problem[] {
+  const found: Problem[] = [];
   const cert = data.boundCertificate;
   if (!data.boundFound || cert === null) {
     found.push({ status: 'fail', summary: 'The certificate Remote Desktop is set to use is no longer on this computer, so connections fail.' });
@@ -160,21 +154,12 @@ export function evaluateCertificate(data: CertificateData, ctx: EvaluateContext)
   if (data.bindingType === null || !(data.bindingType in BINDING_TYPES)) {
     return { status: 'unknown', summary: 'Windows reports a kind of certificate binding this check does not know.', evidence: shown, fixes: [] };
   }
-  const found = reasons(data, ctx);
-  const [top] = found;
+  const [top, ...rest] = reasons(data, ctx);
   if (top === undefined) {
     const days = data.boundCertificate ? daysLeft(data.boundCertificate.notAfter, ctx.now) : 'unknown';
     return { status: 'ok', summary: `Remote Desktop has a valid certificate with ${days} days left.`, evidence: shown, fixes: [] };
   }
-  const status = worstStatus(found.map((reason) => reason.status));
-  const first = found.find((reason) => reason.status === status) ?? top;
-  const others = found.filter((reason) => reason !== first).map((reason) => reason.summary);
-  return {
-    status,
-    summary: first.summary,
-    evidence: others.length > 0 ? { ...shown, 'Also found': others } : shown,
-    fixes: fixesFor(data, ctx),
-  };
+  return verdictFromProblems([top, ...rest], shown, fixesFor(data, ctx));
 }
 
 export const certificateProbe: PowerShellProbe<typeof certificateDataSchema> = {

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { describeProblem, parseEnvelope, type ErrorKind } from './envelope.js';
-import type { Finding, FixDescriptor, Status } from './finding.js';
+import { worstStatus, type Finding, type FixDescriptor, type Status } from './finding.js';
 
 export interface EvaluateContext {
   /** The moment of the check: every date comparison uses this, never the clock. */
@@ -45,6 +45,23 @@ export interface NodeProbe {
   title: string;
   /** Resolves with a verdict; a rejection becomes an `unknown` finding (findingFromNodeProbe). */
   run(ctx: NodeProbeContext): Promise<Verdict>;
+}
+
+/** One thing a check found, in the words of its summary. */
+export interface Problem {
+  status: Status;
+  summary: string;
+}
+
+/**
+ * Several problems → one verdict: the worst status, said by the first problem of that status; the
+ * others are listed under 'Also found' in the evidence.
+ */
+export function verdictFromProblems(problems: readonly [Problem, ...Problem[]], evidence: Record<string, unknown>, fixes: FixDescriptor[] = []): Verdict {
+  const status = worstStatus(problems.map((problem) => problem.status));
+  const lead = problems.find((problem) => problem.status === status) ?? problems[0];
+  const others = problems.filter((problem) => problem !== lead).map((problem) => problem.summary);
+  return { status, summary: lead.summary, evidence: others.length > 0 ? { ...evidence, 'Also found': others } : evidence, fixes };
 }
 
 export const DEFAULT_EVALUATE_CONTEXT = (): EvaluateContext => ({ now: new Date(), warnDays: 30 });

@@ -4,19 +4,13 @@
  * warn: it expires within ctx.warnDays, only standard RDP security is offered, or the listener
  * serves another certificate than the one bound. ok otherwise.
  */
-import type { EvaluateContext, Verdict } from '../common/probe.js';
+import { verdictFromProblems, type EvaluateContext, type Problem, type Verdict } from '../common/probe.js';
 import { daysLeft } from '../common/days.js';
-import { worstStatus, type Status } from '../common/finding.js';
 import type { AttemptResult } from './attempt.js';
 import type { HandshakeObservation, LabelledAttempt } from './observation.js';
 import { baseEvidence, certificateEvidence } from './handshake-evidence.js';
 import { startsTls } from './x224.js';
 import { formatTarget } from './target.js';
-
-interface Problem {
-  status: Status;
-  summary: string;
-}
 
 function where(observation: HandshakeObservation): string {
   return formatTarget(observation.target);
@@ -109,10 +103,7 @@ function certificateProblems(observation: HandshakeObservation, ctx: EvaluateCon
 
 export function evaluateHandshake(observation: HandshakeObservation, ctx: EvaluateContext): Verdict {
   const evidence = baseEvidence(observation);
-  const verdict = (problem: Problem, others: Problem[] = []): Verdict => {
-    if (others.length > 0) evidence['Also found'] = others.map((other) => other.summary);
-    return { status: problem.status, summary: problem.summary, evidence, fixes: [] };
-  };
+  const verdict = (problem: Problem, ...others: Problem[]): Verdict => verdictFromProblems([problem, ...others], evidence);
   const first = observation.attempts[0]?.result;
   if (!first) {
     return verdict({ status: 'unknown', summary: 'No connection attempt was made.' });
@@ -151,7 +142,5 @@ export function evaluateHandshake(observation: HandshakeObservation, ctx: Evalua
   }
   // Several attempts can break the same way; say each problem once (the evidence has each attempt).
   const distinct = problems.filter((problem, index) => problems.findIndex((other) => other.summary === problem.summary) === index);
-  const worst = worstStatus(distinct.map((problem) => problem.status));
-  const main = distinct.find((problem) => problem.status === worst) ?? distinct[0]!;
-  return verdict(main, distinct.filter((problem) => problem !== main));
+  return verdict(distinct[0]!, ...distinct.slice(1));
 }
