@@ -14,6 +14,7 @@ import { createHandshakeProbe } from '../probes/handshake/handshake.js';
 import { encodeConnectionRequest } from '../probes/handshake/x224.js';
 import { selfSignedCertificate } from '../test/integration/handshake/openssl-certificates.js';
 import { startXrdp } from '../test/integration/handshake/xrdp-server.js';
+import { median } from './bench-section.js';
 
 export interface HandshakeBenchResult {
   name: 'handshake';
@@ -23,12 +24,6 @@ export interface HandshakeBenchResult {
   /** probe median / bare TLS median. */
   ratio: number;
   probeStatus: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** X.224 request, Connection Confirm, TLS handshake, close: nothing else. */
