@@ -8,6 +8,7 @@ import { verdictFromProblems, type EvaluateContext, type PowerShellProbe, type P
 import type { FixDescriptor } from '../common/finding.js';
 import { DAY_MS, daysLeft } from '../common/days.js';
 import { fix } from '../common/fixes.js';
+import { serviceStateSchema } from '../common/service-state.js';
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO date');
 
@@ -24,13 +25,6 @@ export const certificateInfoSchema = z.object({
   friendlyName: z.string(),
 });
 export type CertificateInfo = z.infer<typeof certificateInfoSchema>;
-
-const serviceSchema = z.object({
-  name: z.string(),
-  present: z.boolean(),
-  state: z.string().nullable(),
-  startMode: z.string().nullable(),
-});
 
 const eventGroupSchema = z.object({
   id: z.number().int(),
@@ -57,7 +51,7 @@ export const certificateDataSchema = z.object({
   stores: z.array(z.object({ name: z.string(), present: z.boolean(), count: z.number().int() })),
   /** Expired certificates other than the bound one, in the Remote Desktop and My stores. */
   expiredCertificates: z.array(certificateInfoSchema),
-  services: z.array(serviceSchema),
+  services: z.array(serviceStateSchema),
   events: z.object({
     readable: z.boolean(),
     errorKind: z.string().nullable(),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { FixDescriptor } from '../common/finding.js';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
+import { serviceStateSchema } from '../common/service-state.js';
 import {
   analyzeActiveProfiles,
   describeUnreachable,
@@ -55,9 +56,7 @@ export const firewallDataSchema = z.object({
   connectionProfiles: z.array(
     z.object({ name: z.string(), interfaceAlias: z.string(), interfaceIndex: z.number().int(), networkCategory: z.string() }),
   ),
-  services: z.array(
-    z.object({ name: z.string(), present: z.boolean(), state: z.string().nullable(), startMode: z.string().nullable() }),
-  ),
+  services: z.array(serviceStateSchema),
 });
 export type FirewallData = z.infer<typeof firewallDataSchema>;
 

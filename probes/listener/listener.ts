@@ -8,14 +8,9 @@ import { z } from 'zod';
 import type { FixDescriptor } from '../common/finding.js';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import { fix } from '../common/fixes.js';
+import { serviceStateSchema } from '../common/service-state.js';
 
-const serviceSchema = z.object({
-  name: z.string(),
-  present: z.boolean(),
-  state: z.string().nullable(),
-  startMode: z.string().nullable(),
-  processId: z.number().int().nullable(),
-});
+const serviceSchema = serviceStateSchema.extend({ processId: z.number().int().nullable() });
 
 const processSchema = z.object({ processId: z.number().int(), processName: z.string().nullable() });
 
