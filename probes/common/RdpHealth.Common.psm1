@@ -183,7 +183,7 @@ function ConvertTo-RdpHex {
 function Get-RdpServiceState {
     <#
     .SYNOPSIS
-    State, start mode and process id of the named services, read with CIM (never Get-WmiObject).
+    State, start mode and process id of the named services, read with CIM (the WMI cmdlets are gone in PowerShell 7).
     .OUTPUTS
     PSCustomObject[] with Name, State, StartMode, ProcessId, Present.
     #>
