@@ -112,7 +112,7 @@ export class Agent {
     this.fleet.watchShared((record) => {
       if (this.stopping) return;
       void this.pipeline(Promise.resolve({ snapshot: record.snapshot, source: 'shared' as const, ...(record.facts ? { facts: record.facts } : {}) })).catch(() => undefined);
-    });
+    }, this.lastShown);
     this.scheduler.start();
   }
 
@@ -233,6 +233,8 @@ export class Agent {
     try {
       const result = await cycle;
       const snapshot = this.fleet.visible(result.snapshot);
+      // A shared snapshot this session already showed (the watcher was first): no second history entry or notification.
+      if (result.source === 'shared' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
       await this.fleet.afterCycle(this.lastShown, result).catch((error: unknown) => this.logger.error('fleet reporting failed', { error: String(error) }));
       this.lastShown = result.snapshot;
       await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));

@@ -161,8 +161,9 @@ export class FleetFeatures {
     );
   }
 
-  /** Calls back when another session publishes a snapshot, so every session shows the newest. */
-  watchShared(onSnapshot: (record: SharedRecord) => void): void {
+  /** Calls back when another session publishes a newer snapshot than `shown`, so every session shows the newest. */
+  watchShared(onSnapshot: (record: SharedRecord) => void, shown?: HealthSnapshot): void {
+    if (shown) this.coordinator?.markHandled(shown.startedAt);
     this.coordinator?.watch(onSnapshot);
   }
 

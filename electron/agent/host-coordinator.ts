@@ -63,6 +63,8 @@ export class HostCoordinator {
   private watcher: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly logger: AgentLogger;
+  /** startedAt (ms) of the newest snapshot this session has checked, shown or been handed: older ones are not delivered again. */
+  private handledAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: HostCoordinatorOptions) {
     this.now = options.now ?? Date.now;
@@ -110,9 +112,16 @@ export class HostCoordinator {
     if (existing && Date.parse(existing.snapshot.startedAt) > Date.parse(snapshot.startedAt)) return;
     const { pid, host, user } = this.owner;
     const facts = this.options.facts?.();
+    this.markHandled(snapshot.startedAt);
     const record: SharedRecord = { schema: 1, writtenAt: this.iso(), by: { pid, host, user }, snapshot, ...(facts ? { facts } : {}) };
     await mkdir(this.options.sharedDir, { recursive: true });
     await writeFileAtomic(this.sharedPath(), JSON.stringify(record));
+  }
+
+  /** Notes a snapshot this session already shows (e.g. the last one in its history at start): watch() skips it and older ones. */
+  markHandled(startedAt: string): void {
+    const at = Date.parse(startedAt);
+    if (at > this.handledAt) this.handledAt = at;
   }
 
   isFresh(record: SharedRecord): boolean {
@@ -135,27 +144,30 @@ export class HostCoordinator {
     }
     if (holder) return { snapshot: await this.checkAndPublish(check), source: 'checked' };
     const shared = await this.readShared();
-    if (shared && this.isFresh(shared)) return sharedResult(shared);
+    if (shared && this.isFresh(shared)) return this.sharedResult(shared);
     // Counted in polls, not by the clock: the wait is real time whatever clock snapshots use.
     const pollMs = this.options.pollMs ?? 1000;
     for (let polls = Math.ceil((this.options.waitForHolderMs ?? 120_000) / pollMs); polls > 0; polls -= 1) {
       await pause(pollMs);
       const next = await this.readShared();
-      if (next && this.isFresh(next)) return sharedResult(next);
+      if (next && this.isFresh(next)) return this.sharedResult(next);
       if (await this.tryAcquire()) return { snapshot: await this.checkAndPublish(check), source: 'checked' };
     }
     this.logger.warn('no fresh shared snapshot from the session holding the host lock; checking here', { sharedDir: this.options.sharedDir });
     return { snapshot: await this.checkAndPublish(check), source: 'fallback' };
   }
 
-  /** Calls back whenever another session publishes a snapshot (polling: works on every file system). */
+  /**
+   * Calls back whenever another session publishes a snapshot (polling: works on every file system).
+   * Only fresh snapshots newer than any this session handled: not the record left from before a
+   * restart, nor one a cycle of this session already returned.
+   */
   watch(onSnapshot: (record: SharedRecord) => void): void {
     this.stopWatching();
-    let lastSeen: string | undefined;
     const look = async (): Promise<void> => {
       const record = await this.readShared();
-      if (!record || record.writtenAt === lastSeen) return;
-      lastSeen = record.writtenAt;
+      if (!record || !this.isFresh(record) || Date.parse(record.snapshot.startedAt) <= this.handledAt) return;
+      this.markHandled(record.snapshot.startedAt);
       if (record.by.pid !== this.owner.pid || record.by.host !== this.owner.host) onSnapshot(record);
     };
     this.watcher = setInterval(() => void look().catch(() => undefined), this.options.pollMs ?? 1000);
@@ -177,6 +189,11 @@ export class HostCoordinator {
     return snapshot;
   }
 
+  private sharedResult(record: SharedRecord): CycleResult {
+    this.markHandled(record.snapshot.startedAt);
+    return { snapshot: record.snapshot, source: 'shared', ...(record.facts ? { facts: record.facts } : {}) };
+  }
+
   private sharedPath(): string {
     return join(this.options.sharedDir, SHARED_SNAPSHOT_FILE);
   }
@@ -184,8 +201,4 @@ export class HostCoordinator {
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
-}
-
-function sharedResult(record: SharedRecord): CycleResult {
-  return { snapshot: record.snapshot, source: 'shared', ...(record.facts ? { facts: record.facts } : {}) };
 }

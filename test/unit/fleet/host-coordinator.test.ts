@@ -196,6 +196,37 @@ describe('HostCoordinator', () => {
     expect(seen).toEqual(['one', 'two']);
   });
 
+  it('does not deliver a shared snapshot left from before a restart when it is stale', async () => {
+    const before = coordinator(1, { pollMs: 10 });
+    await before.publish(checkedNow('a week ago'));
+    await before.release();
+    clock += 7 * 24 * HOUR;
+    const restarted = coordinator(2, { pollMs: 10 });
+    const seen: string[] = [];
+    restarted.watch((record) => seen.push(record.snapshot.findings[0]?.summary ?? ''));
+    await new Promise((done) => setTimeout(done, 60));
+    restarted.stopWatching();
+    expect(seen).toEqual([]);
+  });
+
+  it('does not deliver the snapshot this session already shows, nor one its own cycle returned', async () => {
+    const holder = coordinator(1, { pollMs: 10 });
+    await holder.runCycle(async () => checkedNow('first'));
+    // Polls every 200 ms: the cycle below reads the shared file between two looks of the watcher.
+    const other = coordinator(2, { pollMs: 200 });
+    const seen: string[] = [];
+    other.markHandled(checkedNow('shown before the restart').startedAt);
+    other.watch((record) => seen.push(record.snapshot.findings[0]?.summary ?? ''));
+    await new Promise((done) => setTimeout(done, 300));
+    expect(seen).toEqual([]);
+    clock += 30 * 60_000;
+    await holder.runCycle(async () => checkedNow('second'));
+    expect((await other.runCycle(async () => checkedNow('other'))).snapshot.findings[0]?.summary).toBe('second');
+    await new Promise((done) => setTimeout(done, 300));
+    other.stopWatching();
+    expect(seen).toEqual([]);
+  });
+
   it('falls back to checking alone when the shared folder cannot be used', async () => {
     await writeFile(join(dir, 'not-a-folder'), '');
     const c = coordinator(1, { sharedDir: join(dir, 'not-a-folder') });
