@@ -61,6 +61,25 @@
   CreateDirectory "${PATH}"
 !macroend
 
+; $1 = 1 when PATH is owned by BUILTIN\Administrators or SYSTEM (by SID), else 0. Uses $0 $2 $3.
+!macro rdphAdminOwned PATH
+  StrCpy $1 0
+  ; SE_FILE_OBJECT = 1, OWNER_SECURITY_INFORMATION = 1; $2 = owner SID, $3 = descriptor to free.
+  System::Call 'advapi32::GetNamedSecurityInfoW(w "${PATH}", i 1, i 1, *p .r2, p 0, p 0, p 0, *p .r3) i .r0'
+  ${If} $0 == 0
+    ; WinBuiltinAdministratorsSid = 26, WinLocalSystemSid = 22
+    System::Call 'advapi32::IsWellKnownSid(p r2, i 26) i .r0'
+    ${If} $0 != 0
+      StrCpy $1 1
+    ${EndIf}
+    System::Call 'advapi32::IsWellKnownSid(p r2, i 22) i .r0'
+    ${If} $0 != 0
+      StrCpy $1 1
+    ${EndIf}
+    System::Call 'kernel32::LocalFree(p r3)'
+  ${EndIf}
+!macroend
+
 ; icacls by full path, output to the install log; a failure is logged, not fatal.
 !macro rdphIcacls ARGS
   nsExec::ExecToLog '"$SYSDIR\icacls.exe" ${ARGS}'
@@ -132,10 +151,11 @@
     Push $R9
     Push $0
     Push $1
+    Push $2
+    Push $3
     !insertmacro rdphDataFolder
     !insertmacro rdphRealFolder "$R9"
     !insertmacro rdphRealFolder "$R9\logs"
-    !insertmacro rdphRealFolder "$R9\fixes"
     !insertmacro rdphRealFolder "$R9\shared"
 
     ; Root: owned by Administrators; anything planted before the install (explicit entries) is
@@ -144,6 +164,19 @@
     !insertmacro rdphIcacls '"$R9" /reset /C /Q'
     !insertmacro rdphIcacls '"$R9" /inheritance:r /grant:r ${RDPH_SID_SYSTEM}:(OI)(CI)F ${RDPH_SID_ADMINS}:(OI)(CI)F ${RDPH_SID_USERS}:(OI)(CI)RX /C /Q'
 
+    ; fixes: made only now that the root is locked (users can no longer create anything in it). A
+    ; fixes folder that was there before and is not owned by Administrators or SYSTEM was not made
+    ; by us: a user could have planted an undo record in it that /setowner /T would then make
+    ; admin-owned. Delete it whole (rd /s removes junctions inside without following them) and
+    ; start empty.
+    !insertmacro rdphRealFolder "$R9\fixes"
+    !insertmacro rdphAdminOwned "$R9\fixes"
+    ${If} $1 != 1
+      DetailPrint 'Removing $R9\fixes: it was not created by this installer'
+      nsExec::ExecToLog '"$SYSDIR\cmd.exe" /d /c rd /s /q "$R9\fixes"'
+      Pop $0
+      CreateDirectory "$R9\fixes"
+    ${EndIf}
     ; fixes: reset with everything below it, so it holds only what the root passes down.
     !insertmacro rdphIcacls '"$R9\fixes" /setowner ${RDPH_SID_ADMINS} /T /C /Q'
     !insertmacro rdphIcacls '"$R9\fixes" /reset /T /C /Q'
@@ -173,6 +206,8 @@
     ${Else}
       DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
     ${EndIf}
+    Pop $3
+    Pop $2
     Pop $1
     Pop $0
     Pop $R9
