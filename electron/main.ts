@@ -11,7 +11,7 @@ import { COMMANDS, main as runCli } from './cli.js';
 import { APP_ID } from './shell/app-identity.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/app-protocol.js';
 import { startShell, type RunningShell } from './shell/app-shell.js';
-import { createAutostart, startedHidden } from './shell/autostart.js';
+import { createAutostart, secondStartShowsWindow, startedHidden } from './shell/autostart.js';
 import { cliArguments } from './shell/command-line.js';
 import { shellPaths } from './shell/paths.js';
 import { denyAllPermissions, hardenWebContents } from './shell/window.js';
@@ -54,7 +54,9 @@ if (cliArgs) {
   // One agent per user session: a second start only brings up the first one's window.
   app.quit();
 } else {
-  app.on('second-instance', () => shell?.showWindow());
+  app.on('second-instance', (_event, argv) => {
+    if (secondStartShowsWindow(argv)) shell?.showWindow();
+  });
   start().catch((error: unknown) => {
     console.error('RDP Health could not start:', error);
     app.exit(1);

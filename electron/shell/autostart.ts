@@ -23,3 +23,11 @@ export function createAutostart(app: LoginItemApp, executablePath: string): Star
 export function startedHidden(argv: readonly string[]): boolean {
   return argv.includes(HIDDEN_ARG);
 }
+
+/**
+ * A second start brings up the running agent's window, unless it is the login item's (--hidden):
+ * e.g. the Run key firing while the agent already runs must not pop the window up at sign-in.
+ */
+export function secondStartShowsWindow(argv: readonly string[]): boolean {
+  return !startedHidden(argv);
+}

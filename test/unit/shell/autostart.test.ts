@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAutostart, startedHidden } from '../../../electron/shell/autostart.js';
+import { createAutostart, secondStartShowsWindow, startedHidden } from '../../../electron/shell/autostart.js';
 import { FakeLoginItems } from './fake-electron.js';
 
 describe('start at login', () => {
@@ -17,5 +17,13 @@ describe('start at login', () => {
   it('stays in the tray when started by the login item', () => {
     expect(startedHidden(['RDP Health.exe', '--hidden'])).toBe(true);
     expect(startedHidden(['RDP Health.exe'])).toBe(false);
+  });
+
+  it('brings up the window on a second start, but not on the login item\'s', () => {
+    const app = new FakeLoginItems();
+    createAutostart(app, 'C:\\RDP Health.exe').set(true);
+    const loginItem = JSON.parse([...app.items.keys()][0] ?? '{}') as { path: string; args: string[] };
+    expect(secondStartShowsWindow([loginItem.path, ...loginItem.args])).toBe(false);
+    expect(secondStartShowsWindow(['C:\\RDP Health.exe'])).toBe(true);
   });
 });
