@@ -28,13 +28,16 @@ function Get-RdpFixRoot {
     <#
     .SYNOPSIS
     The folder for fix results and undo records: %ProgramData%\RDP Health\fixes, or RDP_HEALTH_FIX_ROOT
-    when set (the simulated host and the tests point it at a data folder).
+    when set off Windows (the simulated host and the tests point it at a data folder).
+    .DESCRIPTION
+    On Windows RDP_HEALTH_FIX_ROOT is ignored: a user can set it in HKCU\Environment, an elevated
+    process inherits it, and the fix would then read undo records from a folder the user controls.
     .OUTPUTS
     System.String
     #>
     [CmdletBinding()]
     param()
-    if ($env:RDP_HEALTH_FIX_ROOT) { return $env:RDP_HEALTH_FIX_ROOT }
+    if ($env:RDP_HEALTH_FIX_ROOT -and -not (Test-RdpWindowsHost)) { return $env:RDP_HEALTH_FIX_ROOT }
     # Concatenated, not Join-Path: Join-Path resolves the drive, and the path is Windows-only anyway.
     "$env:ProgramData\RDP Health\fixes"
 }
@@ -54,11 +57,52 @@ function Get-RdpFixFilePath {
     Join-Path (Get-RdpFixRoot) "$RecordId.$Kind.json"
 }
 
+function Get-RdpSystemDirectory {
+    <#
+    .SYNOPSIS
+    The System32 folder, from the operating system: [Environment]::SystemDirectory, never %SystemRoot% or
+    %windir% (a user can override those in HKCU\Environment and an elevated process inherits them).
+    .DESCRIPTION
+    $null on Windows when the call is unavailable (ConstrainedLanguage): callers refuse rather than guess.
+    Off Windows (the simulated host) "$env:SystemRoot\System32".
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param()
+    if (-not (Test-RdpWindowsHost)) { return "$env:SystemRoot\System32" }
+    try { $folder = [Environment]::SystemDirectory } catch { return $null }
+    if ([string]::IsNullOrEmpty($folder)) { return $null }
+    $folder
+}
+
+function Assert-RdpFixItemTrusted {
+    <#
+    .SYNOPSIS
+    Throws (error kind access-denied) unless the fix folder or record file at Path is owned by
+    BUILTIN\Administrators (S-1-5-32-544) or SYSTEM (S-1-5-18) and is not a reparse point (junction,
+    symbolic link): anything else may have been planted by a user, and an elevated undo must not act on it.
+    .OUTPUTS
+    None
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    $item = Get-Item -LiteralPath $Path -Force
+    if (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+        throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is a link (reparse point), not a real file or folder; it cannot be trusted.")
+    }
+    $owner = (Get-Acl -LiteralPath $Path).GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+    if ($script:AdminOwnerSids -notcontains $owner) {
+        throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is owned by $owner, not by Administrators or SYSTEM; it cannot be trusted.")
+    }
+}
+
 function Initialize-RdpFixFolder {
     <#
     .SYNOPSIS
-    Creates the fix folder (admin-owned, users may read) or checks that an existing one is admin-owned:
-    a folder a user could write into would let them plant an undo record an administrator then applies.
+    Creates the fix folder (admin-owned, users may read) or checks that an existing one is admin-owned
+    and not a junction: a folder a user could write into would let them plant an undo record an
+    administrator then applies.
     .OUTPUTS
     System.String: the folder.
     #>
@@ -77,10 +121,7 @@ function Initialize-RdpFixFolder {
         Set-Acl -LiteralPath $root -AclObject $acl -WhatIf:$false -Confirm:$false
         return $root
     }
-    $owner = $acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
-    if ($script:AdminOwnerSids -notcontains $owner) {
-        throw (New-RdpProbeError -Kind 'access-denied' -Message "The fix folder $root is owned by $owner, not by Administrators or SYSTEM; its records cannot be trusted.")
-    }
+    Assert-RdpFixItemTrusted -Path $root
     $root
 }
 
@@ -126,4 +167,4 @@ function Read-RdpFixJsonFile {
     Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
 }
 
-Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile
+Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile

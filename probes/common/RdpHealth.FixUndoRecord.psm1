@@ -46,6 +46,11 @@ function Invoke-RdpFixUndo {
         $recordPath = Get-RdpFixFilePath -RecordId $RecordId -Kind 'undo'
         $resultPath = Get-RdpFixFilePath -RecordId $RecordId -Kind 'undo-result'
         if (-not (Test-Path -LiteralPath $recordPath)) { throw (New-RdpProbeError -Kind 'not-found' -Message "There is no undo record $RecordId.") }
+        if (Test-RdpWindowsHost) {
+            # Only a record an administrator (or SYSTEM) wrote, in a real admin-owned folder, is restored.
+            Assert-RdpFixItemTrusted -Path (Get-RdpFixRoot)
+            Assert-RdpFixItemTrusted -Path $recordPath
+        }
         if (-not $fix.WhatIf) { $null = Initialize-RdpFixFolder; $folderReady = $true }
         if (Test-Path -LiteralPath $resultPath) {
             $previous = Read-RdpFixJsonFile -Path $resultPath

@@ -135,9 +135,14 @@ foreach ($name in $request.Parameters.Keys) {
     $null = $arguments.Add("-$name")
     $null = $arguments.Add($request.Parameters[$name])
 }
-# By full path, never a PATH lookup: a planted powershell.exe must not be what runs elevated.
-# The launcher itself runs in the 64-bit shell (the agent starts it so), so System32 is the 64-bit one.
-$powershell = "$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe"
+# By full path, never a PATH lookup: a planted powershell.exe must not be what runs elevated. The
+# folder comes from the OS, not %SystemRoot%/%windir%: a user can set those in HKCU\Environment
+# (the known windir UAC bypass). The launcher runs in the 64-bit shell, so System32 is the 64-bit one.
+$systemDirectory = Get-RdpSystemDirectory
+if (-not $systemDirectory) {
+    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorNoResult -Message 'The fix was not started: the Windows system folder could not be read from the operating system (PowerShell may be in ConstrainedLanguage mode); nothing was changed.')
+}
+$powershell = "$systemDirectory\WindowsPowerShell\v1.0\powershell.exe"
 
 try {
     $splatProcess = @{ FilePath = $powershell; ArgumentList = $arguments.ToArray(); Verb = 'RunAs'; Wait = $true; PassThru = $true; WindowStyle = 'Hidden' }

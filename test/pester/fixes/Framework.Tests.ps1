@@ -102,3 +102,85 @@ Describe 'Service and firewall rule undo entries (on the simulated service contr
         ConvertTo-Json -InputObject (Get-SimSection -Key 'firewall', 'rules') -Depth 10 | Should -Be $before
     }
 }
+
+Describe 'Trusting the fix folder and its undo records (on Windows)' {
+    BeforeEach {
+        $script:UserSid = 'S-1-5-21-1111-2222-3333-1001'
+        $scenario = New-SimScenarioFile -Extends 'healthy' -Name 'owners' -Patch @{
+            files = @{
+                'C:\ProgramData\RDP Health\fixes\admin.undo.json'  = @{ owner = 'S-1-5-32-544'; acl = @() }
+                'C:\ProgramData\RDP Health\fixes\system.undo.json' = @{ owner = 'S-1-5-18'; acl = @() }
+                'C:\ProgramData\RDP Health\fixes\user.undo.json'   = @{ owner = $script:UserSid; acl = @() }
+            }
+        }
+        $null = Initialize-FixTestHost -Scenario $scenario
+        Mock Get-Item -ModuleName RdpHealth.FixFolder { [PSCustomObject]@{ Attributes = [System.IO.FileAttributes]::Archive } }
+    }
+
+    It 'accepts a record owned by <Owner>' -ForEach @(@{ Owner = 'admin' }, @{ Owner = 'system' }) {
+        { Assert-RdpFixItemTrusted -Path "C:\ProgramData\RDP Health\fixes\$Owner.undo.json" } | Should -Not -Throw
+    }
+
+    It 'refuses a record a user owns, as access-denied' {
+        $thrown = $null
+        try { Assert-RdpFixItemTrusted -Path 'C:\ProgramData\RDP Health\fixes\user.undo.json' } catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        Get-RdpErrorKind -ErrorRecord $thrown | Should -Be 'access-denied'
+        $thrown.Exception.Message | Should -Match ([regex]::Escape($script:UserSid))
+    }
+
+    It 'refuses an admin-owned reparse point (junction)' {
+        Mock Get-Item -ModuleName RdpHealth.FixFolder { [PSCustomObject]@{ Attributes = [System.IO.FileAttributes]'Directory, ReparsePoint' } }
+        { Assert-RdpFixItemTrusted -Path 'C:\ProgramData\RDP Health\fixes\admin.undo.json' } | Should -Throw '*reparse point*'
+    }
+
+    It 'ignores RDP_HEALTH_FIX_ROOT on Windows (a user can set it for an elevated process)' {
+        Mock Test-RdpWindowsHost -ModuleName RdpHealth.FixFolder { $true }
+        $env:RDP_HEALTH_FIX_ROOT = Join-Path $TestDrive 'user-controlled'
+        Get-RdpFixRoot | Should -Be "$env:ProgramData\RDP Health\fixes"
+    }
+
+    It 'takes System32 from the OS on Windows, never from %SystemRoot%' {
+        Mock Test-RdpWindowsHost -ModuleName RdpHealth.FixFolder { $true }
+        $saved = $env:SystemRoot
+        try {
+            $env:SystemRoot = 'C:\Users\eve\fake'
+            $folder = Get-RdpSystemDirectory
+            # Off Windows the OS has no system folder: refused ($null), not guessed from the variable.
+            $folder | Should -Not -BeLike 'C:\Users\eve\fake*'
+        } finally { $env:SystemRoot = $saved }
+    }
+}
+
+Describe 'Undo-RdpFix.ps1 refuses a record it cannot trust (on Windows)' {
+    BeforeEach {
+        $null = Initialize-FixTestHost -Scenario 'nla-off-local'
+        $script:RecordId = '20250101T120000Z-nla_enable-0000beef'
+        $fix = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable'; RecordId = $script:RecordId }
+        $fix.ExitCode | Should -Be 0
+        Mock Test-RdpWindowsHost -ModuleName RdpHealth.FixUndoRecord { $true }
+        Mock Get-Acl -ModuleName RdpHealth.FixFolder {
+            $acl = [PSCustomObject]@{ Owner = $global:RdpTestRecordOwner }
+            $acl | Add-Member -MemberType ScriptMethod -Name GetOwner -Value { param($targetType) [PSCustomObject]@{ Value = $this.Owner } }
+            $acl
+        }
+    }
+    AfterAll { Remove-Variable -Name RdpTestRecordOwner -Scope Global -ErrorAction SilentlyContinue }
+
+    It 'restores nothing from a record a user owns' {
+        $global:RdpTestRecordOwner = 'S-1-5-21-1111-2222-3333-1001'
+        $undo = Invoke-FixScript -Script 'common/Undo-RdpFix.ps1' -Parameters @{ RecordId = $script:RecordId }
+        $undo.ExitCode | Should -Be 1
+        $undo.Result.error.kind | Should -Be 'access-denied'
+        $undo.Result.error.message | Should -Match 'owned by S-1-5-21-1111-2222-3333-1001'
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 1
+    }
+
+    It 'restores an admin-owned record' {
+        $global:RdpTestRecordOwner = 'S-1-5-32-544'
+        $undo = Invoke-FixScript -Script 'common/Undo-RdpFix.ps1' -Parameters @{ RecordId = $script:RecordId }
+        $undo.Result.error.message | Should -BeNullOrEmpty
+        $undo.ExitCode | Should -Be 0
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
+    }
+}

@@ -86,6 +86,27 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
         }
     }
 
+    It 'takes powershell.exe from the system folder the OS reports, not from %SystemRoot%' {
+        Mock Get-RdpSystemDirectory { 'D:\OS\system32' }
+        $saved = $env:SystemRoot
+        try {
+            $env:SystemRoot = 'C:\Users\eve\fake'
+            $run = Invoke-Launcher -Request $script:EnableRequest
+        } finally { $env:SystemRoot = $saved }
+        $run.ExitCode | Should -Be 0
+        Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'D:\OS\system32\WindowsPowerShell\v1.0\powershell.exe' }
+    }
+
+    It 'refuses to start anything when the system folder cannot be read (ConstrainedLanguage)' {
+        Mock Get-RdpSystemDirectory { $null }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 4
+        $run.Result.status | Should -Be 'failed'
+        $run.Result.message | Should -Match 'system folder'
+        Should -Invoke Start-Process -Times 0
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
+    }
+
     It 'passes back the fix result, and the fix changed the host' {
         $run = Invoke-Launcher -Request $script:EnableRequest
         $run.Result.result.fixId | Should -Be 'nla.enable'
