@@ -56,7 +56,8 @@ export class Agent {
   private readonly now: () => Date;
   private settings: Settings;
   private notifyState: NotifyState;
-  private checking = false;
+  /** Pipelines in progress (a recheck can overlap a cycle): "checking" until the last one ends. */
+  private running = 0;
   private inflight: Promise<HealthSnapshot> | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -190,7 +191,7 @@ export class Agent {
   getStatus(): AgentStatus {
     const shell = this.session.info();
     return {
-      checking: this.checking,
+      checking: this.running > 0,
       ...(this.settingsProblem ? { settingsProblem: this.settingsProblem } : {}),
       ...(this.logging?.problem ? { loggingProblem: this.logging.problem } : {}),
       ...(this.logging?.dir ? { logDir: this.logging.dir } : {}),
@@ -266,9 +267,8 @@ export class Agent {
   }
 
   private setChecking(checking: boolean): void {
-    if (this.checking === checking) return;
-    this.checking = checking;
-    this.emit('checking', checking);
+    this.running += checking ? 1 : -1;
+    if (this.running === (checking ? 1 : 0)) this.emit('checking', checking);
   }
 
   /** A listener that throws must not break the cycle. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '../../../probes/common/finding.js';
+import type { NodeProbe } from '../../../probes/common/probe.js';
 import { findProbe } from '../../../probes/index.js';
 import { Agent, type AgentNotification } from '../../../electron/agent/agent.js';
 import { FakeClock, settle } from '../../unit/agent/fake-clock.js';
@@ -123,4 +124,30 @@ describe('Agent on the simulated host (real pwsh)', () => {
     expect(after.notifications).toEqual([]);
     expect(await restarted.getHistory()).toHaveLength(3);
   });
+
+  it('stays "checking" while a cycle queued behind a recheck still runs', async () => {
+    const gates: (() => void)[] = [];
+    const gated: NodeProbe = {
+      kind: 'node',
+      id: 'gated',
+      title: 'Gated probe',
+      run: () => new Promise((resolve) => gates.push(() => resolve({ status: 'ok', summary: 'fine', evidence: {}, fixes: [] }))),
+    };
+    const agent = await create({ dataDir: tempDir(), simulate: 'healthy', probes: [nla, gated] });
+    const seen = record(agent);
+    const recheck = agent.recheck(['gated']);
+    await until(() => gates.length === 1, 'the recheck');
+    // A full check does not join a subset run: it runs after it.
+    const full = agent.checkNow();
+    gates[0]!();
+    await recheck;
+    expect(agent.getStatus().checking).toBe(true);
+    expect(seen.checking).toEqual([true]);
+    await until(() => gates.length === 2, 'the full cycle');
+    gates[1]!();
+    await full;
+    expect(agent.getStatus().checking).toBe(false);
+    expect(seen.checking).toEqual([true, false]);
+  });
 });
+
