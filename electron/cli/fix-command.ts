@@ -14,6 +14,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROBES } from '../../probes/index.js';
+import { fixRefusal, readAdminPolicy } from '../agent/admin-policy.js';
 import { createElevator, createSession } from '../agent/agent-assembly.js';
 import { CheckRunner } from '../agent/check-runner.js';
 import type { AgentLogger } from '../agent/logging.js';
@@ -58,12 +59,15 @@ async function openRepairs(simulate: string | undefined, dataDir: string, logger
   const session = createSession({ ...host, logger });
   const elevator = createElevator(host);
   const runner = new CheckRunner({ session, probesDir, probes: PROBES, logger });
+  // The administrator's fix policy binds the CLI as it binds the window (an unreadable policy counts as none, as in the agent).
+  const { policy } = await readAdminPolicy(session, probesDir, logger);
   const service = new RepairService({
     session,
     probesDir,
     elevator,
     recheck: (probeIds) => runner.run({ probeIds }),
     snapshot: async () => runner.latest() ?? runner.run(),
+    refuse: (fix) => fixRefusal(fix, policy),
     logger,
   });
   return { service, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };

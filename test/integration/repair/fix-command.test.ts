@@ -57,6 +57,13 @@ describe('rdp-health fix / undo --simulate', () => {
     expect(workingCopy('healthy').registry[RDP_TCP]?.UserAuthentication).toBe(1);
   });
 
+  it('refuses a fix the administrator policy forbids, even with --yes', async () => {
+    const result = await cli('fix', 'nla.disable', '--yes', '--simulate', 'admin-policy', '--data-dir', dataDir);
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/administrator does not allow repairs that lower security/);
+    expect(workingCopy('admin-policy').registry[RDP_TCP]?.UserAuthentication).toBe(1);
+  });
+
   it('refuses unknown fix ids, extra arguments and parameters with exit 3', async () => {
     expect((await cli('fix', 'nla.bogus', '--simulate', 'healthy', '--data-dir', dataDir)).code).toBe(3);
     expect((await cli('fix', 'nla.enable', 'extra', '--simulate', 'healthy', '--data-dir', dataDir)).code).toBe(3);
