@@ -103,6 +103,8 @@ export class Agent {
     const agent = new Agent(await assembleAgentParts(options));
     // The Event Log reports changes since the last snapshot this user saw, across restarts too.
     agent.lastShown = (await agent.history.read({ limit: 1 }).catch(() => []))[0];
+    // The fix policy binds from the start, not from the first cycle (refreshPolicy never throws).
+    await agent.fleet.refreshPolicy();
     return agent;
   }
 

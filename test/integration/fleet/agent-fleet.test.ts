@@ -49,6 +49,12 @@ describe('Agent with the fleet features', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('binds the policy from creation, before the first cycle', async () => {
+    expect(agent.runner.cycles).toBe(0);
+    expect(agent.getLockedSettings()).toEqual(['checkIntervalMinutes', 'notifications']);
+    await expect(agent.repairs.preview('nla.disable')).rejects.toThrow(/administrator does not allow/);
+  });
+
   it('checks, writes the warning to the Event Log and shares the snapshot', async () => {
     const snapshot = await agent.checkNow();
     expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'warn'], ['security-layer', 'ok']]);
