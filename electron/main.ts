@@ -54,6 +54,10 @@ if (cliArgs) {
   // One agent per user session: a second start only brings up the first one's window.
   app.quit();
 } else {
+  // A quit from elsewhere (sign-out, installer) also stops the agent first, within a time limit.
+  app.on('before-quit', (event) => {
+    if (shell?.beforeQuit()) event.preventDefault();
+  });
   app.on('second-instance', (_event, argv) => {
     if (secondStartShowsWindow(argv)) shell?.showWindow();
   });

@@ -45,7 +45,15 @@ export interface ShellOptions {
 export interface RunningShell {
   showWindow(to?: Navigation): void;
   quit(): Promise<void>;
+  /**
+   * For app 'before-quit' (a quit from elsewhere, e.g. sign-out): true = hold it (preventDefault),
+   * the shell stops the agent and quits itself; false once the shell's own quit is under way.
+   */
+  beforeQuit(): boolean;
 }
+
+/** Quit waits this long for the agent to stop (a hung script must not keep the app alive). */
+export const AGENT_STOP_TIMEOUT_MS = 5000;
 
 export function startShell(electron: ShellElectron, agent: ShellAgent, options: ShellOptions): RunningShell {
   const { log } = options;
@@ -56,11 +64,23 @@ export function startShell(electron: ShellElectron, agent: ShellAgent, options: 
   const model = () => trayModel({ snapshot: agent.getSnapshot(), checking, startAtLogin: options.loginItem.get() });
 
   let quitting: Promise<void> | undefined;
+  let quitCalled = false;
   const quit = () => {
     quitting ??= (async () => {
       disposers.forEach((dispose) => dispose());
       tray.destroy();
-      await agent.stop().catch((error: unknown) => log.error('agent did not stop cleanly', { error: String(error) }));
+      window.close();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((done) => {
+        timer = setTimeout(() => {
+          log.warn('agent did not stop in time; quitting anyway', { timeoutMs: AGENT_STOP_TIMEOUT_MS });
+          done();
+        }, AGENT_STOP_TIMEOUT_MS);
+      });
+      const stopped = agent.stop().catch((error: unknown) => log.error('agent did not stop cleanly', { error: String(error) }));
+      await Promise.race([stopped, timedOut]);
+      clearTimeout(timer);
+      quitCalled = true;
       electron.quit();
     })();
     return quitting;
@@ -104,5 +124,10 @@ export function startShell(electron: ShellElectron, agent: ShellAgent, options: 
   ];
 
   if (!options.hidden) window.show();
-  return { showWindow: (to) => window.show(to), quit };
+  const beforeQuit = () => {
+    if (quitCalled) return false;
+    void quit();
+    return true;
+  };
+  return { showWindow: (to) => window.show(to), quit, beforeQuit };
 }

@@ -91,6 +91,7 @@ export interface BrowserWindowLike {
   show(): void;
   focus(): void;
   loadURL(url: string): Promise<void>;
+  close(): void;
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
 }
@@ -105,6 +106,8 @@ export interface MainWindow {
   /** The live window's web contents id, for the IPC sender check. */
   webContentsId(): number | undefined;
   send(channel: string, value: unknown): void;
+  /** Closes the window if it is open (quit: it goes at once, whatever the agent still does). */
+  close(): void;
 }
 
 export function createMainWindow(electron: WindowElectron, paths: { preload: string; icon: string }): MainWindow {
@@ -137,6 +140,9 @@ export function createMainWindow(electron: WindowElectron, paths: { preload: str
     webContentsId: () => live()?.webContents.id,
     send(channel, value) {
       live()?.webContents.send(channel, value);
+    },
+    close() {
+      live()?.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HealthSnapshot } from '../../../probes/common/finding.js';
-import { startShell, type ShellAgent, type ShellElectron } from '../../../electron/shell/app-shell.js';
+import { AGENT_STOP_TIMEOUT_MS, startShell, type ShellAgent, type ShellElectron } from '../../../electron/shell/app-shell.js';
 import { shellPaths } from '../../../electron/shell/paths.js';
 import { FakeBrowserWindow, FakeIpcMain, FakeMenu, FakeNotification, FakePowerMonitor, FakeTray, fakeNativeImage, senderEvent } from './fake-electron.js';
 import { finding, safeFix, snapshot } from './snapshots.js';
@@ -98,6 +98,27 @@ describe('app shell', () => {
     await vi.runAllTimersAsync();
     expect(agent.calls.at(-1)).toBe('stop');
     expect(quit).toHaveBeenCalledTimes(1);
+  });
+
+  it('quits within the time limit when the agent does not stop, closing the window at once', async () => {
+    const { agent, click, quit } = setup();
+    agent.stop = () => new Promise<undefined>(() => {});
+    click('quit');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeBrowserWindow.created[0]!.destroyed).toBe(true);
+    expect(quit).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(AGENT_STOP_TIMEOUT_MS);
+    expect(quit).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds a quit from elsewhere until the agent stopped, then lets it through', async () => {
+    const { agent, quit, shell } = setup();
+    expect(shell.beforeQuit()).toBe(true);
+    expect(shell.beforeQuit()).toBe(true);
+    await vi.runAllTimersAsync();
+    expect(agent.calls.filter((call) => call === 'stop')).toHaveLength(1);
+    expect(quit).toHaveBeenCalledTimes(1);
+    expect(shell.beforeQuit()).toBe(false);
   });
 
   it('shows the agent’s notifications; a click opens the window at that probe', () => {
