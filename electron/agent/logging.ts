@@ -181,14 +181,16 @@ export function createLogging(options: LoggingOptions): AgentLogging {
 
 /** The last `limit` entries of this user's log files, oldest first; unreadable lines are skipped. */
 export async function readLogFiles(dir: string, user: string, limit: number): Promise<LogEntry[]> {
-  const prefix = `rdp-health-${user}-`;
-  let names: string[];
+  let files: { name: string; order: string }[];
   try {
-    names = (await readdir(dir)).filter((name) => name.startsWith(prefix) && name.endsWith('.log'));
+    files = (await readdir(dir)).flatMap((name) => {
+      const order = logFileOrder(name, user);
+      return order === undefined ? [] : [{ name, order }];
+    });
   } catch {
     return [];
   }
-  names.sort().reverse();
+  const names = files.sort((a, b) => (a.order < b.order ? 1 : a.order > b.order ? -1 : 0)).map((file) => file.name);
   const entries: LogEntry[] = [];
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
@@ -198,6 +200,18 @@ export async function readLogFiles(dir: string, user: string, limit: number): Pr
     if (entries.length >= limit) break;
   }
   return entries.slice(-limit);
+}
+
+/**
+ * A sort key (date, then size-rotation count) when `name` is one of `user`'s log files, else
+ * undefined: exactly rdp-health-<user>-<date>.log, so "ann" never reads "ann-lee"'s files.
+ * Size rotation names the later files <date>.log.<n> (file-stream-rotator); <date>.<n>.log is read too.
+ */
+export function logFileOrder(name: string, user: string): string | undefined {
+  const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^rdp-health-${escaped}-(\\d{4}-\\d{2}-\\d{2})(?:\\.(\\d+))?\\.log(?:\\.(\\d+))?$`).exec(name);
+  if (!match) return undefined;
+  return `${match[1]}.${(match[2] ?? match[3] ?? '0').padStart(6, '0')}`;
 }
 
 function isLogEntry(value: unknown): value is LogEntry {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogging, logDirCandidates, readLogFiles, safeLogger } from '../../../electron/agent/logging.js';
+import { createLogging, logDirCandidates, logFileOrder, readLogFiles, safeLogger } from '../../../electron/agent/logging.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'logging-'));
 
@@ -53,6 +53,30 @@ describe('createLogging', () => {
     writeFileSync(join(dir, 'rdp-health-ann-2026-11-25.log'), `${line('new')}{"level":"inf`);
     writeFileSync(join(dir, 'rdp-health-bob-2026-11-25.log'), line('not mine'));
     expect((await readLogFiles(dir, 'ann', 10)).map((entry) => entry.message)).toEqual(['old', 'new']);
+  });
+
+  it('never reads another user whose name starts with this one\'s, nor one that differs only by a dot', async () => {
+    const dir = folder();
+    const line = (message: string) => `${JSON.stringify({ level: 'info', message, timestamp: 'x' })}\n`;
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-25.log'), line('ann'));
+    writeFileSync(join(dir, 'rdp-health-ann-lee-2026-11-25.log'), line('ann-lee'));
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-25-backup.log'), line('not a log file'));
+    writeFileSync(join(dir, 'rdp-health-j.doe-2026-11-25.log'), line('j.doe'));
+    writeFileSync(join(dir, 'rdp-health-jxdoe-2026-11-25.log'), line('jxdoe'));
+    expect((await readLogFiles(dir, 'ann', 10)).map((entry) => entry.message)).toEqual(['ann']);
+    expect((await readLogFiles(dir, 'j.doe', 10)).map((entry) => entry.message)).toEqual(['j.doe']);
+  });
+
+  it('orders size-rotated files after the day\'s first file', async () => {
+    const dir = folder();
+    const line = (message: string) => `${JSON.stringify({ level: 'info', message, timestamp: 'x' })}\n`;
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-24.log'), line('day 1'));
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-25.log'), line('day 2'));
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-25.log.2'), line('day 2, third'));
+    writeFileSync(join(dir, 'rdp-health-ann-2026-11-25.log.10'), line('day 2, eleventh'));
+    expect((await readLogFiles(dir, 'ann', 10)).map((entry) => entry.message)).toEqual(['day 1', 'day 2', 'day 2, third', 'day 2, eleventh']);
+    expect(logFileOrder('rdp-health-ann-2026-11-25.1.log', 'ann')).toBe('2026-11-25.000001');
+    expect(logFileOrder('rdp-health-ann-2026-11-25.log', 'an')).toBeUndefined();
   });
 
   it('an unwritable configured folder falls back to the default and says so; logging still works', async () => {
