@@ -26,6 +26,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Certificate.psm1')
 
+$script:CertificateEventProviders = @('Microsoft-Windows-TerminalServices-RemoteConnectionManager', 'TermService', 'Schannel')
+
 function Get-RdpCertificateEvent {
     <#
     .SYNOPSIS
@@ -50,6 +52,9 @@ function Get-RdpCertificateEvent {
             $errorMessage = $_.Exception.Message
         }
     }
+    # The same ids mean other things from other sources (System 1058 is also Group Policy's common
+    # "gpt.ini" failure on domain members): keep the Remote Desktop and Schannel ones only.
+    $events = @($events | Where-Object { $script:CertificateEventProviders -contains [string]$_.ProviderName })
     $items = @(foreach ($group in @($events | Group-Object -Property Id, ProviderName)) {
             $newest = @($group.Group | Sort-Object -Property TimeCreated -Descending)[0]
             $message = $null

@@ -2,6 +2,9 @@
 # probes (and the certificate fix). Windows PowerShell 5.1 syntax only: this file ships.
 
 Set-StrictMode -Version 3.0
+# Module functions do not inherit the calling script's preference (probes run as `& script` in
+# the warm session), so a non-terminating error here would slip past the probe's error mapping.
+$ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 
 # Where the listener's certificate can live: the self-signed one in 'Remote Desktop', others in 'My'.

@@ -2,6 +2,9 @@
 # Windows PowerShell 5.1 syntax only: this file runs on every Windows host as shipped.
 
 Set-StrictMode -Version 3.0
+# Module functions do not inherit the calling script's preference (probes run as `& script` in
+# the warm session), so a non-terminating error here would slip past the probe's error mapping.
+$ErrorActionPreference = 'Stop'
 
 $script:EnvelopeSchemaVersion = 1
 $script:RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'

@@ -3,6 +3,9 @@
 # Windows PowerShell 5.1 syntax only: this file ships.
 
 Set-StrictMode -Version 3.0
+# Module functions do not inherit the calling script's preference (probes run as `& script` in
+# the warm session), so a non-terminating error here would slip past the probe's error mapping.
+$ErrorActionPreference = 'Stop'
 
 function Test-RdpPortCovered {
     <#

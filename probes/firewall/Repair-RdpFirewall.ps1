@@ -193,7 +193,7 @@ Invoke-RdpFix -Fix $fix -Body {
     $plans = @()
     foreach ($ruleName in $script:RuleNames) {
         $entries = @($before.rdpRules | Where-Object { [string]$_.name -eq $ruleName })
-        $local = @($entries | Where-Object { [string]$_.policyStoreSourceType -ne 'GroupPolicy' })
+        $local = @($entries | Where-Object { [string]$_.policyStoreSourceType -eq 'Local' })
         if ($entries.Count -gt 0 -and $local.Count -eq 0) {
             $plan = Get-RdpRulePlan -Rule $entries[0] -Targets $targets -Port $port
             if ($plan.ProfileChange -or $plan.EnableChange -or $plan.PortChange) {
@@ -252,7 +252,7 @@ Invoke-RdpFix -Fix $fix -Body {
     $after = Get-RdpFirewallFixState
     $problems = @()
     foreach ($plan in $changing) {
-        $rule = @($after.rdpRules | Where-Object { [string]$_.name -eq $plan.Name -and [string]$_.policyStoreSourceType -ne 'GroupPolicy' })
+        $rule = @($after.rdpRules | Where-Object { [string]$_.name -eq $plan.Name -and [string]$_.policyStoreSourceType -eq 'Local' })
         if ($rule.Count -eq 0) { $problems += "$($plan.Name) is gone"; continue }
         $read = "$($plan.Name): Enabled=$($rule[0].enabled), Profile=$($rule[0].profile), LocalPort=$(@($rule[0].localPorts) -join ',')"
         if ($Action -eq 'AlignPort') {
