@@ -9,7 +9,10 @@ import './styles.css';
 function pickBridge(): RendererBridge | undefined {
   if (window.rdpHealth) return window.rdpHealth;
   const token = tokenFromHash(window.location.hash);
-  return token ? createHttpBridge(token) : undefined;
+  if (!token) return undefined;
+  // Out of the address bar and history once read: the token is the demo's only credential.
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return createHttpBridge(token);
 }
 
 const root = createRoot(document.getElementById('root')!);

@@ -57,7 +57,7 @@ export const AGENT_STOP_TIMEOUT_MS = 5000;
 
 export function startShell(electron: ShellElectron, agent: ShellAgent, options: ShellOptions): RunningShell {
   const { log } = options;
-  const window = createMainWindow(electron, { preload: options.paths.preload, icon: options.paths.appIcon });
+  const window = createMainWindow(electron, { preload: options.paths.preload, icon: options.paths.appIcon }, log);
   const push = <E extends EventName>(event: E, value: EventOf<E>) => window.send(eventChannelOf(event), events[event].parse(value));
 
   let checking = agent.getStatus().checking;

@@ -110,7 +110,11 @@ export interface MainWindow {
   close(): void;
 }
 
-export function createMainWindow(electron: WindowElectron, paths: { preload: string; icon: string }): MainWindow {
+export function createMainWindow(
+  electron: WindowElectron,
+  paths: { preload: string; icon: string },
+  log?: { error(message: string, meta?: Record<string, unknown>): void },
+): MainWindow {
   let window: BrowserWindowLike | undefined;
   const live = () => (window && !window.isDestroyed() ? window : undefined);
   const navigate = (target: BrowserWindowLike, to: Navigation) => {
@@ -127,7 +131,8 @@ export function createMainWindow(electron: WindowElectron, paths: { preload: str
         created.on('closed', () => {
           if (window === created) window = undefined;
         });
-        void created.loadURL(APP_ENTRY_URL);
+        // A failed load leaves an empty window: say why in the log rather than an unhandled rejection.
+        created.loadURL(APP_ENTRY_URL).catch((error: unknown) => log?.error('window page did not load', { url: APP_ENTRY_URL, error: String(error) }));
         window = created;
         target = created;
       } else {

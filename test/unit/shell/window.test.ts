@@ -79,6 +79,18 @@ describe('main window', () => {
     expect(main.webContentsId()).toBe(window.webContents.id);
   });
 
+  it('logs a page that does not load instead of leaving an unhandled rejection', async () => {
+    const errors: unknown[][] = [];
+    class FailingWindow extends FakeBrowserWindow {
+      override async loadURL(): Promise<void> {
+        throw new Error('ERR_FILE_NOT_FOUND');
+      }
+    }
+    createMainWindow({ BrowserWindow: FailingWindow }, paths, { error: (...args) => errors.push(args) }).show();
+    await new Promise((done) => setTimeout(done, 0));
+    expect(errors).toEqual([['window page did not load', { url: 'app://rdp-health/index.html', error: 'Error: ERR_FILE_NOT_FOUND' }]]);
+  });
+
   it('opens a new window after the last one was closed (the app lives on in the tray)', () => {
     const main = createMainWindow(electron, paths);
     main.show();
