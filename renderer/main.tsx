@@ -5,14 +5,20 @@ import type { RendererBridge } from './bridge.js';
 import { createHttpBridge, tokenFromHash } from './bridge-http.js';
 import './styles.css';
 
+const TOKEN_KEY = 'rdp-health-demo-token';
+
 /** Electron's preload provides the bridge; without it (the demo in a browser) it goes over HTTP. */
 function pickBridge(): RendererBridge | undefined {
   if (window.rdpHealth) return window.rdpHealth;
-  const token = tokenFromHash(window.location.hash);
-  if (!token) return undefined;
-  // Out of the address bar and history once read: the token is the demo's only credential.
-  window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  return createHttpBridge(token);
+  const fromAddress = tokenFromHash(window.location.hash);
+  if (fromAddress) {
+    // Out of the address bar and history once read: the token is the demo's only credential.
+    // This tab keeps it (sessionStorage: this origin, this tab only) so a reload still works.
+    window.sessionStorage.setItem(TOKEN_KEY, fromAddress);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  const token = fromAddress ?? window.sessionStorage.getItem(TOKEN_KEY);
+  return token ? createHttpBridge(token) : undefined;
 }
 
 const root = createRoot(document.getElementById('root')!);

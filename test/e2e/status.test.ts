@@ -30,6 +30,10 @@ describe('status in the window', () => {
       await expect(page.getByRole('button', { name: /^Repair/ }).count()).resolves.toBe(0);
       await expect(page.getByText(/Last checked/).textContent()).resolves.toMatch(/Last checked (just now|\d+ seconds? ago) on RDPHOST01/);
       await screenshot(page, 'healthy');
+      // The token leaves the address bar once read, and a reload of the tab still reaches the agent.
+      expect(new URL(page.url()).hash).toBe('');
+      await page.reload();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Remote Desktop is working');
     } finally {
       await session.close();
     }
