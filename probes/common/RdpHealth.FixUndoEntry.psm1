@@ -273,7 +273,9 @@ function Restore-RdpUndoEntry {
             Set-NetFirewallRule @splatRule
         }
         'file-acl' {
-            $acl = Get-Acl -LiteralPath $Entry.path
+            # A fresh descriptor holding only the DACL: Set-Acl writes the sections the object has, so the
+            # owner (SYSTEM on MachineKeys: "not allowed to be the owner") and the SACL stay as they are.
+            $acl = New-Object -TypeName System.Security.AccessControl.FileSecurity
             $acl.SetSecurityDescriptorSddlForm($Entry.sddl, [System.Security.AccessControl.AccessControlSections]::Access)
             Set-Acl -LiteralPath $Entry.path -AclObject $acl -WhatIf:$false -Confirm:$false
         }

@@ -12,11 +12,12 @@ the agent, is { "schema": 1, "script": "nla/Repair-RdpNla.ps1", "parameters": { 
 "recordId": "<id>" }. It is checked here before anything runs: the script must be a Repair-Rdp*.ps1
 next to its probe (or common/Undo-RdpFix.ps1) inside this probes folder, parameter names plain words,
 values plain tokens (the fix script then checks them against its ValidateSet/ValidatePattern), the
-record id its pattern. The fix then starts with Start-Process -Verb RunAs -Wait -PassThru as
-%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe -File <fix> -RecordId <id> -<Name> <value>...
+record id its pattern. The fix then starts elevated (Process.Start with the runas verb, waited for) as
+<system folder>\WindowsPowerShell\v1.0\powershell.exe -File <fix> -RecordId <id> -<Name> <value>...
 and writes its result into the admin-owned fix folder, from where it is copied to -ResultPath.
 UAC declined is Win32 error 1223, recognized by number (never by message text): "cancelled - nothing
-was changed".
+was changed". Not Start-Process -Verb RunAs: it rethrows the Win32Exception as an
+InvalidOperationException that keeps only the message, so the number is lost.
 
 .PARAMETER RequestPath
 The request JSON the agent wrote.
@@ -65,6 +66,36 @@ function Test-RdpWin32Cancelled {
         $exception = $exception.InnerException
     }
     $false
+}
+
+function Start-RdpElevatedProcess {
+    <#
+    .SYNOPSIS
+    Starts a program elevated (the UAC prompt), waits for it, and returns its exit code.
+    .DESCRIPTION
+    Process.Start with UseShellExecute and the runas verb: a declined prompt throws a Win32Exception
+    with NativeErrorCode 1223 (PowerShell wraps it in a MethodInvocationException), which keeps the
+    number that Start-Process -Verb RunAs drops.
+    .OUTPUTS
+    System.Int32
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string]$FilePath,
+        [Parameter(Mandatory)][string[]]$ArgumentList
+    )
+    $psi = New-Object System.Diagnostics.ProcessStartInfo
+    $psi.FileName = $FilePath
+    $psi.Arguments = $ArgumentList -join ' '
+    $psi.UseShellExecute = $true
+    $psi.Verb = 'runas'
+    $psi.WindowStyle = [System.Diagnostics.ProcessWindowStyle]::Hidden
+    $process = [System.Diagnostics.Process]::Start($psi)
+    if ($null -eq $process) { throw 'Windows started no process for the fix.' }
+    try {
+        $process.WaitForExit()
+        [int]$process.ExitCode
+    } finally { $process.Dispose() }
 }
 
 function Read-RdpFixRequest {
@@ -145,8 +176,7 @@ if (-not $systemDirectory) {
 $powershell = "$systemDirectory\WindowsPowerShell\v1.0\powershell.exe"
 
 try {
-    $splatProcess = @{ FilePath = $powershell; ArgumentList = $arguments.ToArray(); Verb = 'RunAs'; Wait = $true; PassThru = $true; WindowStyle = 'Hidden' }
-    $process = Start-Process @splatProcess
+    $processExitCode = [int](Start-RdpElevatedProcess -FilePath $powershell -ArgumentList ([string[]]$arguments.ToArray()))
 } catch {
     if (Test-RdpWin32Cancelled -ErrorRecord $_) {
         exit (Write-RdpLauncherResult -Status 'cancelled' -ExitCode $script:ErrorCancelled -Message 'Cancelled - nothing was changed.')
@@ -154,13 +184,13 @@ try {
     exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorNoResult -Message "The fix could not be started: $($_.Exception.Message)")
 }
 
-$exitCode = [int]$process.ExitCode
+$exitCode = $processExitCode
 $kind = 'result'
 if ($request.IsUndo) { $kind = 'undo-result' }
 $fixResultPath = Get-RdpFixFilePath -RecordId $request.RecordId -Kind $kind
 if (-not (Test-Path -LiteralPath $fixResultPath)) {
     if ($exitCode -eq 0) { $exitCode = $script:ErrorNoResult }
-    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $exitCode -Message "The fix ended (exit code $([int]$process.ExitCode)) without writing its result.")
+    exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $exitCode -Message "The fix ended (exit code $processExitCode) without writing its result.")
 }
 $fixResult = Read-RdpFixJsonFile -Path $fixResultPath
 exit (Write-RdpLauncherResult -Status 'completed' -ExitCode $exitCode -Message "The fix ended with exit code $exitCode." -Result $fixResult)

@@ -9,7 +9,11 @@
 # object Get-Acl returns has FileSecurity's GetAccessRules(includeExplicit, includeInherited, targetType),
 # GetOwner(targetType), GetSecurityDescriptorSddlForm(sections) and SetSecurityDescriptorSddlForm(sddl
 # [, sections]); the simulated host answers by SID only (RDP-FACTS.md: never read ACLs by account name).
-# Set-Acl writes the object's rules (and owner) back into the working copy.
+# Set-Acl writes the sections the object carries back into the working copy, like Windows (which
+# leaves out a section the object has none of): a Get-Acl object writes owner and DACL. `New-Object
+# System.Security.AccessControl.FileSecurity` cannot be constructed off Windows (PlatformNotSupported),
+# so while a simulated host is active New-Object returns an empty look-alike (no owner, group or DACL
+# until SetSecurityDescriptorSddlForm sets them); Set-Acl then writes only the DACL it was given.
 # `icacls <file> /grant[:r] *<SID>:(<R|RX|M|W|F|D>) [/c] [/q] [/l]` adds (or with :r replaces) the
 # explicit Allow rule of that SID on that one file; any other form (/t, /save, /restore, names instead
 # of *SIDs, wildcards) throws: the simulated host does not pretend to implement it.
@@ -113,9 +117,9 @@ function ConvertTo-SimSddl {
     <# The SDDL of a simulated FileSecurity: O:, G:, D: as the sections ask (no SACL is simulated). #>
     param([Parameter(Mandatory)]$Security, [System.Security.AccessControl.AccessControlSections]$Sections = 'All')
     $text = ''
-    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Owner)) { $text += 'O:' + (ConvertTo-SimSddlSid $Security.SimOwner) }
-    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Group)) { $text += 'G:' + (ConvertTo-SimSddlSid $Security.SimGroup) }
-    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Access)) {
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Owner) -and $Security.SimOwner) { $text += 'O:' + (ConvertTo-SimSddlSid $Security.SimOwner) }
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Group) -and $Security.SimGroup) { $text += 'G:' + (ConvertTo-SimSddlSid $Security.SimGroup) }
+    if ($Sections.HasFlag([System.Security.AccessControl.AccessControlSections]::Access) -and $Security.SimHasDacl) {
         $flags = ''
         if ($Security.SimProtected) { $flags += 'P' }
         if (@($Security.Access | Where-Object { $_.IsInherited }).Count -gt 0) { $flags += 'AI' }
@@ -180,19 +184,29 @@ function ConvertTo-SimRuleSpec {
 }
 
 function New-SimFileSecurity {
-    param([Parameter(Mandatory)][string]$Key, [Parameter(Mandatory)]$Spec)
-    $rules = @(foreach ($ruleSpec in @($Spec['acl'])) { if ($null -ne $ruleSpec) { New-SimAccessRule $ruleSpec } })
-    $owner = if ($Spec.Contains('owner')) { [string]$Spec['owner'] } else { 'S-1-5-32-544' }
+    <# The FileSecurity of a simulated file (Key and Spec), or with neither an empty one, as `new FileSecurity()` is. #>
+    param([string]$Key, $Spec)
+    $rules = @()
+    $owner = $null
+    $group = $null
+    $path = $null
+    if ($null -ne $Spec) {
+        $rules = @(foreach ($ruleSpec in @($Spec['acl'])) { if ($null -ne $ruleSpec) { New-SimAccessRule $ruleSpec } })
+        $owner = if ($Spec.Contains('owner')) { [string]$Spec['owner'] } else { 'S-1-5-32-544' }
+        $group = 'S-1-5-18'
+        $path = "Microsoft.PowerShell.Core\FileSystem::$Key"
+    }
     $acl = [PSCustomObject][ordered]@{
-        Path   = "Microsoft.PowerShell.Core\FileSystem::$Key"
+        Path   = $path
         Owner  = $owner
-        Group  = 'S-1-5-18'
+        Group  = $group
         Access = $rules
     }
     $acl.PSObject.TypeNames.Insert(0, 'System.Security.AccessControl.FileSecurity')
     $acl | Add-Member -MemberType NoteProperty -Name SimOwner -Value $owner
-    $acl | Add-Member -MemberType NoteProperty -Name SimGroup -Value 'S-1-5-18'
-    $acl | Add-Member -MemberType NoteProperty -Name SimProtected -Value ($Spec.Contains('protected') -and [bool]$Spec['protected'])
+    $acl | Add-Member -MemberType NoteProperty -Name SimGroup -Value $group
+    $acl | Add-Member -MemberType NoteProperty -Name SimHasDacl -Value ($null -ne $Spec)
+    $acl | Add-Member -MemberType NoteProperty -Name SimProtected -Value ($null -ne $Spec -and $Spec.Contains('protected') -and [bool]$Spec['protected'])
     $acl | Add-Member -MemberType ScriptProperty -Name AreAccessRulesProtected -Value { [bool]$this.SimProtected }
     $acl | Add-Member -MemberType ScriptMethod -Name GetAccessRules -Value {
         param([bool]$includeExplicit, [bool]$includeInherited, [type]$targetType)
@@ -204,7 +218,7 @@ function New-SimFileSecurity {
     $acl | Add-Member -MemberType ScriptMethod -Name GetOwner -Value {
         param([type]$targetType)
         Assert-SimSidTarget $targetType
-        New-SimSecurityIdentifier $this.SimOwner
+        if ($this.SimOwner) { New-SimSecurityIdentifier $this.SimOwner }
     }
     $acl | Add-Member -MemberType ScriptMethod -Name GetSecurityDescriptorSddlForm -Value {
         param([System.Security.AccessControl.AccessControlSections]$includeSections)
@@ -221,6 +235,7 @@ function New-SimFileSecurity {
             if (-not $parsed.HasDacl) { throw [System.NotSupportedException]::new('The simulated host does not set a null DACL: the SDDL has no D: part.') }
             $this.Access = @(foreach ($ruleSpec in $parsed.Rules) { New-SimAccessRule $ruleSpec })
             $this.SimProtected = $parsed.Protected
+            $this.SimHasDacl = $true
         }
     }
     $acl
@@ -293,15 +308,18 @@ function Set-Acl {
         }
         Invoke-SimFault -Command 'Set-Acl'
         if ($null -eq $AclObject.PSObject.Properties['SimOwner']) {
-            throw [System.ArgumentException]::new('The simulated Set-Acl takes the object the simulated Get-Acl returned.')
+            throw [System.ArgumentException]::new('The simulated Set-Acl takes the object the simulated Get-Acl or New-Object FileSecurity returned.')
         }
         foreach ($one in $paths) {
             $target = Get-SimFileEntry -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand'
             if ($null -eq $target) { continue }
             if (-not $PSCmdlet.ShouldProcess($one, 'Set-Acl')) { continue }
-            $target.Spec['owner'] = [string]$AclObject.SimOwner
-            if ($AclObject.SimProtected) { $target.Spec['protected'] = $true } else { $target.Spec.Remove('protected') }
-            $target.Spec['acl'] = @(foreach ($rule in @($AclObject.Access)) { if ($null -ne $rule) { ConvertTo-SimRuleSpec $rule } })
+            # Only the sections the object has: a fresh FileSecurity with a DACL leaves the owner alone.
+            if ($AclObject.SimOwner) { $target.Spec['owner'] = [string]$AclObject.SimOwner }
+            if ($AclObject.SimHasDacl) {
+                if ($AclObject.SimProtected) { $target.Spec['protected'] = $true } else { $target.Spec.Remove('protected') }
+                $target.Spec['acl'] = @(foreach ($rule in @($AclObject.Access)) { if ($null -ne $rule) { ConvertTo-SimRuleSpec $rule } })
+            }
             Save-SimState -State $target.State
             if ($Passthru) { New-SimFileSecurity -Key $target.Key -Spec $target.Spec }
         }
@@ -378,4 +396,25 @@ function icacls {
     "processed file: $file"
     'Successfully processed 1 files; Failed processing 0 files'
     $global:LASTEXITCODE = 0
+}
+
+function New-Object {
+    <#
+    Shadow of New-Object: while a simulated host is active, `New-Object System.Security.AccessControl.FileSecurity`
+    (no arguments) returns the empty simulated FileSecurity, because the real one cannot be constructed off
+    Windows. Everything else goes to the real cmdlet.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Net')]
+    param(
+        [Parameter(ParameterSetName = 'Net', Mandatory, Position = 0)][string]$TypeName,
+        [Parameter(ParameterSetName = 'Com', Mandatory, Position = 0)][string]$ComObject,
+        [Parameter(ParameterSetName = 'Net', Position = 1)][Alias('Args')][object[]]$ArgumentList,
+        [Parameter(ParameterSetName = 'Com')][switch]$Strict,
+        [System.Collections.IDictionary]$Property
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Net' -and $TypeName -match '^(?:System\.Security\.AccessControl\.)?FileSecurity$' -and
+        ($null -eq $ArgumentList -or $ArgumentList.Count -eq 0) -and $null -eq $Property -and (Test-SimHostActive)) {
+        return New-SimFileSecurity
+    }
+    Microsoft.PowerShell.Utility\New-Object @PSBoundParameters
 }

@@ -86,6 +86,20 @@ Describe 'Repair-RdpKeyAccess on key-missing-network-service' {
         (Get-Service2)['TermService']['State'] | Should -Be 'Running'
     }
 
+    It 'undo restores only the DACL: the owner of the file stays as it is' {
+        $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'GrantNetworkService' }
+        (Get-FileSpec $KeyFile)['owner'] | Should -Be 'S-1-5-18'
+        $state = Get-SimState
+        $state['files'][$KeyFile]['owner'] = 'S-1-5-32-544'
+        Save-SimState -State $state
+        $undo = Invoke-FixScript -Script 'common/Undo-RdpFix.ps1' -Parameters @{ RecordId = $run.Result.recordId }
+        $undo.ExitCode | Should -Be 0
+        $spec = Get-FileSpec $KeyFile
+        $spec['owner'] | Should -Be 'S-1-5-32-544'
+        @($spec['acl'] | ForEach-Object { "$($_['IdentityReference']) $($_['FileSystemRights'])" }) -join '; ' | Should -Be 'S-1-5-18 FullControl; S-1-5-32-544 FullControl'
+        (Get-KeyAccessData).networkServiceRead | Should -BeFalse
+    }
+
     It 'a restart that fails puts the saved access rules back' {
         $before = Get-FileSection
         Set-FixHostFault -Command 'Restart-Service' -Fault @{ kind = 'error' }

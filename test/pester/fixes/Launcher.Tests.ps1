@@ -1,10 +1,23 @@
 # Start-RdpElevatedFix.ps1: the request is checked before anything runs, the fix starts elevated by
 # full path with validated arguments only, and UAC declined (Win32 error 1223) means "cancelled".
-# Start-Process is the seam: mocked to throw what Windows throws, or to run the fix as if elevated.
+# Start-RdpElevatedProcess (the launcher's Process.Start with the runas verb) is the seam: mocked to
+# throw what Windows throws, or to run the fix as if elevated.
 BeforeAll {
     . (Join-Path $PSScriptRoot '../SimHost.ps1')
     . (Join-Path $PSScriptRoot 'FixTestHost.ps1')
     $script:Launcher = Join-Path $script:RepoRoot 'probes/common/Start-RdpElevatedFix.ps1'
+
+    # The launcher's own Start-RdpElevatedProcess (its real parameters), defined here so Mock can find it.
+    $launcherAst = [System.Management.Automation.Language.Parser]::ParseFile($script:Launcher, [ref]$null, [ref]$null)
+    $startAst = $launcherAst.Find({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $node.Name -eq 'Start-RdpElevatedProcess' }, $true)
+    . ([scriptblock]::Create($startAst.Extent.Text))
+
+    # What Windows throws when the UAC prompt is declined: Process.Start raises Win32Exception 1223,
+    # which a .NET method call from PowerShell surfaces as a MethodInvocationException around it.
+    function New-DeclinedException {
+        $win32 = [System.ComponentModel.Win32Exception]::new(1223)
+        [System.Management.Automation.MethodInvocationException]::new('Exception calling "Start" with "1" argument(s): "The operation was canceled by the user."', $win32)
+    }
 
     function New-FixRequest {
         param([hashtable]$Request)
@@ -30,8 +43,8 @@ AfterAll { Remove-Item -Path env:RDP_HEALTH_FIX_ROOT -ErrorAction SilentlyContin
 Describe 'Start-RdpElevatedFix when the UAC prompt is declined' {
     BeforeEach { $null = Initialize-FixTestHost -Scenario 'nla-off-local' }
 
-    It 'maps a Win32Exception 1223 to cancelled - nothing was changed' {
-        Mock Start-Process { throw [System.ComponentModel.Win32Exception]::new(1223) }
+    It 'maps Win32Exception 1223 inside a MethodInvocationException (how Process.Start reports it) to cancelled - nothing was changed' {
+        Mock Start-RdpElevatedProcess { throw (New-DeclinedException) }
         $before = Get-FixHostText
         $run = Invoke-Launcher -Request $script:EnableRequest
         $run.ExitCode | Should -Be 1223
@@ -39,23 +52,37 @@ Describe 'Start-RdpElevatedFix when the UAC prompt is declined' {
         $run.Result.message | Should -Match 'nothing was changed'
         $run.Result.result | Should -BeNullOrEmpty
         Get-FixHostText | Should -BeExactly $before
-        Should -Invoke Start-Process -Times 1 -Exactly
+        Should -Invoke Start-RdpElevatedProcess -Times 1 -Exactly
     }
 
-    It 'finds 1223 as the inner exception of an InvalidOperationException (how Start-Process reports it)' {
-        Mock Start-Process {
-            throw [System.InvalidOperationException]::new('This command cannot be run due to the error: (localized text).', [System.ComponentModel.Win32Exception]::new(1223))
-        }
+    It 'maps a bare Win32Exception 1223 to cancelled' {
+        Mock Start-RdpElevatedProcess { throw [System.ComponentModel.Win32Exception]::new(1223) }
         $run = Invoke-Launcher -Request $script:EnableRequest
         $run.ExitCode | Should -Be 1223
         $run.Result.status | Should -Be 'cancelled'
     }
 
-    It 'does not call another Win32 error a cancel' {
-        Mock Start-Process { throw [System.ComponentModel.Win32Exception]::new(2) }
+    It 'recognizes 1223 by number, whatever the (localized) message says' {
+        Mock Start-RdpElevatedProcess { throw [System.ComponentModel.Win32Exception]::new(1223, 'Der Vorgang wurde vom Benutzer abgebrochen.') }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.Result.status | Should -Be 'cancelled'
+    }
+
+    It 'does not call the message-only InvalidOperationException of Start-Process a cancel (the number is gone)' {
+        Mock Start-RdpElevatedProcess { throw [System.InvalidOperationException]::new('This command cannot be run due to the error: The operation was canceled by the user.') }
         $run = Invoke-Launcher -Request $script:EnableRequest
         $run.Result.status | Should -Be 'failed'
-        $run.ExitCode | Should -Not -Be 1223
+        $run.ExitCode | Should -Be 4
+    }
+
+    It 'does not call another Win32 error a cancel' {
+        Mock Start-RdpElevatedProcess {
+            throw [System.Management.Automation.MethodInvocationException]::new('Exception calling "Start"', [System.ComponentModel.Win32Exception]::new(2))
+        }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.Result.status | Should -Be 'failed'
+        $run.ExitCode | Should -Be 4
+        $run.Result.message | Should -Match 'could not be started'
     }
 }
 
@@ -63,27 +90,42 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
     BeforeEach {
         $null = Initialize-FixTestHost -Scenario 'nla-off-local'
         # As if elevated: run the script the argument list names, with the arguments it carries.
-        Mock Start-Process {
+        Mock Start-RdpElevatedProcess {
             $tokens = @($ArgumentList)
             $at = [array]::IndexOf($tokens, '-File')
             $file = $tokens[$at + 1].Trim('"')
             $parameters = @{}
             for ($i = $at + 2; $i -lt $tokens.Count; $i += 2) { $parameters[$tokens[$i].TrimStart('-')] = $tokens[$i + 1] }
             $null = & $file @parameters
-            [PSCustomObject]@{ ExitCode = $global:LASTEXITCODE }
+            [int]$global:LASTEXITCODE
         }
     }
 
-    It 'starts powershell.exe by full path with -Verb RunAs -Wait -PassThru and only the validated arguments' {
+    It 'starts powershell.exe elevated by full path with only the validated arguments' {
         $run = Invoke-Launcher -Request $script:EnableRequest
         $run.ExitCode | Should -Be 0
         $run.Result.status | Should -Be 'completed'
-        Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter {
-            $FilePath -eq 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe' -and $Verb -eq 'RunAs' -and $Wait -and $PassThru -and
+        Should -Invoke Start-RdpElevatedProcess -Times 1 -Exactly -ParameterFilter {
+            $FilePath -eq 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe' -and @($ArgumentList).Count -eq 10 -and
             (@($ArgumentList)[0..4] -join ' ') -eq '-NoProfile -NonInteractive -ExecutionPolicy Bypass -File' -and
             (@($ArgumentList)[5] -like '"*Repair-RdpNla.ps1"') -and
             (@($ArgumentList)[6..9] -join ' ') -eq '-RecordId 20250101T120000Z-nla_enable-0000abcd -Action Enable'
         }
+    }
+
+    It 'does not use Start-Process (it drops the 1223 a declined prompt carries)' {
+        Mock Start-Process { throw 'Start-Process must not be used' }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.Result.status | Should -Be 'completed'
+        Should -Invoke Start-Process -Times 0
+    }
+
+    It 'reports a fix that ended without a result as failed, with its exit code' {
+        Mock Start-RdpElevatedProcess { 5 }
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 5
+        $run.Result.status | Should -Be 'failed'
+        $run.Result.message | Should -Match 'exit code 5\) without writing its result'
     }
 
     It 'takes powershell.exe from the system folder the OS reports, not from %SystemRoot%' {
@@ -94,7 +136,7 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
             $run = Invoke-Launcher -Request $script:EnableRequest
         } finally { $env:SystemRoot = $saved }
         $run.ExitCode | Should -Be 0
-        Should -Invoke Start-Process -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'D:\OS\system32\WindowsPowerShell\v1.0\powershell.exe' }
+        Should -Invoke Start-RdpElevatedProcess -Times 1 -Exactly -ParameterFilter { $FilePath -eq 'D:\OS\system32\WindowsPowerShell\v1.0\powershell.exe' }
     }
 
     It 'refuses to start anything when the system folder cannot be read (ConstrainedLanguage)' {
@@ -103,7 +145,7 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
         $run.ExitCode | Should -Be 4
         $run.Result.status | Should -Be 'failed'
         $run.Result.message | Should -Match 'system folder'
-        Should -Invoke Start-Process -Times 0
+        Should -Invoke Start-RdpElevatedProcess -Times 0
         (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
     }
 
@@ -134,7 +176,7 @@ Describe 'Start-RdpElevatedFix when elevation is granted' {
 Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
     BeforeEach {
         $null = Initialize-FixTestHost -Scenario 'nla-off-local'
-        Mock Start-Process { throw 'must not be called' }
+        Mock Start-RdpElevatedProcess { throw 'must not be called' }
     }
 
     It 'rejects <Why>' -ForEach @(
@@ -154,6 +196,6 @@ Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
         $run.ExitCode | Should -Be 87
         $run.Result.status | Should -Be 'failed'
         $run.Result.message | Should -Match 'Invalid fix request'
-        Should -Invoke Start-Process -Times 0
+        Should -Invoke Start-RdpElevatedProcess -Times 0
     }
 }
