@@ -9,6 +9,8 @@ import { fixDescriptorSchema, healthSnapshotSchema, statusSchema, type HealthSna
 
 /** A fix id names a fix from the catalogue (`probe.action`); it never becomes part of a command. */
 export const fixIdSchema = z.string().max(64).regex(/^[a-z0-9-]+\.[a-z0-9-]+$/);
+/** The fixes a person confirmed in "Repair all safe problems"; only these may run. */
+export const fixIdsSchema = z.array(fixIdSchema).min(1).max(20);
 /** Opaque ids the agent hands out (preview, undo record): short, no separators a path could use. */
 const opaqueIdSchema = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/);
 export const probeIdSchema = z.string().max(64).regex(/^[a-z0-9-]+$/);
@@ -36,7 +38,8 @@ export const fixPreviewSchema = z.object({
 });
 export type FixPreview = z.infer<typeof fixPreviewSchema>;
 
-export const FIX_OUTCOMES = ['fixed', 'still-failing', 'cancelled', 'failed'] as const;
+/** `skipped`: repair all did not run a confirmed fix (no longer offered, or nothing to do). */
+export const FIX_OUTCOMES = ['fixed', 'still-failing', 'cancelled', 'failed', 'skipped'] as const;
 export const fixOutcomeSchema = z.object({
   fixId: fixIdSchema.optional(),
   outcome: z.enum(FIX_OUTCOMES),
@@ -94,7 +97,7 @@ export const contract = {
   previewFix: { request: z.strictObject({ fixId: fixIdSchema }), response: fixPreviewSchema },
   applyFix: { request: z.strictObject({ fixId: fixIdSchema, previewId: opaqueIdSchema }), response: fixOutcomeSchema },
   undo: { request: z.strictObject({ recordId: opaqueIdSchema }), response: fixOutcomeSchema },
-  repairAllSafe: { request: noPayload, response: z.array(fixOutcomeSchema) },
+  repairAllSafe: { request: z.strictObject({ fixIds: fixIdsSchema }), response: z.array(fixOutcomeSchema) },
   getHistory: { request: limitPayload, response: z.array(healthSnapshotSchema) },
   getLogs: { request: limitPayload, response: z.array(logEntrySchema) },
   getSettings: { request: noPayload, response: settingsViewSchema },

@@ -35,7 +35,7 @@ const api = {
   previewFix: (fixId: string) => invoke('previewFix', { fixId }),
   applyFix: (fixId: string, previewId: string) => invoke('applyFix', { fixId, previewId }),
   undo: (recordId: string) => invoke('undo', { recordId }),
-  repairAllSafe: () => invoke('repairAllSafe'),
+  repairAllSafe: (fixIds: string[]) => invoke('repairAllSafe', { fixIds }),
   getHistory: (limit?: number) => invoke('getHistory', limit === undefined ? undefined : { limit }),
   getLogs: (limit?: number) => invoke('getLogs', limit === undefined ? undefined : { limit }),
   getSettings: () => invoke('getSettings'),

@@ -89,7 +89,7 @@ export function createHttpBridge(token: string, fetchImpl: typeof fetch = (...ar
     previewFix: (fixId: string) => call('previewFix', { fixId }),
     applyFix: (fixId: string, previewId: string) => call('applyFix', { fixId, previewId }),
     undo: (recordId: string) => call('undo', { recordId }),
-    repairAllSafe: () => call('repairAllSafe'),
+    repairAllSafe: (fixIds: string[]) => call('repairAllSafe', { fixIds }),
     getHistory: (limit?: number) => call('getHistory', limit === undefined ? undefined : { limit }),
     getLogs: (limit?: number) => call('getLogs', limit === undefined ? undefined : { limit }),
     getSettings: () => call('getSettings'),

@@ -57,6 +57,8 @@ export function outcomeText(outcome: FixOutcome): { heading: string; detail: str
       return { heading: 'Still failing', detail: 'The repair ran, but a new check still finds the problem.' };
     case 'cancelled':
       return { heading: 'Cancelled', detail: 'Administrator approval was not given, so nothing was changed.' };
+    case 'skipped':
+      return { heading: 'Not run', detail: 'Nothing was changed.' };
     case 'failed':
       return { heading: 'The repair did not complete', detail: 'It stopped with an error; see the message below and the recent log.' };
   }

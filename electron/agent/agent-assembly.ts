@@ -138,8 +138,10 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
     recheck: (probeIds) => hooks.recheck(probeIds),
     refuse: (fix) => fleet.fixRefusal(fix),
     onOutcome: (action, outcome) => {
+      // Only apply and undo report here; a fix repair-all skipped never ran, so it is no event.
+      if (outcome.outcome === 'skipped') return;
       const context = { host: hooks.shownHost() ?? hostname(), user: currentUser(), fixTitle: FIX_CATALOG.get(outcome.fixId)?.descriptor.title };
-      void fleet.afterFix(action, outcome, context).catch((error: unknown) => parts.logger.error('fix event not written', { error: String(error) }));
+      void fleet.afterFix(action, { ...outcome, outcome: outcome.outcome }, context).catch((error: unknown) => parts.logger.error('fix event not written', { error: String(error) }));
     },
     snapshot: () => hooks.snapshot(),
     logger: parts.logger,

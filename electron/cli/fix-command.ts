@@ -23,7 +23,7 @@ import { resolveProbesDir } from '../agent/script-paths.js';
 import { isScenarioPath, prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
 import { verboseLogger, type CliCommand, type CliIo } from './cli-io.js';
 
-const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, refused: 3 } as const;
+const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, skipped: 0, refused: 3 } as const;
 
 /** The CLI's own data folder: RDP_HEALTH_DATA_DIR, else %LOCALAPPDATA%\RDP Health\cli, else ~/.local/state/rdp-health. */
 export function cliDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -86,7 +86,7 @@ function formatPreview(preview: RepairPreview): string {
 }
 
 function formatOutcome(outcome: RepairOutcome, undo = false): string {
-  const heading = { fixed: 'Fixed', 'still-failing': 'Still failing', cancelled: 'Cancelled', failed: 'Failed' }[outcome.outcome];
+  const heading = { fixed: 'Fixed', 'still-failing': 'Still failing', cancelled: 'Cancelled', failed: 'Failed', skipped: 'Not run' }[outcome.outcome];
   // An undo that worked says "Undone — ..." itself.
   const lines = [undo && outcome.outcome === 'fixed' ? outcome.message : `${heading}: ${outcome.message}`];
   if (outcome.finding) lines.push(`Check now: ${outcome.finding.status.toUpperCase()} — ${outcome.finding.summary}`);

@@ -21,7 +21,7 @@ export interface AgentPort {
     preview(fixId: string): Promise<FixPreview>;
     apply(fixId: string, previewId: string): Promise<FixOutcome>;
     undo(recordId: string): Promise<FixOutcome>;
-    repairAllSafe(): Promise<FixOutcome[]>;
+    repairAllSafe(fixIds: readonly string[]): Promise<FixOutcome[]>;
   };
 }
 
@@ -45,7 +45,7 @@ export function agentActions(agent: AgentPort, loginItem?: StartAtLogin): Action
     previewFix: ({ fixId }) => agent.repairs.preview(fixId),
     applyFix: ({ fixId, previewId }) => agent.repairs.apply(fixId, previewId),
     undo: ({ recordId }) => agent.repairs.undo(recordId),
-    repairAllSafe: () => agent.repairs.repairAllSafe(),
+    repairAllSafe: ({ fixIds }) => agent.repairs.repairAllSafe(fixIds),
     getHistory: (request) => agent.getHistory({ limit: request?.limit ?? 200 }),
     getLogs: (request) => agent.getLogs({ limit: request?.limit ?? 50 }),
     getSettings: settings,

@@ -20,7 +20,7 @@ export function RepairAllDialog({ bridge, fixes: offered, onClose }: Props) {
   const title = (outcome: FixOutcome) => fixes.find((fix) => fix.id === outcome.fixId)?.title ?? outcome.fixId ?? 'Repair';
   const run = () => {
     setState({ step: 'applying' });
-    bridge.repairAllSafe().then(
+    bridge.repairAllSafe(fixes.map((fix) => fix.id)).then(
       (outcomes) => setState({ step: 'done', outcomes }),
       (error: unknown) => setState({ step: 'error', message: error instanceof Error ? error.message : String(error) }),
     );

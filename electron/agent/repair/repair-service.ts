@@ -4,13 +4,13 @@
  *   preview(fixId)      → the script's -WhatIf run, unelevated, as readable lines + a previewId;
  *   apply(fixId, previewId) → only after a preview of the same fix: elevation, then the affected
  *                         probes re-run → fixed | still-failing | cancelled | failed;
- *   undo(recordId), repairAllSafe() (fixes that neither lower security nor drop sessions).
+ *   undo(recordId), repairAllSafe(fixIds) (only the confirmed fixes that are still safe and offered).
  * Ids are looked up in the catalog, never built into commands; extra arguments are refused.
  */
 import { randomUUID } from 'node:crypto';
 import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
 import { isSafeFix } from '../../../probes/common/fixes.js';
-import type { FixOutcome, FixPreview } from '../../contract.js';
+import { fixIdsSchema, type FixOutcome, type FixPreview } from '../../contract.js';
 import { silentLogger, type AgentLogger } from '../logging.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { probeScriptPath } from '../script-paths.js';
@@ -168,15 +168,32 @@ export class RepairService {
     return outcome;
   }
 
-  /** Applies, one after another, the first safe fix each failing finding offers; stops at a declined prompt. */
-  async repairAllSafe(...extra: unknown[]): Promise<RepairOutcome[]> {
+  /**
+   * Applies, one after another, the fixes the person confirmed (`fixIds`, as the dialog listed
+   * them) that are still among the safe fixes the latest snapshot offers (the first safe fix of
+   * each failing finding); stops at a declined prompt. Never runs a fix that was not confirmed; a
+   * confirmed fix that is no longer offered, or has nothing to do, is reported as skipped.
+   */
+  async repairAllSafe(fixIds: readonly string[], ...extra: unknown[]): Promise<RepairOutcome[]> {
     noExtra(extra);
+    const confirmed = confirmedFixIds(fixIds);
+    for (const fixId of confirmed) {
+      if (!this.catalog.get(fixId)) throw new RepairRequestError('That is not a fix this agent knows.');
+    }
     const snapshot = await this.options.snapshot();
+    const safeNow = new Set(this.safeFixes(snapshot).map((fix) => fix.id));
     const outcomes: RepairOutcome[] = [];
-    for (const fix of this.safeFixes(snapshot)) {
-      const preview = await this.preview(fix.id);
-      if (preview.nothingToDo && !preview.blocked) continue;
-      const outcome = await this.apply(fix.id, preview.previewId);
+    for (const fixId of confirmed) {
+      if (!safeNow.has(fixId)) {
+        outcomes.push(this.log({ fixId, outcome: 'skipped', message: 'Not run: the latest check no longer offers this repair as a safe fix.' }));
+        continue;
+      }
+      const preview = await this.preview(fixId);
+      if (preview.nothingToDo && !preview.blocked) {
+        outcomes.push(this.log({ fixId, outcome: 'skipped', message: 'Not run: everything is already as this repair would make it.' }));
+        continue;
+      }
+      const outcome = await this.apply(fixId, preview.previewId);
       outcomes.push(outcome);
       if (outcome.outcome === 'cancelled') break;
     }
@@ -280,6 +297,13 @@ export class RepairService {
 export function isFixedBy(finding: Finding, fix: FixDescriptor): boolean {
   if (finding.status === 'ok') return true;
   return fix.lowersSecurity && finding.status === 'warn' && !finding.fixes.some((offered) => offered.id === fix.id);
+}
+
+/** The confirmed list as the IPC contract allows it (1-20 fix ids), without repeats, in the order shown. */
+function confirmedFixIds(fixIds: unknown): string[] {
+  const parsed = fixIdsSchema.safeParse(fixIds);
+  if (!parsed.success) throw new RepairRequestError('Repair all needs the list of fix ids that were confirmed (1 to 20).');
+  return [...new Set(parsed.data)];
 }
 
 function noExtra(extra: readonly unknown[]): void {

@@ -151,7 +151,7 @@ describe('RepairService end to end (real pwsh, simulated host, simulated elevati
     const snapshot = await h.runner.run();
     const offered = h.service.listFixes(snapshot).map((fix) => fix.id);
     expect(offered).toEqual(expect.arrayContaining(['nla.disable', 'security-layer.set-negotiate', 'tls.enable-tls12']));
-    const outcomes = await h.service.repairAllSafe();
+    const outcomes = await h.service.repairAllSafe(['security-layer.set-negotiate', 'tls.enable-tls12']);
     expect(outcomes.map((o) => o.fixId).sort()).toEqual(['security-layer.set-negotiate', 'tls.enable-tls12']);
     expect(outcomes.every((o) => o.outcome === 'fixed')).toBe(true);
     expect(outcomes.find((o) => o.fixId === 'tls.enable-tls12')?.rebootRequired).toBe(true);
@@ -159,5 +159,32 @@ describe('RepairService end to end (real pwsh, simulated host, simulated elevati
     expect(h.registry(RDP_TCP, 'UserAuthentication')).toBe(1); // NLA was not turned off
     expect(h.registry(TLS12_SERVER, 'Enabled')).toBe(1);
     expect(h.elevator.requests.map((r) => r.fixId).sort()).toEqual(['security-layer.set-negotiate', 'tls.enable-tls12']);
+  });
+
+  it('repair all runs only the fixes the person confirmed, and never an unsafe one', async () => {
+    // Same two problems, but only the TLS repair was confirmed; nla.disable is named too but is not safe.
+    const h = await start({
+      extends: 'tls12-disabled',
+      patch: {
+        registry: { [RDP_TCP]: { SecurityLayer: 0, UserAuthentication: 1 } },
+        cim: { 'root/cimv2/terminalservices:Win32_TSGeneralSetting': { 'RDP-Tcp': { SecurityLayer: 0, PolicySourceSecurityLayer: 0 } } },
+      },
+    });
+    await h.runner.run();
+    await expect(h.service.repairAllSafe([])).rejects.toThrow(/confirmed/);
+    await expect(h.service.repairAllSafe(['tls.enable-tls12; rm'])).rejects.toThrow(/confirmed/);
+    await expect(h.service.repairAllSafe(['nosuch.fix'])).rejects.toThrow(/not a fix/);
+    const outcomes = await h.service.repairAllSafe(['tls.enable-tls12', 'nla.disable']);
+    expect(outcomes.map((o) => [o.fixId, o.outcome])).toEqual([
+      ['tls.enable-tls12', 'fixed'],
+      ['nla.disable', 'skipped'],
+    ]);
+    expect(h.elevator.requests.map((r) => r.fixId)).toEqual(['tls.enable-tls12']);
+    expect(h.registry(RDP_TCP, 'SecurityLayer')).toBe(0); // the unconfirmed security-layer fix did not run
+    expect(h.registry(RDP_TCP, 'UserAuthentication')).toBe(1);
+    // Confirmed earlier, no longer offered now that TLS 1.2 is on: reported, not run.
+    const again = await h.service.repairAllSafe(['tls.enable-tls12']);
+    expect(again).toEqual([expect.objectContaining({ fixId: 'tls.enable-tls12', outcome: 'skipped' })]);
+    expect(h.elevator.requests).toHaveLength(1);
   });
 });

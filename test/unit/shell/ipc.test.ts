@@ -32,7 +32,7 @@ function recordingAgent() {
       preview: async (fixId) => (calls.push(`preview:${fixId}`), { fixId, previewId: 'p1', changes: ['Renew'], lowersSecurity: false, disruptsSessions: false }),
       apply: async (fixId, previewId) => (calls.push(`apply:${fixId}:${previewId}`), { fixId, outcome: 'fixed', message: 'Fixed.', recordId: 'r1' }),
       undo: async (recordId) => (calls.push(`undo:${recordId}`), { outcome: 'fixed', message: 'Undone.' }),
-      repairAllSafe: async () => (calls.push('repairAllSafe'), []),
+      repairAllSafe: async (fixIds) => (calls.push(`repairAllSafe:${fixIds.join(',')}`), []),
     },
   };
   return { agent, calls };
@@ -61,7 +61,8 @@ describe('IPC handlers', () => {
     });
     await expect(ipcMain.invoke(OWN, 'rdp-health:applyFix', { fixId: 'certificate.renew', previewId: 'p1' })).resolves.toMatchObject({ outcome: 'fixed', recordId: 'r1' });
     await expect(ipcMain.invoke(OWN, 'rdp-health:getHistory')).resolves.toHaveLength(1);
-    expect(calls).toEqual(['preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:200']);
+    await expect(ipcMain.invoke(OWN, 'rdp-health:repairAllSafe', { fixIds: ['tls.enable-tls12', 'listener.start-service'] })).resolves.toEqual([]);
+    expect(calls).toEqual(['preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:200', 'repairAllSafe:tls.enable-tls12,listener.start-service']);
   });
 
   it('passes on only the fields the contract declares (no log meta, no internal settings)', async () => {
@@ -84,6 +85,10 @@ describe('IPC handlers', () => {
     ['a settings key the window may not change', 'rdp-health:setSettings', [{ logDir: 'C:\\Users\\Public' }]],
     ['a settings value out of range', 'rdp-health:setSettings', [{ checkIntervalMinutes: 1 }]],
     ['a history limit that is not a whole number', 'rdp-health:getHistory', [{ limit: 1.5 }]],
+    ['repair all without the confirmed fix ids', 'rdp-health:repairAllSafe', []],
+    ['repair all with an empty list', 'rdp-health:repairAllSafe', [{ fixIds: [] }]],
+    ['repair all with a fix id with a command in it', 'rdp-health:repairAllSafe', [{ fixIds: ['tls.enable-tls12; Remove-Item C:\\'] }]],
+    ['repair all with more than 20 fix ids', 'rdp-health:repairAllSafe', [{ fixIds: Array.from({ length: 21 }, (_, i) => `fix.n${i}`) }]],
   ])('rejects %s and runs nothing', async (_name, channel, args) => {
     await expect(ipcMain.invoke(OWN, channel, ...args)).rejects.toThrow('invalid-payload');
     expect(calls).toEqual([]);
