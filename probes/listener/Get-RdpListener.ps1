@@ -9,7 +9,9 @@ read with CIM (State, StartMode, ProcessId). Listening sockets come from Get-Net
 Listen; where that cmdlet is missing or fails, from `netstat -ano -p TCP`, parsed by column position:
 a listening row is one whose foreign address is 0.0.0.0:0 or [::]:0 (the state word is localized, so
 it is never read). Each socket on the port is reported with its owning process, so another program
-holding the port is named. Also read: fDenyTSConnections (group policy beats local; 1 refuses
+holding the port is named. When TermService shares its svchost with other services (svchost groups
+are not split on hosts with <= 3.5 GB RAM; Win32_Service by ProcessId tells), only the configured port
+is attributed to TermService: its process's other ports are reported as ambiguous. Also read: fDenyTSConnections (group policy beats local; 1 refuses
 connections), LanAdapter (non-zero binds RDP to one network adapter), the Windows edition (Home
 editions, EditionID Core*, have no Remote Desktop host) and the interactive sessions a restart of
 TermService would end: one winlogon process per session, the signed-in user from that session's
@@ -152,17 +154,28 @@ Invoke-RdpProbe -Name 'listener' -Body {
     $termPid = 0
     if ($termService.state -eq 'Running' -and $null -ne $termService.processId) { $termPid = [int]$termService.processId }
 
+    # On small hosts (<= 3.5 GB RAM) svchost groups are not split: TermService may share its process
+    # with other services (DoSvc on 7680, ...). Then only the configured port can be attributed to it.
+    $coHosted = @()
+    if ($termPid -gt 0) {
+        $coHosted = @(Get-CimInstance -ClassName Win32_Service -Filter "ProcessId=$termPid" |
+                ForEach-Object { [string]$_.Name } | Where-Object { $_ -ne 'TermService' } | Sort-Object -Unique)
+    }
+    $shared = $coHosted.Count -gt 0
+
     $read = Get-RdpListeningSocket
     $names = @{}
     $listeners = @(foreach ($socket in @($read.sockets)) {
             $onPort = $socket.port -eq $port
-            $ownedByTermService = $termPid -gt 0 -and $socket.processId -eq $termPid
-            if (-not $onPort -and -not $ownedByTermService) { continue }
+            $inTermProcess = $termPid -gt 0 -and $socket.processId -eq $termPid
+            if (-not $onPort -and -not $inTermProcess) { continue }
+            $ownedByTermService = $inTermProcess -and ($onPort -or -not $shared)
             if (-not $names.ContainsKey($socket.processId)) { $names[$socket.processId] = Get-RdpProcessName -ProcessId $socket.processId }
             [PSCustomObject]@{
                 localAddress = $socket.address; localPort = $socket.port
                 processId = $socket.processId; processName = $names[$socket.processId]
                 termService = $ownedByTermService
+                ambiguous = ($inTermProcess -and -not $ownedByTermService)
             }
         })
     $onPort = @($listeners | Where-Object { $_.localPort -eq $port })
@@ -170,6 +183,7 @@ Invoke-RdpProbe -Name 'listener' -Body {
             [PSCustomObject]@{ processId = $_.processId; processName = $_.processName }
         })
     $termPorts = @($listeners | Where-Object { $_.termService } | ForEach-Object { $_.localPort } | Sort-Object -Unique)
+    $ambiguousPorts = @($listeners | Where-Object { $_.ambiguous } | ForEach-Object { $_.localPort } | Sort-Object -Unique)
     $interactive = Get-RdpInteractiveSession
 
     [PSCustomObject]@{
@@ -184,6 +198,9 @@ Invoke-RdpProbe -Name 'listener' -Body {
         listeningByTermService = (@($onPort | Where-Object { $_.termService }).Count -gt 0)
         otherOwners            = @($others)
         termServicePorts       = @($termPorts)
+        termServiceSharedProcess = $shared
+        coHostedServices       = @($coHosted)
+        ambiguousPorts         = @($ambiguousPorts)
         denyConnections        = [PSCustomObject]@{ effective = $deny.Value; source = $deny.Source; localValue = $deny.LocalValue; policyValue = $deny.PolicyValue }
         lanAdapter             = $lanAdapter
         edition                = $edition

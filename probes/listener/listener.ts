@@ -31,6 +31,8 @@ export const listenerDataSchema = z.object({
       processId: z.number().int(),
       processName: z.string().nullable(),
       termService: z.boolean(),
+      /** In TermService's process, but that process hosts other services too: whose port it is cannot be told. */
+      ambiguous: z.boolean(),
     }),
   ),
   listening: z.boolean(),
@@ -39,6 +41,11 @@ export const listenerDataSchema = z.object({
   otherOwners: z.array(processSchema),
   /** Ports TermService listens on (differs from `port` after a port change without restart). */
   termServicePorts: z.array(z.number().int()),
+  /** TermService shares its svchost (svchost groups not split on small hosts): only `port` is attributed to it. */
+  termServiceSharedProcess: z.boolean(),
+  coHostedServices: z.array(z.string()),
+  /** Other ports in TermService's shared process: maybe a co-hosted service's, never read as RDP's. */
+  ambiguousPorts: z.array(z.number().int()),
   denyConnections: z.object({
     effective: z.number().int().nullable(),
     source: z.enum(['policy', 'local', 'default']),
@@ -93,8 +100,10 @@ function evidence(data: ListenerData): Record<string, unknown> {
     TermService: describeService(data.termService),
     UmRdpService: describeService(data.umRdpService),
     'Listening sockets': data.listeners.map(
-      (socket) => `${socket.localAddress}:${socket.localPort} ${describeProcess(socket)}${socket.termService ? ' = TermService' : ''}`,
+      (socket) =>
+        `${socket.localAddress}:${socket.localPort} ${describeProcess(socket)}${socket.termService ? ' = TermService' : ''}${socket.ambiguous ? ' (shared process; not attributed to TermService)' : ''}`,
     ),
+    'TermService process shared with': data.termServiceSharedProcess ? data.coHostedServices : 'no other service',
     'Read with': data.listenSource === 'netstat' ? `netstat -ano -p TCP (${data.fallbackReason ?? 'fallback'})` : 'Get-NetTCPConnection',
     fDenyTSConnections: `${deny.effective ?? 'not set'} (${deny.source}; local ${deny.localValue ?? 'not set'}, policy ${deny.policyValue ?? 'not set'})`,
     LanAdapter: data.lanAdapter ?? 'not set',
@@ -130,7 +139,10 @@ function judge(data: ListenerData, shown: Record<string, unknown>): Verdict {
     if (data.otherOwners.length > 0) {
       return verdict('fail', `Another program, ${data.otherOwners.map(describeProcess).join(', ')}, is using port ${port}, so Remote Desktop cannot listen there.`);
     }
-    const elsewhere = data.termServicePorts.filter((other) => other !== port);
+    // In a shared svchost another port may be a co-hosted service's (DoSvc on 7680): never read it as RDP's old port.
+    const elsewhere = data.termServiceSharedProcess
+      ? []
+      : data.termServicePorts.filter((other) => other !== port && !data.ambiguousPorts.includes(other));
     if (elsewhere.length > 0) {
       return verdict(
         'fail',

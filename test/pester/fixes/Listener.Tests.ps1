@@ -161,8 +161,8 @@ Describe 'Repair-RdpListener -Action AllowConnections on connections-denied' {
 
     It 'a failure after the change (the verifying read of the services fails) restores fDenyTSConnections' {
         $before = Get-HostStateText
-        # The first reading (TermService, UmRdpService) passes; the one that verifies the listener fails.
-        Set-FixHostFault -Command 'Get-CimInstance:Win32_Service' -Fault @{ kind = 'error'; after = 2 }
+        # The first reading (TermService, UmRdpService, the services sharing TermService's pid) passes; the one that verifies the listener fails.
+        Set-FixHostFault -Command 'Get-CimInstance:Win32_Service' -Fault @{ kind = 'error'; after = 3 }
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'AllowConnections' }
         $run.ExitCode | Should -Be 1
         $run.Result.error.message | Should -Match 'Reading the Remote Desktop listener failed'
@@ -263,6 +263,22 @@ Describe 'Repair-RdpListener -Action RestartService after a port change (3389 ->
         @($run.Result.restored | Where-Object { $_.ok }).Count | Should -Be 3
         Get-HostStateText | Should -BeExactly $before
         @((Get-Listener).sessions).Count | Should -Be 1
+    }
+}
+
+Describe 'Repair-RdpListener -Action RestartService with TermService in a shared svchost (DoSvc on 7680)' {
+    It 'plans only the restart: the co-hosted port 7680 is not taken for an old RDP port, so no firewall step' {
+        $scenario = New-SimScenarioFile -Extends 'termservice-shared-svchost' -Name 'shared-not-listening' -Patch @{
+            tcp = @{ '0.0.0.0:3389' = $null; ':::3389' = $null; '10.0.0.4:3389>10.0.0.9:51234' = $null }
+        }
+        $null = Initialize-FixTestHost -Scenario $scenario
+        $before = Get-FixHostText
+        $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'RestartService'; WhatIf = $true }
+        $run.ExitCode | Should -Be 0
+        $run.Result.outcome | Should -Be 'planned'
+        @($run.Planned | ForEach-Object { $_.target }) | Should -Be @('Remote Desktop Services (TermService)')
+        ($run.Result.notes -join ' ') | Should -Not -Match '7680'
+        Get-FixHostText | Should -BeExactly $before
     }
 }
 

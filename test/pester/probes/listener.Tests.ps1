@@ -24,6 +24,9 @@ Describe 'Get-RdpListener' {
         $data.listeningByTermService | Should -BeTrue
         @($data.otherOwners).Count | Should -Be 0
         @($data.termServicePorts) | Should -Be @(3389)
+        $data.termServiceSharedProcess | Should -BeFalse
+        @($data.coHostedServices).Count | Should -Be 0
+        @($data.ambiguousPorts).Count | Should -Be 0
         $data.denyConnections.effective | Should -Be 0
         $data.denyConnections.source | Should -Be 'local'
         $data.lanAdapter | Should -Be 0
@@ -61,6 +64,31 @@ Describe 'Get-RdpListener' {
         $result.data.listening | Should -BeFalse
         @($result.data.termServicePorts) | Should -Be @(3389)
         @($result.data.listeners.localPort | Sort-Object -Unique) | Should -Be @(3389)
+    }
+
+    It 'attributes only the configured port to TermService when it shares its svchost (termservice-shared-svchost)' {
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'termservice-shared-svchost'
+        $result.ok | Should -BeTrue
+        $data = $result.data
+        $data.termServiceSharedProcess | Should -BeTrue
+        @($data.coHostedServices) | Should -Be @('DoSvc')
+        @($data.termServicePorts) | Should -Be @(3389)
+        @($data.ambiguousPorts) | Should -Be @(7680)
+        $data.listeningByTermService | Should -BeTrue
+        @($data.otherOwners).Count | Should -Be 0
+        @($data.listeners | ForEach-Object { "$($_.localPort)/$($_.processId)/$($_.termService)/$($_.ambiguous)" } | Sort-Object -Unique) |
+            Should -Be @('3389/1180/True/False', '7680/1180/False/True')
+    }
+
+    It 'does not take a co-hosted service port for the old RDP port after PortNumber changed in a shared svchost' {
+        $scenario = New-SimScenarioFile -Extends 'termservice-shared-svchost' -Patch @{
+            registry = @{ $RdpTcp = @{ PortNumber = 3390 } }
+            tcp      = @{ '0.0.0.0:3389' = $null; ':::3389' = $null; '10.0.0.4:3389>10.0.0.9:51234' = $null }
+        }
+        $result = Invoke-SimProbe -Script $Probe -Scenario $scenario
+        $result.data.listening | Should -BeFalse
+        @($result.data.termServicePorts).Count | Should -Be 0
+        @($result.data.ambiguousPorts) | Should -Be @(7680)
     }
 
     It 'reports a stopped TermService and no listener (termservice-stopped)' {

@@ -7,7 +7,7 @@ import { describeSession, evaluateListener, LISTENER_FIXES, listenerProbe, type 
 import { fixIds, recordedData, recordedFinding } from './recorded-fixture.js';
 
 const RECORDED = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/envelopes/listener');
-const LISTENER_SCENARIOS = ['termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host'];
+const LISTENER_SCENARIOS = ['termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host', 'termservice-shared-svchost'];
 
 function healthy(): ListenerData {
   return structuredClone(recordedData<ListenerData>(listenerProbe, 'healthy'));
@@ -55,6 +55,34 @@ describe('listener probe on recorded scenarios', () => {
     const finding = recordedFinding(listenerProbe, 'german-host');
     expect(finding.status).toBe('ok');
     expect(String(finding.evidence['Read with'])).toMatch(/^netstat -ano -p TCP \(Get-NetTCPConnection is not available/);
+  });
+
+  it('is ok when TermService shares its svchost with DoSvc on 7680, which is not taken for an RDP port', () => {
+    const data = recordedData<ListenerData>(listenerProbe, 'termservice-shared-svchost');
+    expect(data.termServiceSharedProcess).toBe(true);
+    expect(data.coHostedServices).toEqual(['DoSvc']);
+    expect(data.termServicePorts).toEqual([3389]);
+    expect(data.ambiguousPorts).toEqual([7680]);
+    const finding = recordedFinding(listenerProbe, 'termservice-shared-svchost');
+    expect(finding.status).toBe('ok');
+    expect(finding.evidence['TermService process shared with']).toEqual(['DoSvc']);
+    expect(finding.evidence['Listening sockets']).toContain('0.0.0.0:7680 svchost (pid 1180) (shared process; not attributed to TermService)');
+  });
+
+  it('does not claim RDP "still listens on" a co-hosted service port after a port change in a shared svchost', () => {
+    const data = structuredClone(recordedData<ListenerData>(listenerProbe, 'termservice-shared-svchost'));
+    data.port = 3390;
+    data.listening = false;
+    data.listeningByTermService = false;
+    data.listeners = data.listeners.filter((socket) => socket.localPort === 7680);
+    data.termServicePorts = [];
+    const verdict = evaluateListener(data);
+    expect(verdict.status).toBe('fail');
+    expect(verdict.summary).toBe('Remote Desktop Services is running but not listening on port 3390.');
+    expect(verdict.summary).not.toMatch(/7680/);
+    // Even data that wrongly lists the shared port as TermService's must not fire the old-port logic.
+    data.termServicePorts = [7680];
+    expect(evaluateListener(data).summary).not.toMatch(/still listens/);
   });
 
   const others = readdirSync(RECORDED).map((file) => file.replace(/\.json$/, '')).filter((name) => !LISTENER_SCENARIOS.includes(name));
