@@ -1,4 +1,4 @@
-# The fix framework: what every probes/<probe>/Repair-Rdp<Thing>.ps1 uses (see /work/team/FIX-FRAMEWORK.md).
+# The fix framework: what every probes/<probe>/Repair-Rdp<Thing>.ps1 uses (see docs/FIX-FRAMEWORK.md).
 #
 # A fix run is a journal of steps. Each step first records how the thing it changes looked (an undo
 # entry: registry value and type, CIM property or method argument, firewall rule state, service
