@@ -12,7 +12,7 @@ import { APP_ID } from './shell/app-identity.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/app-protocol.js';
 import { startShell, type RunningShell } from './shell/app-shell.js';
 import { createAutostart, secondStartShowsWindow, startedHidden } from './shell/autostart.js';
-import { cliArguments } from './shell/command-line.js';
+import { asksToQuit, cliArguments } from './shell/command-line.js';
 import { shellPaths } from './shell/paths.js';
 import { denyAllPermissions, hardenWebContents } from './shell/window.js';
 
@@ -50,8 +50,9 @@ if (cliArgs) {
     (code) => app.exit(code),
     () => app.exit(3),
   );
-} else if (!app.requestSingleInstanceLock()) {
-  // One agent per user session: a second start only brings up the first one's window.
+} else if (!app.requestSingleInstanceLock() || asksToQuit(process.argv)) {
+  // One agent per user session: a second start only brings up the first one's window (or, with
+  // --quit, asks it to quit); --quit with no agent running starts nothing.
   app.quit();
 } else {
   // A quit from elsewhere (sign-out, installer) also stops the agent first, within a time limit.
@@ -59,7 +60,8 @@ if (cliArgs) {
     if (shell?.beforeQuit()) event.preventDefault();
   });
   app.on('second-instance', (_event, argv) => {
-    if (secondStartShowsWindow(argv)) shell?.showWindow();
+    if (asksToQuit(argv)) void shell?.quit();
+    else if (secondStartShowsWindow(argv)) shell?.showWindow();
   });
   start().catch((error: unknown) => {
     console.error('RDP Health could not start:', error);

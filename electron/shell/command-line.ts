@@ -14,3 +14,14 @@ export function cliArguments(argv: readonly string[], isPackaged: boolean, comma
   const [first] = args;
   return first !== undefined && commands.includes(first) ? args : undefined;
 }
+
+/**
+ * `"RDP Health.exe" --quit`: the running agent in this session quits through its own quit path (the
+ * tray's Quit: the agent stops first, within its time limit). For scripts, the Windows CI job and
+ * upgrades; with no agent running it starts nothing.
+ */
+export const QUIT_ARG = '--quit';
+
+export function asksToQuit(argv: readonly string[]): boolean {
+  return argv.includes(QUIT_ARG);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../electron/cli.js';
-import { cliArguments } from '../../../electron/shell/command-line.js';
+import { asksToQuit, cliArguments } from '../../../electron/shell/command-line.js';
 
 const commands = Object.keys(COMMANDS);
 
@@ -20,5 +20,17 @@ describe('cliArguments', () => {
     ['a command that is not first', ['RDP Health.exe', '--hidden', 'check']],
   ])('starts the tray app for %s', (_label, argv) => {
     expect(cliArguments(argv, true, commands)).toBeUndefined();
+  });
+});
+
+describe('asksToQuit', () => {
+  it('is the second start that asks the running agent to quit, and nothing else', () => {
+    expect(asksToQuit(['RDP Health.exe', '--quit'])).toBe(true);
+    expect(asksToQuit(['RDP Health.exe', '--hidden'])).toBe(false);
+    expect(asksToQuit(['RDP Health.exe'])).toBe(false);
+  });
+
+  it('never turns a CLI command into a quit', () => {
+    expect(cliArguments(['RDP Health.exe', '--quit'], true, commands)).toBeUndefined();
   });
 });
