@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // @actions/workflow-parser imports its JSON schema without an import attribute, which Node
+    // refuses; inlined, Vite loads it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -62,7 +62,7 @@ describe('the built Electron app', () => {
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/\S/);
       await screenshot(page, 'electron-app');
       const reach = await page.evaluate(() => ({
-        bridge: typeof (window as unknown as { rdpHealth?: unknown }).rdpHealth,
+        bridge: typeof (globalThis as { rdpHealth?: unknown }).rdpHealth,
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
       }));

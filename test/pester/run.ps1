@@ -17,7 +17,12 @@ $configuration = New-PesterConfiguration
 $configuration.Run.Path = $paths
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Normal'
-$configuration.TestResult.Enabled = $false
+$configuration.TestResult.Enabled = [bool]$env:RDPHEALTH_PESTER_RESULTS
+if ($env:RDPHEALTH_PESTER_RESULTS) {
+    # The Windows workflow keeps a JUnit report of each real-host run as an artifact.
+    $configuration.TestResult.OutputFormat = 'JUnitXml'
+    $configuration.TestResult.OutputPath = $env:RDPHEALTH_PESTER_RESULTS
+}
 if ($selectedTags.Count -gt 0) {
     if (-not $IsWindows -and $PSVersionTable.PSEdition -eq 'Core') { throw "RDPHEALTH_PESTER_TAG=$env:RDPHEALTH_PESTER_TAG selects Windows-only suites; this is $([Environment]::OSVersion.Platform)." }
     $configuration.Filter.Tag = $selectedTags

@@ -12,7 +12,7 @@ BeforeAll {
     $folders = @{ 'elevated' = (Join-Path $root 'elevated'); 'standard-user' = (Join-Path $root 'standard-user') }
     & (Join-Path $PSScriptRoot 'Save-ProbeEnvelopes.ps1') -OutDir $folders['elevated']
     $shell = if ($edition -eq 'Core') { 'pwsh.exe' } else { 'powershell.exe' }
-    & (Join-Path $PSScriptRoot 'Invoke-AsStandardUser.ps1') -OutDir $folders['standard-user'] -Shell $shell
+    & (Join-Path $PSScriptRoot 'Invoke-AsStandardUser.ps1') -File (Join-Path $PSScriptRoot 'Save-ProbeEnvelopes.ps1') -OutDir $folders['standard-user'] -Shell $shell
     $checks = Test-EnvelopeDirectory -Directory @($folders.Values)
     if ($env:RDPHEALTH_ARTIFACTS) {
         $keep = Join-Path $env:RDPHEALTH_ARTIFACTS "envelopes-$edition"
