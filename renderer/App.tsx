@@ -8,18 +8,9 @@ import { RepairDialog, useRepair } from './components/RepairDialog.js';
 import { SettingsForm } from './components/SettingsForm.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useAgent } from './use-agent.js';
+import { repairAllPlan } from '../probes/common/fixes.js';
 
 export const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
-
-/** Safe fixes offered by problems: neither lowers security nor drops sessions. */
-function safeFixes(findings: { status: string; fixes: FixDescriptor[] }[]): FixDescriptor[] {
-  const seen = new Map<string, FixDescriptor>();
-  for (const finding of findings) {
-    if (finding.status === 'ok') continue;
-    for (const fix of finding.fixes) if (!fix.lowersSecurity && !fix.disruptsSessions) seen.set(fix.id, fix);
-  }
-  return [...seen.values()];
-}
 
 function useNow(intervalMs: number): Date {
   const [now, setNow] = useState(() => new Date());
@@ -49,7 +40,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
   const { view, checkNow, saveSettings } = useAgent(bridge, onNavigate);
   const now = useNow(30_000);
   const findings = view.snapshot?.findings ?? [];
-  const safe = useMemo(() => safeFixes(findings), [findings]);
+  const safe = useMemo(() => repairAllPlan(findings), [findings]);
   const busy = repair.state.step !== 'closed' || repairAllOpen;
   const shown = Boolean(view.snapshot);
   useEffect(() => {

@@ -4,7 +4,7 @@
  * characters) and the menu. tray.ts only draws it.
  */
 import { isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
-import { isSafeFix } from '../../probes/common/fixes.js';
+import { repairAllPlan } from '../../probes/common/fixes.js';
 import { PRODUCT_NAME } from './app-identity.js';
 
 export type TrayIconName = Status | 'checking';
@@ -51,8 +51,7 @@ export function worstFinding(snapshot: HealthSnapshot): Finding | undefined {
 }
 
 export function safeFixCount(snapshot: HealthSnapshot | undefined): number {
-  const ids = new Set(snapshot?.findings.flatMap((f) => (f.status === 'ok' ? [] : f.fixes.filter(isSafeFix).map((x) => x.id))) ?? []);
-  return ids.size;
+  return snapshot ? repairAllPlan(snapshot.findings).length : 0;
 }
 
 function clip(text: string, max: number): string {

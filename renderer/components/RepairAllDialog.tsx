@@ -12,7 +12,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** "Repair all safe problems": one confirmation, one elevation, then each fix's verified result. */
+/**
+ * "Repair all safe problems": one confirmation, then each fix with its own approval prompt (each
+ * runs elevated on its own, so it can be declined on its own), then each fix's verified result.
+ */
 export function RepairAllDialog({ bridge, fixes: offered, onClose }: Props) {
   const [state, setState] = useState<Step>({ step: 'confirm' });
   // What was confirmed stays what is shown: the repairs push new snapshots while they run.
@@ -38,7 +41,7 @@ export function RepairAllDialog({ bridge, fixes: offered, onClose }: Props) {
                   <li key={fix.id}>{fix.title}</li>
                 ))}
               </ul>
-              <p className="hint">Windows will ask for administrator approval.</p>
+              <p className="hint">{approvalHint(fixes.length)}</p>
             </>
           ) : (
             <p>There is nothing safe to repair right now.</p>
@@ -85,4 +88,9 @@ export function RepairAllDialog({ bridge, fixes: offered, onClose }: Props) {
       ) : null}
     </Dialog>
   );
+}
+
+/** Says honestly how many approval prompts follow: one per repair. */
+export function approvalHint(count: number): string {
+  return count === 1 ? 'Windows will ask for administrator approval.' : `Windows will ask for administrator approval ${count} times, once for each repair.`;
 }

@@ -134,6 +134,22 @@ describe('repairs in the window', () => {
     });
   });
 
+  it('lists in "Repair all" exactly what runs: one fix per problem, and says how many prompts follow', async () => {
+    await withDemo('security-layer-rdp-with-nla', {}, async ({ page, demo }) => {
+      await page.getByRole('button', { name: 'Repair all safe problems' }).click();
+      const listed = await dialog(page).getByRole('list', { name: 'Repairs' }).getByRole('listitem').allTextContents();
+      expect(listed).toHaveLength(1);
+      expect(await dialog(page).getByText(/Windows will ask for administrator approval/).textContent()).toBe('Windows will ask for administrator approval.');
+      await dialog(page).getByRole('button', { name: 'Continue as administrator' }).click();
+      const results = dialog(page).getByRole('list', { name: 'Results' });
+      await results.waitFor({ timeout: 90_000 });
+      const lines = await results.getByRole('listitem').allTextContents();
+      expect(lines).toHaveLength(1);
+      expect(lines.join('\n')).not.toMatch(/Not run/);
+      expect(demo.elevator.requests.map((r) => r.fixId)).toEqual(['security-layer.set-negotiate']);
+    });
+  });
+
   it('repairs all safe problems in one go', async () => {
     await withDemo('tls12-disabled', {}, async ({ page, demo }) => {
       await page.getByRole('button', { name: 'Repair all safe problems' }).click();

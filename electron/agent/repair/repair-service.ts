@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
-import { isSafeFix } from '../../../probes/common/fixes.js';
+import { repairAllPlan } from '../../../probes/common/fixes.js';
 import { fixIdsSchema, type FixOutcome, type FixPreview } from '../../contract.js';
 import { silentLogger, type AgentLogger } from '../logging.js';
 import type { ScriptSession } from '../powershell-session.js';
@@ -201,14 +201,8 @@ export class RepairService {
   }
 
   private safeFixes(snapshot: HealthSnapshot): FixDescriptor[] {
-    const chosen = new Map<string, FixDescriptor>();
-    const allowed = new Set(this.listFixes(snapshot).filter(isSafeFix).map((fix) => fix.id));
-    for (const finding of snapshot.findings) {
-      const first = finding.status === 'ok' ? undefined : finding.fixes.find((fix) => allowed.has(fix.id));
-      const entry = first ? this.catalog.get(first.id) : undefined;
-      if (entry) chosen.set(entry.descriptor.id, entry.descriptor);
-    }
-    return [...chosen.values()];
+    const allowed = new Set(this.listFixes(snapshot).map((fix) => fix.id));
+    return repairAllPlan(snapshot.findings, (fix) => allowed.has(fix.id) && this.catalog.get(fix.id) !== undefined);
   }
 
   private async applyEntry(entry: FixCatalogEntry, preview: StoredPreview): Promise<RepairOutcome> {

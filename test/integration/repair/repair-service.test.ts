@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FIX_CATALOG, FixCatalog } from '../../../electron/agent/repair/fix-catalog.js';
 import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
 import { harness, RDP_TCP, TLS12_SERVER, type Harness } from './repair-harness.js';
+import { repairAllPlan } from '../../../probes/common/fixes.js';
 
 const open: Harness[] = [];
 async function start(...args: Parameters<typeof harness>): Promise<Harness> {
@@ -151,7 +152,10 @@ describe('RepairService end to end (real pwsh, simulated host, simulated elevati
     const snapshot = await h.runner.run();
     const offered = h.service.listFixes(snapshot).map((fix) => fix.id);
     expect(offered).toEqual(expect.arrayContaining(['nla.disable', 'security-layer.set-negotiate', 'tls.enable-tls12']));
-    const outcomes = await h.service.repairAllSafe(['security-layer.set-negotiate', 'tls.enable-tls12']);
+    // The ids the window sends: its own plan of the same snapshot (the one rule, probes/common/fixes.ts).
+    const windowPlan = repairAllPlan(snapshot.findings).map((fix) => fix.id);
+    expect(windowPlan.sort()).toEqual(['security-layer.set-negotiate', 'tls.enable-tls12']);
+    const outcomes = await h.service.repairAllSafe(windowPlan);
     expect(outcomes.map((o) => o.fixId).sort()).toEqual(['security-layer.set-negotiate', 'tls.enable-tls12']);
     expect(outcomes.every((o) => o.outcome === 'fixed')).toBe(true);
     expect(outcomes.find((o) => o.fixId === 'tls.enable-tls12')?.rebootRequired).toBe(true);
