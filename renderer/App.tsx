@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { FixDescriptor, Navigation, RendererBridge } from './bridge.js';
+import type { Navigation, RendererBridge } from './bridge.js';
 import { HistoryChart } from './components/HistoryChart.js';
 import { ProbeList, probeElementId } from './components/ProbeList.js';
 import { RecentLog } from './components/RecentLog.js';
