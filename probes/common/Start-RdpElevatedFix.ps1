@@ -37,6 +37,8 @@ param(
     [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$ResultPath
 )
 
+# Elevated with the user's environment: the system module folders only, before any import.
+. "$PSScriptRoot\Use-RdpSystemModulePath.ps1"
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Fix.psm1')
