@@ -12,7 +12,7 @@
 $rdpOnWindows = ($PSVersionTable.PSEdition -ne 'Core')
 if (-not $rdpOnWindows) { $rdpOnWindows = [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows) }
 if ($rdpOnWindows) {
-    $rdpModuleFolders = New-Object System.Collections.Generic.List[string]
+    $rdpModuleFolders = [System.Collections.Generic.List[string]]::new()
     $rdpModuleFolders.Add([System.IO.Path]::Combine($PSHOME, 'Modules'))
     $rdpProgramFiles = [Environment]::GetFolderPath([Environment+SpecialFolder]::ProgramFiles)
     if ($rdpProgramFiles) { $rdpModuleFolders.Add($rdpProgramFiles + '\WindowsPowerShell\Modules') }
