@@ -22,6 +22,6 @@ if ($rdpOnWindows) {
         if (-not $rdpModuleFolders.Contains($rdpShellModules)) { $rdpModuleFolders.Add($rdpShellModules) }
     }
     $env:PSModulePath = [string]::Join(';', $rdpModuleFolders.ToArray())
-    Remove-Variable -Name rdpModuleFolders, rdpProgramFiles, rdpSystemFolder, rdpShellModules -ErrorAction Ignore
+    Remove-Variable -Name rdpModuleFolders, rdpProgramFiles, rdpSystemFolder, rdpShellModules -ErrorAction Ignore -WhatIf:$false -Confirm:$false
 }
-Remove-Variable -Name rdpOnWindows -ErrorAction Ignore
+Remove-Variable -Name rdpOnWindows -ErrorAction Ignore -WhatIf:$false -Confirm:$false
