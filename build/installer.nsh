@@ -1,17 +1,25 @@
 ; RDP Health: additions to electron-builder's NSIS installer (electron-builder.yml, nsis.include).
 ;
 ; Install (per machine, elevated):
-;   - %ProgramData%\RDP Health\{logs,fixes,shared} with ACLs set by SID (account names are localized):
-;       root    SYSTEM and Administrators full control, Users read; owner Administrators; nothing inherited
-;       logs    + Users may create files (not folders); CREATOR OWNER may modify: each user writes only their own log
-;       fixes   nothing more: fix results and undo records are written only by Administrators and SYSTEM
-;       shared  + Users modify: every session's agent writes the host lock and the latest snapshot
+;   - %ProgramData%\RDP Health (the folder from the OS, never from the installing user's environment),
+;     locked FIRST, before any child is looked at or made: owner Administrators, SYSTEM and
+;     Administrators full control, Users read, nothing inherited. A root that is a link is unlinked, one
+;     that is not admin-owned (a user can make folders in ProgramData) is deleted whole; a missing root
+;     is created with that descriptor in the same call, so there is no moment in which a user may write.
+;   - children, each the same descriptor (Users read only; no folder here is writable by Users):
+;       host    the host checker's published snapshot, history and Prometheus textfile (written by SYSTEM)
+;       fixes   fix results and undo records (written elevated by Administrators)
+;     a child that is a link is unlinked (never followed); one that is not admin-owned is deleted whole
+;     (rd /s does not follow junctions inside it) and made fresh; logs and shared of older versions
+;     (once writable by Users) are deleted whole. No icacls: descriptors are set with SetFileSecurity on
+;     the one object, after checking, on a path no user can swap (the locked root's children).
+;   - the host checker's scheduled task \RDP Health\Host Checker (probes\common\Register-RdpHealthHostChecker.ps1)
 ;   - the Event Log source "RDP Health" in the Application log
 ;   - start at sign-in for all users (HKLM Run key): a page in the wizard; silent installs (/S) turn
 ;     it on unless /NOAUTOSTART is given; an upgrade keeps the previous choice.
-; Uninstall (not on an upgrade): removes the Run value, the event source and the data folder
-;   (/KEEPDATA keeps logs and fix records); where users can write, only the agent's own files are
-;   deleted, never recursively, and a junction found where a folder should be is removed first.
+; Uninstall (not on an upgrade): removes the task, the Run value, the event source and the data folder
+;   (/KEEPDATA keeps the fix records and the host checker's results); a link is only ever unlinked,
+;   never deleted through.
 ;
 ; Everything here is a macro electron-builder inserts where it belongs; nothing is declared that a
 ; build does not use (warningsAsErrors is on, and the uninstaller is compiled from this file too).
@@ -25,11 +33,16 @@
 !define RDPH_RUN_VALUE "RDP Health"
 !define RDPH_EVENTLOG_KEY "SYSTEM\CurrentControlSet\Services\EventLog\Application\RDP Health"
 !define RDPH_HIDDEN_ARG "--hidden"
-; Well-known SIDs: SYSTEM, BUILTIN\Administrators, BUILTIN\Users, CREATOR OWNER.
-!define RDPH_SID_SYSTEM "*S-1-5-18"
-!define RDPH_SID_ADMINS "*S-1-5-32-544"
-!define RDPH_SID_USERS "*S-1-5-32-545"
-!define RDPH_SID_CREATOR_OWNER "*S-1-3-0"
+; By SID (account names are localized): owner BUILTIN\Administrators; SYSTEM and Administrators full
+; control, BUILTIN\Users read and execute (0x1200a9); protected (no inheritance); children inherit it.
+!define RDPH_FOLDER_SDDL "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)"
+; sizeof(SECURITY_ATTRIBUTES): DWORD, pointer, BOOL (padded on 64-bit).
+!if ${NSIS_PTR_SIZE} > 4
+  !define RDPH_SA_SIZE 24
+!else
+  !define RDPH_SA_SIZE 12
+!endif
+!define RDPH_REGISTER_TASK "resources\probes\common\Register-RdpHealthHostChecker.ps1"
 
 ; The 64-bit registry view for the Run key (HKLM\Software is redirected for a 32-bit installer).
 !macro rdphRegView64
@@ -38,27 +51,15 @@
   ${EndIf}
 !macroend
 
-; $R9 = %ProgramData%\RDP Health
+; $R9 = %ProgramData%\RDP Health. CSIDL_COMMON_APPDATA (0x23) from the shell: the installer runs
+; elevated with the installing user's environment, in which %ProgramData% can be anything.
 !macro rdphDataFolder
-  ReadEnvStr $R9 "ProgramData"
-  ${If} $R9 == ""
-    StrCpy $R9 "$WINDIR\..\ProgramData"
+  System::Call 'shell32::SHGetSpecialFolderPathW(p 0, w .R9, i 0x23, i 0) i .r0'
+  ${If} $0 == 0
+  ${OrIf} $R9 == ""
+    Abort "The ProgramData folder could not be read from Windows."
   ${EndIf}
   StrCpy $R9 "$R9\${RDPH_DATA_FOLDER}"
-!macroend
-
-; A folder someone created before the install may be a junction to another place: remove the link
-; itself (RMDir without /r deletes only the link, never the target), then make a real folder.
-!macro rdphRealFolder PATH
-  System::Call 'kernel32::GetFileAttributes(t "${PATH}") i .r0'
-  ${If} $0 != -1
-    IntOp $1 $0 & 0x400
-    ${If} $1 != 0
-      DetailPrint 'Removing the link at ${PATH}'
-      RMDir "${PATH}"
-    ${EndIf}
-  ${EndIf}
-  CreateDirectory "${PATH}"
 !macroend
 
 ; $1 = 1 when PATH is owned by BUILTIN\Administrators or SYSTEM (by SID), else 0. Uses $0 $2 $3.
@@ -80,12 +81,90 @@
   ${EndIf}
 !macroend
 
-; icacls by full path, output to the install log; a failure is logged, not fatal.
-!macro rdphIcacls ARGS
-  nsExec::ExecToLog '"$SYSDIR\icacls.exe" ${ARGS}'
+; $4 = what PATH is: "none", "link" (a reparse point: junction, symbolic link), "admin" (a real
+; folder owned by Administrators or SYSTEM) or "foreign" (anything else). Uses $0-$3.
+!macro rdphInspect PATH
+  System::Call 'kernel32::GetFileAttributesW(w "${PATH}") i .r0'
+  ${If} $0 == -1
+    StrCpy $4 "none"
+  ${Else}
+    IntOp $1 $0 & 0x400
+    IntOp $2 $0 & 0x10
+    ${If} $1 != 0
+      StrCpy $4 "link"
+    ${ElseIf} $2 == 0
+      StrCpy $4 "foreign"
+    ${Else}
+      !insertmacro rdphAdminOwned "${PATH}"
+      ${If} $1 == 1
+        StrCpy $4 "admin"
+      ${Else}
+        StrCpy $4 "foreign"
+      ${EndIf}
+    ${EndIf}
+  ${EndIf}
+!macroend
+
+; Removes what is at PATH without following any link: a link is unlinked (RMDir without /r removes
+; the link itself, never the target; Delete for a file link), anything else is deleted whole by
+; rd /s, which removes junctions inside without entering them. Uses $0-$4.
+!macro rdphRemove PATH
+  !insertmacro rdphInspect "${PATH}"
+  ${If} $4 == "link"
+    DetailPrint 'Unlinking ${PATH}'
+    RMDir "${PATH}"
+    Delete "${PATH}"
+  ${ElseIf} $4 != "none"
+    DetailPrint 'Removing ${PATH}'
+    nsExec::ExecToLog '"$SYSDIR\cmd.exe" /d /c rd /s /q "${PATH}"'
+    Pop $0
+    Delete "${PATH}"
+  ${EndIf}
+!macroend
+
+; Makes PATH an admin-owned real folder with RDPH_FOLDER_SDDL, or aborts the install. A folder that is
+; already a real admin-owned one is kept (its contents were written by administrators) and gets the
+; descriptor on itself only (SetFileSecurityW: no walk into children); anything else is removed and
+; created with the descriptor in the same CreateDirectoryW call. Checked again at the end. Uses $0-$6.
+!macro rdphLockedFolder PATH
+  !insertmacro rdphInspect "${PATH}"
+  ${If} $4 != "admin"
+    !insertmacro rdphRemove "${PATH}"
+  ${EndIf}
+  ; $5 = the descriptor (SDDL_REVISION_1), freed below.
+  System::Call 'advapi32::ConvertStringSecurityDescriptorToSecurityDescriptorW(w "${RDPH_FOLDER_SDDL}", i 1, *p .r5, p 0) i .r0'
+  ${If} $0 == 0
+    Abort "The security descriptor for ${PATH} could not be built."
+  ${EndIf}
+  ${If} $4 == "admin"
+    ; OWNER (1) | DACL (4) | PROTECTED_DACL (0x80000000)
+    System::Call 'advapi32::SetFileSecurityW(w "${PATH}", i 0x80000005, p r5) i .r0'
+  ${Else}
+    ; SECURITY_ATTRIBUTES { nLength, lpSecurityDescriptor, bInheritHandle 0 }: fails if anything
+    ; is there again (a user who raced us), and then nothing is trusted: the install stops.
+    System::Call '*(i ${RDPH_SA_SIZE}, p r5, i 0) p .r6'
+    System::Call 'kernel32::CreateDirectoryW(w "${PATH}", p r6) i .r0'
+    System::Free $6
+  ${EndIf}
+  System::Call 'kernel32::LocalFree(p r5)'
+  !insertmacro rdphInspect "${PATH}"
+  ${If} $4 != "admin"
+    Abort "${PATH} could not be made a folder that only administrators can change ($4)."
+  ${EndIf}
+!macroend
+
+; The host checker's task, by the shipped script in the 64-bit Windows PowerShell (full path).
+!macro rdphHostCheckerTask ARGS
+  ${If} ${RunningX64}
+    ${DisableX64FSRedirection}
+  ${EndIf}
+  nsExec::ExecToLog '"$SYSDIR\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "$INSTDIR\${RDPH_REGISTER_TASK}" ${ARGS}'
   Pop $0
+  ${If} ${RunningX64}
+    ${EnableX64FSRedirection}
+  ${EndIf}
   ${If} $0 != "0"
-    DetailPrint 'icacls ${ARGS} returned $0'
+    DetailPrint 'The host checker task script returned $0'
   ${EndIf}
 !macroend
 
@@ -153,43 +232,22 @@
     Push $1
     Push $2
     Push $3
+    Push $4
+    Push $5
+    Push $6
     !insertmacro rdphDataFolder
-    !insertmacro rdphRealFolder "$R9"
-    !insertmacro rdphRealFolder "$R9\logs"
-    !insertmacro rdphRealFolder "$R9\shared"
+    ; The root first: until it is locked, a user could create or swap anything below it.
+    !insertmacro rdphLockedFolder "$R9"
+    ; Only now the children (users can no longer create anything in the root).
+    !insertmacro rdphLockedFolder "$R9\host"
+    !insertmacro rdphLockedFolder "$R9\fixes"
+    ; Older versions' per-user folders, once writable by Users: gone whole (per-user files now live
+    ; in each user's %LOCALAPPDATA%\RDP Health).
+    !insertmacro rdphRemove "$R9\logs"
+    !insertmacro rdphRemove "$R9\shared"
 
-    ; Root: owned by Administrators; anything planted before the install (explicit entries) is
-    ; dropped by /reset, then inheritance is cut and exactly these entries remain.
-    !insertmacro rdphIcacls '"$R9" /setowner ${RDPH_SID_ADMINS} /C /Q'
-    !insertmacro rdphIcacls '"$R9" /reset /C /Q'
-    !insertmacro rdphIcacls '"$R9" /inheritance:r /grant:r ${RDPH_SID_SYSTEM}:(OI)(CI)F ${RDPH_SID_ADMINS}:(OI)(CI)F ${RDPH_SID_USERS}:(OI)(CI)RX /C /Q'
-
-    ; fixes: made only now that the root is locked (users can no longer create anything in it). A
-    ; fixes folder that was there before and is not owned by Administrators or SYSTEM was not made
-    ; by us: a user could have planted an undo record in it that /setowner /T would then make
-    ; admin-owned. Delete it whole (rd /s removes junctions inside without following them) and
-    ; start empty.
-    !insertmacro rdphRealFolder "$R9\fixes"
-    !insertmacro rdphAdminOwned "$R9\fixes"
-    ${If} $1 != 1
-      DetailPrint 'Removing $R9\fixes: it was not created by this installer'
-      nsExec::ExecToLog '"$SYSDIR\cmd.exe" /d /c rd /s /q "$R9\fixes"'
-      Pop $0
-      CreateDirectory "$R9\fixes"
-    ${EndIf}
-    ; fixes: reset with everything below it, so it holds only what the root passes down.
-    !insertmacro rdphIcacls '"$R9\fixes" /setowner ${RDPH_SID_ADMINS} /T /C /Q'
-    !insertmacro rdphIcacls '"$R9\fixes" /reset /T /C /Q'
-
-    ; logs: users create files (WD) here, not folders; each file is its creator's to modify.
-    !insertmacro rdphIcacls '"$R9\logs" /setowner ${RDPH_SID_ADMINS} /C /Q'
-    !insertmacro rdphIcacls '"$R9\logs" /reset /C /Q'
-    !insertmacro rdphIcacls '"$R9\logs" /grant:r ${RDPH_SID_USERS}:(WD) ${RDPH_SID_CREATOR_OWNER}:(OI)(CI)(IO)M /C /Q'
-
-    ; shared: every session replaces the lock and snapshot files another session wrote.
-    !insertmacro rdphIcacls '"$R9\shared" /setowner ${RDPH_SID_ADMINS} /C /Q'
-    !insertmacro rdphIcacls '"$R9\shared" /reset /C /Q'
-    !insertmacro rdphIcacls '"$R9\shared" /grant:r ${RDPH_SID_USERS}:(OI)(CI)M /C /Q'
+    ; The host checker (SYSTEM): at start-up, every CheckIntervalMinutes, and on a user's request.
+    !insertmacro rdphHostCheckerTask ""
 
     ; Event Log source (what New-EventLog registers): .NET's message file passes the text through.
     ${If} ${RunningX64}
@@ -206,6 +264,9 @@
     ${Else}
       DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
     ${EndIf}
+    Pop $6
+    Pop $5
+    Pop $4
     Pop $3
     Pop $2
     Pop $1
@@ -218,28 +279,28 @@
   !macro customUnInstall
     ; An upgrade runs the old uninstaller with --updated: keep everything then.
     ${IfNot} ${isUpdated}
+      !insertmacro rdphHostCheckerTask "-Unregister"
       !insertmacro rdphRegView64
       DeleteRegValue HKLM "${RDPH_RUN_KEY}" "${RDPH_RUN_VALUE}"
       DeleteRegKey HKLM "${RDPH_EVENTLOG_KEY}"
       !insertmacro rdphDataFolder
-      ; Users can write in shared (and create files in logs): delete only the files the agent
-      ; makes, never recursively, so nothing a user planted there (a junction) is followed.
-      Delete "$R9\shared\lock.*.json"
-      Delete "$R9\shared\latest-snapshot.json"
-      Delete "$R9\shared\rdp_health.prom"
-      Delete "$R9\shared\.*.tmp"
-      RMDir "$R9\shared"
-      ${GetParameters} $R0
-      ClearErrors
-      ${GetOptions} $R0 "/KEEPDATA" $R1
-      ${If} ${Errors}
-        Delete "$R9\logs\*.*"
-        RMDir "$R9\logs"
-        ; Only Administrators and SYSTEM can write in fixes: safe to remove whole.
-        RMDir /r "$R9\fixes"
+      ; Never through a link: a root that is not a real admin-owned folder is only unlinked or left.
+      !insertmacro rdphInspect "$R9"
+      ${If} $4 == "link"
         RMDir "$R9"
+      ${ElseIf} $4 == "admin"
+        !insertmacro rdphRemove "$R9\logs"
+        !insertmacro rdphRemove "$R9\shared"
+        ${GetParameters} $R0
+        ClearErrors
+        ${GetOptions} $R0 "/KEEPDATA" $R1
+        ${If} ${Errors}
+          !insertmacro rdphRemove "$R9\host"
+          !insertmacro rdphRemove "$R9\fixes"
+          RMDir "$R9"
+        ${EndIf}
+        ClearErrors
       ${EndIf}
-      ClearErrors
     ${EndIf}
   !macroend
 !endif

@@ -44,8 +44,10 @@ export const fixOutcomeSchema = z.object({
   fixId: fixIdSchema.optional(),
   outcome: z.enum(FIX_OUTCOMES),
   message: z.string(),
-  /** Present when an undo record was written: pass it to `undo`. */
+  /** Present when an undo record was written and policy allows undoing it: pass it to `undo`. */
   recordId: opaqueIdSchema.optional(),
+  /** Undoing this fix lowers security again: say so, and pass `confirmed` to `undo`. */
+  undoLowersSecurity: z.boolean().optional(),
   /** The finding re-probed after the fix. */
   finding: healthSnapshotSchema.shape.findings.element.optional(),
   /** What was changed, one line each. */
@@ -95,8 +97,9 @@ export const contract = {
   getStatus: { request: noPayload, response: agentStatusSchema },
   checkNow: { request: noPayload, response: healthSnapshotSchema },
   previewFix: { request: z.strictObject({ fixId: fixIdSchema }), response: fixPreviewSchema },
-  applyFix: { request: z.strictObject({ fixId: fixIdSchema, previewId: opaqueIdSchema }), response: fixOutcomeSchema },
-  undo: { request: z.strictObject({ recordId: opaqueIdSchema }), response: fixOutcomeSchema },
+  // confirmed: the person accepted the preview and its warnings; a fix that lowers security or ends sessions needs it.
+  applyFix: { request: z.strictObject({ fixId: fixIdSchema, previewId: opaqueIdSchema, confirmed: z.boolean().optional() }), response: fixOutcomeSchema },
+  undo: { request: z.strictObject({ recordId: opaqueIdSchema, confirmed: z.boolean().optional() }), response: fixOutcomeSchema },
   repairAllSafe: { request: z.strictObject({ fixIds: fixIdsSchema }), response: z.array(fixOutcomeSchema) },
   getHistory: { request: limitPayload, response: z.array(healthSnapshotSchema) },
   getLogs: { request: limitPayload, response: z.array(logEntrySchema) },

@@ -137,6 +137,8 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
     elevator: parts.elevator,
     recheck: (probeIds) => hooks.recheck(probeIds),
     refuse: (fix) => fleet.fixRefusal(fix),
+    // The window may only run what the latest check offers; the CLI names fixes explicitly.
+    offeredOnly: true,
     onOutcome: (action, outcome) => {
       // Only apply and undo report here; a fix repair-all skipped never ran, so it is no event.
       if (outcome.outcome === 'skipped') return;

@@ -90,7 +90,7 @@ function formatOutcome(outcome: RepairOutcome, undo = false): string {
   // An undo that worked says "Undone — ..." itself.
   const lines = [undo && outcome.outcome === 'fixed' ? outcome.message : `${heading}: ${outcome.message}`];
   if (outcome.finding) lines.push(`Check now: ${outcome.finding.status.toUpperCase()} — ${outcome.finding.summary}`);
-  if (outcome.recordId) lines.push(`Undo with: rdp-health undo ${outcome.recordId}`);
+  if (outcome.recordId) lines.push(`Undo with: rdp-health undo ${outcome.recordId}${outcome.undoLowersSecurity ? ' --yes (undoing it lowers security)' : ''}`);
   return lines.join('\n');
 }
 
@@ -150,7 +150,8 @@ export const fixCommand: CliCommand = {
         io.err('This repair lowers security or ends sessions: run it again with --yes to apply it.');
         return EXIT.refused;
       }
-      const outcome = await service.apply(fixId, preview.previewId);
+      // Reached only for a safe fix or with --yes: the person confirmed it.
+      const outcome = await service.apply(fixId, preview.previewId, { confirmed: true });
       if (values.json) print(outcome);
       else io.out(`${formatPreview(preview)}\n\n${formatOutcome(outcome)}`);
       return EXIT[outcome.outcome];
@@ -159,10 +160,10 @@ export const fixCommand: CliCommand = {
 };
 
 export const undoCommand: CliCommand = {
-  usage: 'undo <record-id> [--simulate <scenario|path>] [--json]',
-  summary: 'Puts back what a repair changed (with elevation), as its undo record says. Exit 0 undone, 1 cancelled, 2 failed, 3 refused.',
+  usage: 'undo <record-id> [--yes] [--simulate <scenario|path>] [--json]',
+  summary: 'Puts back what a repair changed (with elevation), as its undo record says; --yes when that lowers security. Exit 0 undone, 1 cancelled, 2 failed, 3 refused.',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args: [...args], options: COMMON_OPTIONS, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, yes: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
     if (positionals.length !== 1) {
       io.err(`Usage: rdp-health ${undoCommand.usage}`);
       return EXIT.refused;
@@ -170,7 +171,7 @@ export const undoCommand: CliCommand = {
     const recordId = positionals[0]!;
     if (values.simulate === undefined && process.platform !== 'win32') return notOnWindows(io, `rdp-health undo ${recordId} --simulate <the scenario the fix ran on>`);
     return withRepairs(values, io, async ({ service }) => {
-      const outcome = await service.undo(recordId);
+      const outcome = await service.undo(recordId, { confirmed: values.yes });
       io.out(values.json ? JSON.stringify(outcome, null, 2) : formatOutcome(outcome, true));
       return EXIT[outcome.outcome];
     });

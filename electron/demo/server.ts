@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../agent/agent.js';
-import type { ElevationRequest, ElevationResult, Elevator } from '../agent/repair/elevator.js';
+import type { ElevationRequest, ElevationResult, Elevator, RecordInspection } from '../agent/repair/elevator.js';
 import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
 import { agentActions } from '../shell/actions.js';
 import { createHttpBridge } from './http-bridge.js';
@@ -61,6 +61,11 @@ export class DemoElevator implements Elevator {
   run(request: ElevationRequest): Promise<ElevationResult> {
     if (!this.inner) return Promise.reject(new Error('The simulated host is not ready yet.'));
     return this.inner.run(request);
+  }
+
+  inspectRecord(recordId: string): Promise<RecordInspection> {
+    if (!this.inner) return Promise.reject(new Error('The simulated host is not ready yet.'));
+    return this.inner.inspectRecord(recordId);
   }
 }
 

@@ -19,8 +19,8 @@ export interface AgentPort {
   setSettings(patch: Partial<Settings>): Promise<object>;
   repairs: {
     preview(fixId: string): Promise<FixPreview>;
-    apply(fixId: string, previewId: string): Promise<FixOutcome>;
-    undo(recordId: string): Promise<FixOutcome>;
+    apply(fixId: string, previewId: string, confirmation: { confirmed: boolean }): Promise<FixOutcome>;
+    undo(recordId: string, confirmation: { confirmed: boolean }): Promise<FixOutcome>;
     repairAllSafe(fixIds: readonly string[]): Promise<FixOutcome[]>;
   };
 }
@@ -43,8 +43,8 @@ export function agentActions(agent: AgentPort, loginItem?: StartAtLogin): Action
     getStatus: () => agent.getStatus(),
     checkNow: () => agent.checkNow(),
     previewFix: ({ fixId }) => agent.repairs.preview(fixId),
-    applyFix: ({ fixId, previewId }) => agent.repairs.apply(fixId, previewId),
-    undo: ({ recordId }) => agent.repairs.undo(recordId),
+    applyFix: ({ fixId, previewId, confirmed }) => agent.repairs.apply(fixId, previewId, { confirmed: confirmed === true }),
+    undo: ({ recordId, confirmed }) => agent.repairs.undo(recordId, { confirmed: confirmed === true }),
     repairAllSafe: ({ fixIds }) => agent.repairs.repairAllSafe(fixIds),
     getHistory: (request) => agent.getHistory({ limit: request?.limit ?? 200 }),
     getLogs: (request) => agent.getLogs({ limit: request?.limit ?? 50 }),

@@ -57,6 +57,8 @@ param(
     [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
+# Elevated with the user's environment: the system module folders only, before any import.
+. "$PSScriptRoot\..\common\Use-RdpSystemModulePath.ps1"
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')

@@ -21,6 +21,9 @@
 #   RdpHealth.FixCertificate.psm1 the certificate undo kind (not re-exported: Repair-RdpCertificate.ps1
 #                                 imports it for New-RdpCertificateUndo)
 
+# A fix runs elevated with the user's environment: only the system module folders are searched from
+# here on (the scripts that import this module dot-source the same file first, before any import).
+. "$PSScriptRoot\Use-RdpSystemModulePath.ps1"
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
@@ -30,16 +33,4 @@ Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixUndoEntry.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixRun.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixUndoRecord.psm1')
 
-# A fix runs elevated but inherits the user's environment, and PSModulePath searches the user's
-# Documents\WindowsPowerShell\Modules first: a module planted there (NetSecurity, PKI, ...) would be
-# auto-loaded into the elevated fix. From here on only the system module folders are searched.
-if (Test-RdpWindowsHost) {
-    $systemModuleFolders = New-Object System.Collections.ArrayList
-    $null = $systemModuleFolders.Add((Join-Path $PSHOME 'Modules'))
-    try { $null = $systemModuleFolders.Add([Environment]::GetFolderPath('ProgramFiles') + '\WindowsPowerShell\Modules') } catch { Write-Verbose 'Program Files folder unavailable.' }
-    $systemDirectory = Get-RdpSystemDirectory
-    if ($systemDirectory) { $null = $systemModuleFolders.Add("$systemDirectory\WindowsPowerShell\v1.0\Modules") }
-    $env:PSModulePath = ($systemModuleFolders.ToArray() | Select-Object -Unique) -join ';'
-}
-
-Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile, Start-RdpFix, Write-RdpFixLine, Invoke-RdpFixStep, Restore-RdpFixStep, Write-RdpFixResult, Add-RdpFixNote, Set-RdpFixDetail, Set-RdpFixRebootRequired, Stop-RdpFixForPolicy, Assert-RdpFixVerified, Undo-RdpFixJournal, Invoke-RdpFix, Get-RdpRegistryRawValue, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry, Start-RdpFixUndo, Invoke-RdpFixUndo
+Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile, Start-RdpFix, Write-RdpFixLine, Invoke-RdpFixStep, Restore-RdpFixStep, Write-RdpFixResult, Add-RdpFixNote, Set-RdpFixDetail, Set-RdpFixRebootRequired, Stop-RdpFixForPolicy, Assert-RdpFixVerified, Undo-RdpFixJournal, Invoke-RdpFix, Get-RdpRegistryRawValue, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry, Start-RdpFixUndo, Invoke-RdpFixUndo

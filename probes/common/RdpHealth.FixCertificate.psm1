@@ -12,6 +12,7 @@
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixFolder.psm1')
 
 function Get-RdpCertificateItem {
     <#
@@ -80,7 +81,7 @@ function Restore-RdpCertificateUndo {
         Remove-Item -LiteralPath $file -Force -WhatIf:$false -Confirm:$false
     }
     if (-not $Entry.hasPrivateKey) { return }
-    $null = @(certutil.exe -repairstore $store $thumbprint)
+    $null = @(Invoke-RdpSystemTool -Name 'certutil.exe' -ArgumentList @('-repairstore', $store, $thumbprint))
     $code = $LASTEXITCODE
     if ($code -ne 0) {
         # A certificate without its key would break whatever used it: take it out again.

@@ -38,8 +38,55 @@ function Get-RdpFixRoot {
     [CmdletBinding()]
     param()
     if ($env:RDP_HEALTH_FIX_ROOT -and -not (Test-RdpWindowsHost)) { return $env:RDP_HEALTH_FIX_ROOT }
+    $programData = Get-RdpProgramDataFolder
+    if (-not $programData) { throw (New-RdpProbeError -Kind 'unsupported' -Message 'The ProgramData folder could not be read from the operating system (PowerShell may be in ConstrainedLanguage mode).') }
     # Concatenated, not Join-Path: Join-Path resolves the drive, and the path is Windows-only anyway.
-    "$env:ProgramData\RDP Health\fixes"
+    "$programData\RDP Health\fixes"
+}
+
+function Get-RdpProgramDataFolder {
+    <#
+    .SYNOPSIS
+    %ProgramData% as the operating system knows it: [Environment]::GetFolderPath('CommonApplicationData'),
+    never $env:ProgramData (a user can set that in HKCU\Environment and an elevated process inherits it).
+    .DESCRIPTION
+    $null on Windows when the call is unavailable (ConstrainedLanguage): callers refuse rather than guess.
+    Off Windows (the simulated host) the scenario's $env:ProgramData.
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param()
+    if (-not (Test-RdpWindowsHost)) { return [string]$env:ProgramData }
+    try { $folder = [Environment]::GetFolderPath([Environment+SpecialFolder]::CommonApplicationData) } catch { return $null }
+    if ([string]::IsNullOrEmpty($folder)) { return $null }
+    $folder
+}
+
+function Invoke-RdpSystemTool {
+    <#
+    .SYNOPSIS
+    Runs a System32 tool (icacls.exe, certutil.exe, sc.exe, netsh.exe ...) by full path built from
+    [Environment]::SystemDirectory, never through PATH (a planted icacls.exe earlier on PATH would run
+    elevated). $LASTEXITCODE is the tool's.
+    .DESCRIPTION
+    Off Windows the simulated host's shadow of the tool (a function named like it) runs instead.
+    .OUTPUTS
+    System.String: the tool's output lines.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][ValidatePattern('^[a-z0-9]+\.exe$')][string]$Name,
+        [string[]]$ArgumentList = @()
+    )
+    if (-not (Test-RdpWindowsHost)) {
+        $shadow = Get-Command -Name @($Name, ($Name -replace '\.exe$', '')) -CommandType Function -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($null -eq $shadow) { throw (New-RdpProbeError -Kind 'unsupported' -Message "$Name is not available on this host.") }
+        return & $shadow @ArgumentList
+    }
+    $systemDirectory = Get-RdpSystemDirectory
+    if (-not $systemDirectory) { throw (New-RdpProbeError -Kind 'unsupported' -Message "The Windows system folder could not be read from the operating system; $Name was not run.") }
+    & "$systemDirectory\$Name" @ArgumentList
 }
 
 function Get-RdpFixFilePath {
@@ -92,9 +139,67 @@ function Assert-RdpFixItemTrusted {
         throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is a link (reparse point), not a real file or folder; it cannot be trusted.")
     }
     $owner = (Get-Acl -LiteralPath $Path).GetOwner([System.Security.Principal.SecurityIdentifier]).Value
-    if ($script:AdminOwnerSids -notcontains $owner) {
-        throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is owned by $owner, not by Administrators or SYSTEM; it cannot be trusted.")
+    if (-not (Test-RdpAdminOwner -OwnerSid $owner)) {
+        throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is owned by $owner, not by Administrators, SYSTEM or a member of Administrators; it cannot be trusted.")
     }
+}
+
+function Test-RdpAdminOwner {
+    <#
+    .SYNOPSIS
+    True when an owner SID is BUILTIN\Administrators, SYSTEM, or an account that is a direct member of
+    Administrators: with the policy "System objects: Default owner for objects created by members of the
+    Administrators group" set to the creator (NoDefaultAdminOwner=1), a file written elevated is owned by
+    the elevated user, not by Administrators.
+    .DESCRIPTION
+    -AdministratorSids: the members of Administrators (default: read from the host); given by the tests.
+    Nested groups (a domain group inside Administrators) are not expanded: such an owner is not trusted.
+    .OUTPUTS
+    System.Boolean
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string]$OwnerSid,
+        [string[]]$AdministratorSids
+    )
+    if ($script:AdminOwnerSids -contains $OwnerSid) { return $true }
+    if (-not $PSBoundParameters.ContainsKey('AdministratorSids')) { $AdministratorSids = @(Get-RdpAdministratorsMemberSid) }
+    @($AdministratorSids) -contains $OwnerSid
+}
+
+function Get-RdpAdministratorsMemberSid {
+    <#
+    .SYNOPSIS
+    The SIDs of the direct members of BUILTIN\Administrators (found by SID: group names are localized);
+    none when they cannot be listed (then only Administrators and SYSTEM count as admin owners).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param()
+    if (-not (Get-Command -Name 'Get-LocalGroupMember' -ErrorAction SilentlyContinue)) { return }
+    try {
+        foreach ($member in @(Get-LocalGroupMember -SID 'S-1-5-32-544' -ErrorAction Stop)) { [string]$member.SID.Value }
+    } catch {
+        Write-Verbose "The members of Administrators could not be listed: $($_.Exception.Message)"
+    }
+}
+
+function Set-RdpFixItemAdminOwner {
+    <#
+    .SYNOPSIS
+    Makes BUILTIN\Administrators the owner of a file the framework wrote into the fix folder (only the
+    owner is written), so the record is admin-owned even under NoDefaultAdminOwner=1. Windows only.
+    .OUTPUTS
+    None
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    if (-not (Test-RdpWindowsHost)) { return }
+    $security = New-Object System.Security.AccessControl.FileSecurity
+    $security.SetOwner((New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-32-544'))
+    # Persists only the section that was set (the owner); the DACL stays as inherited.
+    (Get-Item -LiteralPath $Path -Force).SetAccessControl($security)
 }
 
 function Initialize-RdpFixFolder {
@@ -144,14 +249,16 @@ function Write-RdpFixJsonFile {
     <#
     .SYNOPSIS
     Writes a document as JSON (temp file + move, so a reader never sees half a file). Never skipped by -WhatIf.
+    -AdminOwned (files in the fix folder, written elevated): the owner is set to Administrators first.
     .OUTPUTS
     None
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)]$Document)
+    param([Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)]$Document, [switch]$AdminOwned)
     $json = ConvertTo-Json -InputObject $Document -Depth 10
     $temp = "$Path.tmp"
     Set-Content -LiteralPath $temp -Value $json -Encoding UTF8 -WhatIf:$false -Confirm:$false
+    if ($AdminOwned) { Set-RdpFixItemAdminOwner -Path $temp }
     Move-Item -LiteralPath $temp -Destination $Path -Force -WhatIf:$false -Confirm:$false
 }
 
@@ -167,4 +274,4 @@ function Read-RdpFixJsonFile {
     Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
 }
 
-Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile
+Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile

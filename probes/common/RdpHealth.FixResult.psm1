@@ -51,9 +51,9 @@ function Write-RdpFixResult {
                     schema = $script:FixSchemaVersion; recordId = $Fix.RecordId; fixId = $Fix.FixId
                     createdAt = $Result['finishedAt']; computer = [string]$env:COMPUTERNAME; steps = @($UndoSteps)
                 }
-                Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind 'undo') -Document $record
+                Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind 'undo') -Document $record -AdminOwned
             }
-            Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind $Kind) -Document $Result
+            Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind $Kind) -Document $Result -AdminOwned
         } catch {
             # Said on the result line; the agent then reports what it could not keep.
             $Result['ok'] = $false

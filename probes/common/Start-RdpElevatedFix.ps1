@@ -22,6 +22,12 @@ InvalidOperationException that keeps only the message, so the number is lost.
 .PARAMETER RequestPath
 The request JSON the agent wrote.
 
+.PARAMETER TimeoutSeconds
+How long to wait for the elevated fix once the prompt was answered (default 600). A fix that takes
+longer cannot be stopped from here (an unelevated process may not end an elevated one): the launcher
+reports "failed" with Win32 error 1460 (ERROR_TIMEOUT) and says so; the fix itself rolls back any step
+that fails, and its result still lands in the fix folder.
+
 .PARAMETER ResultPath
 Where to write the launcher result: { schema, status: completed | cancelled | failed, exitCode, message,
 result (the fix's own result JSON, or null) }.
@@ -29,14 +35,17 @@ result (the fix's own result JSON, or null) }.
 .OUTPUTS
 None. The result is the file at -ResultPath. Exit code: the fix's own (0 ok, 1 failed and restored,
 2 blocked by policy, 3 restore incomplete), 1223 cancelled at the UAC prompt, 87 invalid request,
-4 the fix left no result.
+4 the fix left no result, 1460 the fix did not finish in time.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$RequestPath,
-    [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$ResultPath
+    [Parameter(Mandatory)][ValidatePattern('^[^"\x00-\x1f]+\.json$')][string]$ResultPath,
+    [ValidateRange(1, 3600)][int]$TimeoutSeconds = 600
 )
 
+# Elevated with the user's environment: the system module folders only, before any import.
+. "$PSScriptRoot\Use-RdpSystemModulePath.ps1"
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Fix.psm1')
@@ -44,6 +53,7 @@ Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Fix.psm1')
 $script:ErrorCancelled = 1223
 $script:ErrorInvalidRequest = 87
 $script:ErrorNoResult = 4
+$script:ErrorTimeout = 1460
 $script:ScriptPattern = '^(?:[a-z0-9-]+/Repair-Rdp[A-Za-z0-9]+|common/Undo-RdpFix)\.ps1$'
 $script:NamePattern = '^[A-Z][A-Za-z0-9]{0,39}$'
 $script:ValuePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
@@ -68,10 +78,32 @@ function Test-RdpWin32Cancelled {
     $false
 }
 
+function Wait-RdpProcessExit {
+    <#
+    .SYNOPSIS
+    Waits for a started process at most TimeoutSeconds and returns its exit code; throws a
+    System.TimeoutException when it is still running then (the process is left running: an elevated
+    one cannot be ended from an unelevated launcher).
+    .OUTPUTS
+    System.Int32
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Diagnostics.Process]$Process,
+        [Parameter(Mandatory)][int]$TimeoutSeconds
+    )
+    if (-not $Process.WaitForExit($TimeoutSeconds * 1000)) {
+        throw [System.TimeoutException]::new("The fix did not finish within $TimeoutSeconds seconds.")
+    }
+    $Process.WaitForExit()
+    [int]$Process.ExitCode
+}
+
 function Start-RdpElevatedProcess {
     <#
     .SYNOPSIS
-    Starts a program elevated (the UAC prompt), waits for it, and returns its exit code.
+    Starts a program elevated (the UAC prompt), waits for it (at most TimeoutSeconds after the prompt
+    was answered), and returns its exit code.
     .DESCRIPTION
     Process.Start with UseShellExecute and the runas verb: a declined prompt throws a Win32Exception
     with NativeErrorCode 1223 (PowerShell wraps it in a MethodInvocationException), which keeps the
@@ -82,7 +114,8 @@ function Start-RdpElevatedProcess {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)][string]$FilePath,
-        [Parameter(Mandatory)][string[]]$ArgumentList
+        [Parameter(Mandatory)][string[]]$ArgumentList,
+        [Parameter(Mandatory)][int]$TimeoutSeconds
     )
     $psi = New-Object System.Diagnostics.ProcessStartInfo
     $psi.FileName = $FilePath
@@ -93,8 +126,7 @@ function Start-RdpElevatedProcess {
     $process = [System.Diagnostics.Process]::Start($psi)
     if ($null -eq $process) { throw 'Windows started no process for the fix.' }
     try {
-        $process.WaitForExit()
-        [int]$process.ExitCode
+        Wait-RdpProcessExit -Process $process -TimeoutSeconds $TimeoutSeconds
     } finally { $process.Dispose() }
 }
 
@@ -176,10 +208,13 @@ if (-not $systemDirectory) {
 $powershell = "$systemDirectory\WindowsPowerShell\v1.0\powershell.exe"
 
 try {
-    $processExitCode = [int](Start-RdpElevatedProcess -FilePath $powershell -ArgumentList ([string[]]$arguments.ToArray()))
+    $processExitCode = [int](Start-RdpElevatedProcess -FilePath $powershell -ArgumentList ([string[]]$arguments.ToArray()) -TimeoutSeconds $TimeoutSeconds)
 } catch {
     if (Test-RdpWin32Cancelled -ErrorRecord $_) {
         exit (Write-RdpLauncherResult -Status 'cancelled' -ExitCode $script:ErrorCancelled -Message 'Cancelled - nothing was changed.')
+    }
+    if ($_.Exception -is [System.TimeoutException] -or $_.Exception.InnerException -is [System.TimeoutException]) {
+        exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorTimeout -Message "The fix did not finish within $TimeoutSeconds seconds and may still be running as administrator. A step that fails is rolled back by the fix itself; check again in a few minutes to see what it changed.")
     }
     exit (Write-RdpLauncherResult -Status 'failed' -ExitCode $script:ErrorNoResult -Message "The fix could not be started: $($_.Exception.Message)")
 }

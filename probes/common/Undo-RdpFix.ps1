@@ -25,6 +25,8 @@ param(
     [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
+# Elevated with the user's environment: the system module folders only, before any import.
+. "$PSScriptRoot\Use-RdpSystemModulePath.ps1"
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Fix.psm1')

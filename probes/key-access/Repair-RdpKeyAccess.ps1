@@ -38,6 +38,8 @@ param(
     [ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId
 )
 
+# Elevated with the user's environment: the system module folders only, before any import.
+. "$PSScriptRoot\..\common\Use-RdpSystemModulePath.ps1"
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
@@ -75,7 +77,8 @@ function Test-RdpMachineKeyFile {
     [CmdletBinding()]
     param([AllowNull()][string]$Path)
     if (-not $Path) { return $false }
-    $root = ([string]$env:ProgramData).TrimEnd('\') + '\Microsoft\Crypto\'
+    # From the OS, not $env:ProgramData: a user can set that in HKCU\Environment and this runs elevated.
+    $root = ([string](Get-RdpProgramDataFolder)).TrimEnd('\') + '\Microsoft\Crypto\'
     foreach ($folder in @('RSA\MachineKeys\', 'Keys\')) {
         $prefix = $root + $folder
         if ($Path.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) -and $Path.Substring($prefix.Length) -match '^[0-9A-Za-z_-]+$') { return $true }
@@ -138,7 +141,7 @@ Invoke-RdpFix -Fix $fix -Body {
 
     $undo = New-RdpFileAclUndo -Path $keyFile
     Invoke-RdpFixStep -Fix $fix -Target "Key file $keyFile" -Action "Allow NETWORK SERVICE (S-1-5-20) to read this one file (icacls /grant $script:NetworkServiceGrant)" -Undo $undo -Change {
-        $output = @(icacls $keyFile /grant $script:NetworkServiceGrant)
+        $output = @(Invoke-RdpSystemTool -Name 'icacls.exe' -ArgumentList @($keyFile, '/grant', $script:NetworkServiceGrant))
         if ($LASTEXITCODE -ne 0) { throw (New-RdpProbeError -Kind 'error' -Message "icacls could not grant read on $keyFile (exit code $LASTEXITCODE): $($output -join ' ')") }
     }
 

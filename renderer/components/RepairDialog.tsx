@@ -22,13 +22,15 @@ export function useRepair(bridge: RendererBridge) {
     const step = current.current;
     if (step.step !== 'confirm') return;
     dispatch({ type: 'confirm' });
-    bridge.applyFix(step.fix.id, step.preview.previewId).then((outcome) => dispatch({ type: 'applied', outcome }), failed);
+    // The person read the preview (and its warnings) and pressed Continue: that is the confirmation.
+    bridge.applyFix(step.fix.id, step.preview.previewId, true).then((outcome) => dispatch({ type: 'applied', outcome }), failed);
   };
   const undo = () => {
     const step = current.current;
     if (step.step !== 'result' || !step.outcome.recordId) return;
     dispatch({ type: 'undo' });
-    bridge.undo(step.outcome.recordId).then((outcome) => dispatch({ type: 'undone', outcome }), failed);
+    // Pressing Undo next to the warning that it lowers security (when it does) confirms it.
+    bridge.undo(step.outcome.recordId, true).then((outcome) => dispatch({ type: 'undone', outcome }), failed);
   };
   const close = () => dispatch({ type: 'close' });
   return { state, open, confirm, undo, close };
@@ -161,6 +163,11 @@ export function RepairDialog({ repair }: { repair: ReturnType<typeof useRepair> 
               <p>{undoText(state.undone)}</p>
               {state.undone.message ? <p className="message">{state.undone.message}</p> : null}
             </div>
+          ) : null}
+          {state.outcome.recordId && state.outcome.undoLowersSecurity && !state.undone ? (
+            <p className="warning" role="note" aria-label="Undo warning">
+              <strong>Undoing this lowers security again.</strong> Undo only if this repair stopped people from connecting.
+            </p>
           ) : null}
           <div className="dialog-actions">
             {state.outcome.recordId && !state.undone ? (

@@ -22,14 +22,23 @@ export type ElevationResult =
   | { status: 'cancelled'; exitCode: number | null; message: string }
   | { status: 'failed'; exitCode: number | null; message: string };
 
+/**
+ * What an undo record is, read unelevated before any prompt (probes/common/Test-RdpFixRecord.ps1):
+ * trusted = it exists, has not been undone, and it and the fix folder are admin-owned real files.
+ */
+export type RecordInspection = { status: 'trusted' } | { status: 'missing' | 'undone' | 'untrusted' | 'unreadable'; message: string };
+
 export interface Elevator {
   run(request: ElevationRequest): Promise<ElevationResult>;
+  /** Looks at an undo record without elevation (the fix folder is readable by Users). */
+  inspectRecord(recordId: string): Promise<RecordInspection>;
 }
 
 /** Win32 ERROR_CANCELLED: the UAC prompt was declined. The launcher exits with it. */
 export const UAC_CANCELLED_EXIT_CODE = 1223;
 export const CANCELLED_MESSAGE = 'Cancelled — nothing was changed.';
 export const UNDO_SCRIPT = 'common/Undo-RdpFix.ps1';
+export const RECORD_CHECK_SCRIPT = 'common/Test-RdpFixRecord.ps1';
 
 // The same patterns as probes/common/Start-RdpElevatedFix.ps1.
 const SCRIPT_PATTERN = /^(?:[a-z0-9-]+\/Repair-Rdp[A-Za-z0-9]+|common\/Undo-RdpFix)\.ps1$/;

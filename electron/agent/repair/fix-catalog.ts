@@ -28,22 +28,28 @@ export interface FixCatalogEntry {
   parameters: Readonly<Record<string, string>>;
   /** Probes re-run after the fix; the first is the one whose finding decides "fixed". */
   probes: readonly string[];
+  /** The fix raises security, so undoing it lowers security: confirmation, and the policy gate for lowering. */
+  raisesSecurity: boolean;
 }
 
-function entry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, probes: string[]): FixCatalogEntry {
-  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]) });
+function entry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, probes: string[], raisesSecurity = false): FixCatalogEntry {
+  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]), raisesSecurity });
 }
+
+const RAISES_SECURITY = true;
 
 const ENTRIES: readonly FixCatalogEntry[] = [
   // The probe offers it for an expired certificate and inside the warning window: both are in this scope.
   entry(CERTIFICATE_FIXES.renewSelfSigned, 'certificate/Repair-RdpCertificate.ps1', { Action: 'RenewSelfSigned', Scope: 'ExpiringOrExpired' }, ['certificate', 'key-access']),
   entry(KEY_ACCESS_FIXES.grantNetworkService, 'key-access/Repair-RdpKeyAccess.ps1', { Action: 'GrantNetworkService' }, ['key-access', 'certificate']),
-  entry(NLA_FIXES.enable, 'nla/Repair-RdpNla.ps1', { Action: 'Enable' }, ['nla', 'security-layer']),
+  entry(NLA_FIXES.enable, 'nla/Repair-RdpNla.ps1', { Action: 'Enable' }, ['nla', 'security-layer'], RAISES_SECURITY),
   entry(NLA_FIXES.disable, 'nla/Repair-RdpNla.ps1', { Action: 'Disable' }, ['nla', 'security-layer']),
-  entry(SECURITY_LAYER_FIXES.setNegotiate, 'security-layer/Repair-RdpSecurityLayer.ps1', { Layer: 'Negotiate' }, ['security-layer', 'nla']),
-  entry(SECURITY_LAYER_FIXES.setTls, 'security-layer/Repair-RdpSecurityLayer.ps1', { Layer: 'Tls' }, ['security-layer', 'nla']),
+  // Undoing either may put back the RDP layer (no TLS, no server authentication).
+  entry(SECURITY_LAYER_FIXES.setNegotiate, 'security-layer/Repair-RdpSecurityLayer.ps1', { Layer: 'Negotiate' }, ['security-layer', 'nla'], RAISES_SECURITY),
+  entry(SECURITY_LAYER_FIXES.setTls, 'security-layer/Repair-RdpSecurityLayer.ps1', { Layer: 'Tls' }, ['security-layer', 'nla'], RAISES_SECURITY),
   entry(SECURITY_LAYER_FIXES.setRdp, 'security-layer/Repair-RdpSecurityLayer.ps1', { Layer: 'Rdp' }, ['security-layer', 'nla']),
-  entry(TLS_FIXES.enableTls12, 'tls/Repair-RdpTls.ps1', {}, ['tls']),
+  // Undoing it turns TLS 1.2 off again, leaving older protocol versions.
+  entry(TLS_FIXES.enableTls12, 'tls/Repair-RdpTls.ps1', {}, ['tls'], RAISES_SECURITY),
   entry(FIREWALL_FIXES.enableRules, 'firewall/Repair-RdpFirewall.ps1', { Action: 'EnableRules' }, ['firewall']),
   entry(FIREWALL_FIXES.enableRulesPublic, 'firewall/Repair-RdpFirewall.ps1', { Action: 'EnableRulesPublic' }, ['firewall']),
   entry(FIREWALL_FIXES.alignPort, 'firewall/Repair-RdpFirewall.ps1', { Action: 'AlignPort' }, ['firewall']),

@@ -2,10 +2,14 @@
  * RepairService: the orchestration of fixes (DESIGN.md "Elevation").
  *   listFixes(snapshot) → the catalog fixes the findings offer;
  *   preview(fixId)      → the script's -WhatIf run, unelevated, as readable lines + a previewId;
- *   apply(fixId, previewId) → only after a preview of the same fix: elevation, then the affected
- *                         probes re-run → fixed | still-failing | cancelled | failed;
- *   undo(recordId), repairAllSafe(fixIds) (only the confirmed fixes that are still safe and offered).
- * Ids are looked up in the catalog, never built into commands; extra arguments are refused.
+ *   apply(fixId, previewId, { confirmed }) → only after a preview of the same fix that has something
+ *                         to do, confirmed when it lowers security or ends sessions: elevation, then
+ *                         the affected probes re-run → fixed | still-failing | cancelled | failed | skipped;
+ *   undo(recordId, { confirmed }) → through the same policy gate (undoing a fix that raised security
+ *                         lowers it), only for a record that exists and is admin-owned, before any prompt;
+ *   repairAllSafe(fixIds) (only the confirmed fixes that are still safe and offered).
+ * Ids are looked up in the catalog, never built into commands; extra arguments are refused. With
+ * `offeredOnly` (the window) a fix runs only while the latest check offers it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
@@ -56,6 +60,8 @@ export interface RepairServiceOptions {
   catalog?: FixCatalog;
   /** Why a fix is not allowed on this computer (admin policy), or undefined when it is. */
   refuse?: (fix: FixDescriptor) => string | undefined;
+  /** Preview and apply only fixes the latest snapshot offers (the window; the CLI names fixes explicitly). */
+  offeredOnly?: boolean;
   /** Told every outcome of an apply or an undo (the Event Log records them); must not throw. */
   onOutcome?: (action: 'apply' | 'undo', outcome: RepairOutcome) => void;
   logger?: AgentLogger;
@@ -69,6 +75,11 @@ interface StoredPreview {
   expiresAt: number;
   blocked?: string;
   nothingToDo: boolean;
+}
+
+/** What the person confirmed: the preview (or the undo) with its warnings was shown and accepted. */
+export interface RepairConfirmation {
+  confirmed: boolean;
 }
 
 export class RepairService {
@@ -102,6 +113,7 @@ export class RepairService {
   async preview(fixId: string, ...extra: unknown[]): Promise<RepairPreview> {
     noExtra(extra);
     const entry = this.entryFor(fixId);
+    await this.assertOffered(entry);
     const scriptPath = probeScriptPath(this.options.probesDir, entry.script);
     const run = await this.options.session.invokeScript(scriptPath, { ...entry.parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
     const output = parseFixOutput(run.stdout);
@@ -134,21 +146,34 @@ export class RepairService {
     };
   }
 
-  async apply(fixId: string, previewId: string, ...extra: unknown[]): Promise<RepairOutcome> {
+  async apply(fixId: string, previewId: string, confirmation?: RepairConfirmation, ...extra: unknown[]): Promise<RepairOutcome> {
     noExtra(extra);
+    const confirmed = confirmedBy(confirmation);
     const entry = this.entryFor(fixId);
+    const { lowersSecurity, disruptsSessions } = entry.descriptor;
+    if ((lowersSecurity || disruptsSessions) && !confirmed) {
+      throw new RepairRequestError(`"${entry.descriptor.title}" ${lowersSecurity ? 'lowers security' : 'ends sessions'}: it runs only after the person confirms it.`);
+    }
+    await this.assertOffered(entry);
     const preview = this.takePreview(fixId, previewId);
     return this.exclusive(() => this.applyEntry(entry, preview)).then((outcome) => this.reported('apply', outcome));
   }
 
-  async undo(recordId: string, ...extra: unknown[]): Promise<RepairOutcome> {
+  async undo(recordId: string, confirmation?: RepairConfirmation, ...extra: unknown[]): Promise<RepairOutcome> {
     noExtra(extra);
+    const confirmed = confirmedBy(confirmation);
     if (!isRecordId(recordId)) throw new RepairRequestError('That is not an undo record id.');
     const entry = this.catalog.get(fixIdOfRecord(recordId));
     if (!entry) throw new RepairRequestError('That undo record does not belong to a known fix.');
+    const refusal = this.undoRefusal(entry);
+    if (refusal) throw new RepairRequestError(refusal);
+    if (entry.raisesSecurity && !confirmed) throw new RepairRequestError(`Undoing "${entry.descriptor.title}" lowers security: it runs only after the person confirms it.`);
     return this.exclusive(async () => {
       const fixId = entry.descriptor.id;
       this.logger.info('undo requested', { fixId, recordId });
+      // Before any prompt: a record that is missing, already undone or not written by an administrator never asks.
+      const record = await this.options.elevator.inspectRecord(recordId);
+      if (record.status !== 'trusted') throw new RepairRequestError(record.message);
       const elevation = await this.options.elevator.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
       const early = this.notCompleted(fixId, elevation);
       if (early) return early;
@@ -193,11 +218,23 @@ export class RepairService {
         outcomes.push(this.log({ fixId, outcome: 'skipped', message: 'Not run: everything is already as this repair would make it.' }));
         continue;
       }
-      const outcome = await this.apply(fixId, preview.previewId);
+      const outcome = await this.apply(fixId, preview.previewId, { confirmed: true });
       outcomes.push(outcome);
       if (outcome.outcome === 'cancelled') break;
     }
     return outcomes;
+  }
+
+  /** Undo passes the same policy gate as a fix; undoing a fix that raised security lowers it. */
+  private undoRefusal(entry: FixCatalogEntry): string | undefined {
+    return this.options.refuse?.({ ...entry.descriptor, lowersSecurity: entry.raisesSecurity });
+  }
+
+  /** With offeredOnly: the latest snapshot must offer this fix (a finding that is not ok lists it). */
+  private async assertOffered(entry: FixCatalogEntry): Promise<void> {
+    if (!this.options.offeredOnly) return;
+    const offered = this.listFixes(await this.options.snapshot());
+    if (!offered.some((fix) => fix.id === entry.descriptor.id)) throw new RepairRequestError(`"${entry.descriptor.title}" is not offered by the latest check; check again first.`);
   }
 
   private safeFixes(snapshot: HealthSnapshot): FixDescriptor[] {
@@ -208,6 +245,8 @@ export class RepairService {
   private async applyEntry(entry: FixCatalogEntry, preview: StoredPreview): Promise<RepairOutcome> {
     const fixId = entry.descriptor.id;
     if (preview.blocked) return this.log({ fixId, outcome: 'failed', message: preview.blocked });
+    // Nothing would change: no elevation is asked for.
+    if (preview.nothingToDo) return this.log({ fixId, outcome: 'skipped', message: 'Not run: everything is already as this repair would make it.' });
     const recordId = newRecordId(fixId, this.now());
     this.logger.info('fix requested', { fixId, recordId });
     const elevation = await this.options.elevator.run({ kind: 'fix', fixId, script: entry.script, parameters: entry.parameters, recordId });
@@ -220,7 +259,7 @@ export class RepairService {
   /** Turns a completed run into an outcome: failures as they are, changes verified by the probes. */
   private async judge(entry: FixCatalogEntry, result: FixRunResult): Promise<RepairOutcome> {
     const fixId = entry.descriptor.id;
-    const recordId = result.undoAvailable ? { recordId: result.recordId } : {};
+    const recordId = this.undoOf(entry, result);
     if (result.outcome === 'blocked') return { fixId, outcome: 'failed', message: blockedMessage(result) };
     if (!result.ok || result.outcome === 'failed') return { fixId, outcome: 'failed', message: failureMessage(result, 'repair'), ...recordId };
     const extras = { changes: result.changes.map(changeLine), notes: result.notes, rebootRequired: result.rebootRequired, ...recordId };
@@ -234,6 +273,12 @@ export class RepairService {
     const fixed = finding !== undefined && isFixedBy(finding, entry.descriptor);
     const verdict = fixed ? 'fixed' : 'still-failing';
     return { fixId, outcome: verdict, message: appliedMessage(result, verdict, finding?.summary), ...(finding ? { finding } : {}), ...extras };
+  }
+
+  /** The record to undo with, unless policy would refuse the undo (then it is not offered). */
+  private undoOf(entry: FixCatalogEntry, result: FixRunResult): Pick<RepairOutcome, 'recordId' | 'undoLowersSecurity'> {
+    if (!result.undoAvailable || this.undoRefusal(entry)) return {};
+    return { recordId: result.recordId, ...(entry.raisesSecurity ? { undoLowersSecurity: true } : {}) };
   }
 
   private async primaryFinding(entry: FixCatalogEntry): Promise<Finding | undefined> {
@@ -298,6 +343,17 @@ function confirmedFixIds(fixIds: unknown): string[] {
   const parsed = fixIdsSchema.safeParse(fixIds);
   if (!parsed.success) throw new RepairRequestError('Repair all needs the list of fix ids that were confirmed (1 to 20).');
   return [...new Set(parsed.data)];
+}
+
+/** A confirmation is { confirmed: boolean } and nothing else; none given = not confirmed. */
+function confirmedBy(confirmation: unknown): boolean {
+  if (confirmation === undefined) return false;
+  const keys = typeof confirmation === 'object' && confirmation !== null ? Object.keys(confirmation) : undefined;
+  const value = (confirmation as { confirmed?: unknown } | null)?.confirmed;
+  if (!keys || keys.length !== 1 || keys[0] !== 'confirmed' || typeof value !== 'boolean') {
+    throw new RepairRequestError('A fix is named by its id only; no other parameters are accepted.');
+  }
+  return value;
 }
 
 function noExtra(extra: readonly unknown[]): void {

@@ -8,8 +8,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolveShellExecutable } from '../powershell-executable.js';
 import { probeScriptPath, simModulePath } from '../script-paths.js';
-import { CANCELLED_MESSAGE, checkElevationRequest, UAC_CANCELLED_EXIT_CODE, type ElevationRequest, type ElevationResult, type Elevator } from './elevator.js';
+import { CANCELLED_MESSAGE, checkElevationRequest, RECORD_CHECK_SCRIPT, UAC_CANCELLED_EXIT_CODE, type ElevationRequest, type ElevationResult, type Elevator, type RecordInspection } from './elevator.js';
 import { fixFilePath, readFixResultFile } from './fix-result.js';
+import { parseRecordInspection, recordCheckArguments } from './record-inspection.js';
 import { runProcess, type RunProcess } from './windows-elevator.js';
 
 const BOOTSTRAP = [
@@ -48,6 +49,14 @@ export class SimulatedElevator implements Elevator {
 
   get fixRoot(): string {
     return this.options.fixRoot;
+  }
+
+  /** The same unelevated record check as on Windows, on this fix folder; never counted as an elevation. */
+  async inspectRecord(recordId: string): Promise<RecordInspection> {
+    const args = ['-NoProfile', '-NonInteractive', '-File', probeScriptPath(this.options.probesDir, RECORD_CHECK_SCRIPT), ...recordCheckArguments(recordId)];
+    const env = { ...process.env, NO_COLOR: '1', TERM: 'dumb', RDP_HEALTH_FIX_ROOT: this.options.fixRoot };
+    const run = this.options.run ?? runProcess;
+    return parseRecordInspection(recordId, await run(resolveShellExecutable('pwsh', this.options.executablePath), args, { timeoutMs: this.options.timeoutMs ?? 120_000, env }));
   }
 
   async run(request: ElevationRequest): Promise<ElevationResult> {

@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { parseJsonText } from '../json-text.js';
 import { windowsPowerShellPath } from '../powershell-executable.js';
 import { probeScriptPath } from '../script-paths.js';
-import { CANCELLED_MESSAGE, checkElevationRequest, requestDocument, UAC_CANCELLED_EXIT_CODE, type ElevationRequest, type ElevationResult, type Elevator } from './elevator.js';
+import { CANCELLED_MESSAGE, checkElevationRequest, RECORD_CHECK_SCRIPT, requestDocument, UAC_CANCELLED_EXIT_CODE, type ElevationRequest, type ElevationResult, type Elevator, type RecordInspection } from './elevator.js';
 import { fixRunResultSchema } from './fix-result.js';
+import { parseRecordInspection, recordCheckArguments } from './record-inspection.js';
 
 export const LAUNCHER_SCRIPT = 'common/Start-RdpElevatedFix.ps1';
 
@@ -82,6 +83,13 @@ export class WindowsElevator implements Elevator {
       await rm(requestPath, { force: true });
       await rm(resultPath, { force: true });
     }
+  }
+
+  /** The record check runs unelevated, in the same Windows PowerShell: no prompt. */
+  async inspectRecord(recordId: string): Promise<RecordInspection> {
+    const args = ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', probeScriptPath(this.options.probesDir, RECORD_CHECK_SCRIPT), ...recordCheckArguments(recordId)];
+    const run = this.options.run ?? runProcess;
+    return parseRecordInspection(recordId, await run(this.options.powershellPath ?? windowsPowerShellPath(), args, { timeoutMs: 60_000 }));
   }
 
   private async readResult(resultPath: string, exit: ProcessOutcome): Promise<ElevationResult> {

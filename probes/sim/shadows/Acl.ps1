@@ -292,7 +292,8 @@ function New-Object {
     <#
     Shadow of New-Object: while a simulated host is active, `New-Object System.Security.AccessControl.FileSecurity`
     (no arguments) returns the empty simulated FileSecurity, because the real one cannot be constructed off
-    Windows. Everything else goes to the real cmdlet.
+    Windows, and `New-Object -ComObject Schedule.Service` the simulated Task Scheduler. Everything else goes
+    to the real cmdlet.
     #>
     [CmdletBinding(DefaultParameterSetName = 'Net')]
     param(
@@ -306,5 +307,7 @@ function New-Object {
         ($null -eq $ArgumentList -or $ArgumentList.Count -eq 0) -and $null -eq $Property -and (Test-SimHostActive)) {
         return New-SimFileSecurity
     }
+    # The Task Scheduler's COM object (TaskScheduler.ps1).
+    if ($PSCmdlet.ParameterSetName -eq 'Com' -and $ComObject -eq 'Schedule.Service' -and (Test-SimHostActive)) { return New-SimTaskService }
     Microsoft.PowerShell.Utility\New-Object @PSBoundParameters
 }

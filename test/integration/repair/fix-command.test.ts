@@ -42,7 +42,13 @@ describe('rdp-health fix / undo --simulate', () => {
     expect(workingCopy('nla-off-local').registry[RDP_TCP]?.UserAuthentication).toBe(1);
     expect(readdirSync(join(dataDir, 'fixes'))).toContain(`${recordId}.undo.json`);
 
-    const undone = await cli('undo', recordId!, '--simulate', 'nla-off-local', '--data-dir', dataDir, '--json');
+    // Undoing NLA lowers security again: refused without --yes, nothing changed.
+    expect(fixed.out).toMatch(/rdp-health undo \S+ --yes \(undoing it lowers security\)/);
+    const refused = await cli('undo', recordId!, '--simulate', 'nla-off-local', '--data-dir', dataDir);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/lowers security/);
+    expect(workingCopy('nla-off-local').registry[RDP_TCP]?.UserAuthentication).toBe(1);
+    const undone = await cli('undo', recordId!, '--yes', '--simulate', 'nla-off-local', '--data-dir', dataDir, '--json');
     expect(undone.code, undone.err).toBe(0);
     expect(JSON.parse(undone.out)).toMatchObject({ fixId: 'nla.enable', outcome: 'fixed', finding: { probeId: 'nla', status: 'warn' } });
     expect(workingCopy('nla-off-local').registry[RDP_TCP]?.UserAuthentication).toBe(0);

@@ -67,7 +67,7 @@ describe('listener and firewall fixes through the RepairService (simulated eleva
     expect(preview.notes.join(' ')).toMatch(/ends every Remote Desktop session/);
     expect(h.hostText()).toBe(before);
 
-    const outcome = await h.service.apply('listener.restart-service', preview.previewId);
+    const outcome = await h.service.apply('listener.restart-service', preview.previewId, { confirmed: true });
     expect(outcome.outcome).toBe('fixed');
     expect(outcome.finding?.status).toBe('ok');
     expect(outcome.changes?.filter((line) => /LocalPort 3389 -> 3390/.test(line))).toHaveLength(2);
@@ -82,7 +82,7 @@ describe('listener and firewall fixes through the RepairService (simulated eleva
     const preview = await h.service.preview('firewall.enable-rules-public');
     expect(preview.lowersSecurity).toBe(true);
     expect(preview.notes.join(' ')).toMatch(/widens exposure/);
-    const outcome = await h.service.apply('firewall.enable-rules-public', preview.previewId);
+    const outcome = await h.service.apply('firewall.enable-rules-public', preview.previewId, { confirmed: true });
     expect(outcome.outcome).toBe('fixed');
     expect(outcome.finding?.probeId).toBe('firewall');
     expect(outcome.finding?.status).toBe('ok');

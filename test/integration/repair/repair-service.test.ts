@@ -37,14 +37,18 @@ describe('RepairService end to end (real pwsh, simulated host, simulated elevati
     expect(h.fixFiles()).toEqual([`${outcome.recordId}.result.json`, `${outcome.recordId}.undo.json`]);
     expect(h.runner.latest()?.findings.find((f) => f.probeId === 'nla')?.status).toBe('ok');
 
-    const undone = await h.service.undo(outcome.recordId!);
+    // Turning NLA on raised security: undoing it lowers it again, so it needs the person's confirmation.
+    expect(outcome.undoLowersSecurity).toBe(true);
+    await expect(h.service.undo(outcome.recordId!)).rejects.toThrow(/lowers security/);
+    const undone = await h.service.undo(outcome.recordId!, { confirmed: true });
     expect(undone.outcome).toBe('fixed');
     expect(undone.message).toMatch(/^Undone/);
     expect(undone.finding?.status).toBe('warn');
     expect(h.registry(RDP_TCP, 'UserAuthentication')).toBe(0);
-    const again = await h.service.undo(outcome.recordId!);
-    expect(again.outcome).toBe('failed');
-    expect(again.message).toMatch(/undone already/);
+    // Undone once: the record check says so before any elevation is asked for.
+    const requests = h.elevator.requests.length;
+    await expect(h.service.undo(outcome.recordId!, { confirmed: true })).rejects.toThrow(/undone already/);
+    expect(h.elevator.requests).toHaveLength(requests);
   });
 
   it('declined elevation → cancelled, and nothing was changed', async () => {
@@ -77,8 +81,9 @@ describe('RepairService end to end (real pwsh, simulated host, simulated elevati
     await expect(h.service.preview('nla.disable -Action Enable')).rejects.toBeInstanceOf(RepairRequestError);
     await expect(h.service.preview('nla.disable', { Action: 'Enable' })).rejects.toThrow(/no other parameters/);
     const preview = await h.service.preview('nla.disable');
-    await expect(h.service.apply('nla.disable', preview.previewId, { Action: 'Enable' })).rejects.toThrow(/no other parameters/);
-    await expect(h.service.undo('20250101T120000Z-nla_disable-0000abcd', 'extra')).rejects.toThrow(/no other parameters/);
+    await expect(h.service.apply('nla.disable', preview.previewId, { Action: 'Enable' } as never)).rejects.toThrow(/no other parameters/);
+    await expect(h.service.apply('nla.disable', preview.previewId, { confirmed: true }, 'extra')).rejects.toThrow(/no other parameters/);
+    await expect(h.service.undo('20250101T120000Z-nla_disable-0000abcd', 'extra' as never)).rejects.toThrow(/no other parameters/);
     expect(h.elevator.requests).toHaveLength(0);
     expect(h.hostText()).toBe(before);
   });

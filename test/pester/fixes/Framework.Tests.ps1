@@ -137,7 +137,8 @@ Describe 'Trusting the fix folder and its undo records (on Windows)' {
     It 'ignores RDP_HEALTH_FIX_ROOT on Windows (a user can set it for an elevated process)' {
         Mock Test-RdpWindowsHost -ModuleName RdpHealth.FixFolder { $true }
         $env:RDP_HEALTH_FIX_ROOT = Join-Path $TestDrive 'user-controlled'
-        Get-RdpFixRoot | Should -Be "$env:ProgramData\RDP Health\fixes"
+        # ProgramData from the OS (GetFolderPath), not from %ProgramData%: ElevatedHardening.Tests.ps1.
+        Get-RdpFixRoot | Should -Be ([Environment]::GetFolderPath([Environment+SpecialFolder]::CommonApplicationData) + '\RDP Health\fixes')
     }
 
     It 'takes System32 from the OS on Windows, never from %SystemRoot%' {

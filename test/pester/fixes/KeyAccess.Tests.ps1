@@ -233,7 +233,8 @@ Describe 'Repair-RdpKeyAccess refuses, changing nothing' {
         $code | Should -Not -Match '(?i)icacls[^\n]*\s/t\b'
         $code | Should -Not -Match '(?i)takeown'
         $code | Should -Not -Match '(?i)MachineKeys\\?\*'
-        $code | Should -Match 'icacls \$keyFile /grant \$script:NetworkServiceGrant'
+        # icacls.exe by full path from the system folder (Invoke-RdpSystemTool), on that one file.
+        $code | Should -Match "Invoke-RdpSystemTool -Name 'icacls\.exe' -ArgumentList @\( \`$keyFile , '/grant' , \`$script:NetworkServiceGrant \)"
         $code | Should -Match "'\*S-1-5-20:\(R\)'"
     }
 }

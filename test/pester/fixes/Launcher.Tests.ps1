@@ -11,6 +11,8 @@ BeforeAll {
     $launcherAst = [System.Management.Automation.Language.Parser]::ParseFile($script:Launcher, [ref]$null, [ref]$null)
     $startAst = $launcherAst.Find({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $node.Name -eq 'Start-RdpElevatedProcess' }, $true)
     . ([scriptblock]::Create($startAst.Extent.Text))
+    $waitAst = $launcherAst.Find({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $node.Name -eq 'Wait-RdpProcessExit' }, $true)
+    . ([scriptblock]::Create($waitAst.Extent.Text))
 
     # What Windows throws when the UAC prompt is declined: Process.Start raises Win32Exception 1223,
     # which a .NET method call from PowerShell surfaces as a MethodInvocationException around it.
@@ -197,5 +199,36 @@ Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
         $run.Result.status | Should -Be 'failed'
         $run.Result.message | Should -Match 'Invalid fix request'
         Should -Invoke Start-RdpElevatedProcess -Times 0
+    }
+}
+
+Describe 'Start-RdpElevatedFix waits for the elevated fix with a timeout' {
+    BeforeEach { $null = Initialize-FixTestHost -Scenario 'nla-off-local' }
+
+    It 'Wait-RdpProcessExit throws a TimeoutException for a process still running, and leaves it running' {
+        $sleep = (Get-Command -Name 'sleep' -CommandType Application | Select-Object -First 1).Source
+        $process = [System.Diagnostics.Process]::Start($sleep, '30')
+        try {
+            { Wait-RdpProcessExit -Process $process -TimeoutSeconds 1 } | Should -Throw -ExceptionType ([System.TimeoutException])
+            $process.HasExited | Should -BeFalse
+        } finally { $process.Kill(); $process.Dispose() }
+    }
+
+    It 'Wait-RdpProcessExit returns the exit code of a process that ends in time' {
+        $sh = (Get-Command -Name 'sh' -CommandType Application | Select-Object -First 1).Source
+        $process = [System.Diagnostics.Process]::Start($sh, '-c "exit 3"')
+        try { Wait-RdpProcessExit -Process $process -TimeoutSeconds 60 | Should -Be 3 } finally { $process.Dispose() }
+    }
+
+    It 'a fix that does not finish in time is failed with 1460 and says it may still be running; nothing is copied' {
+        Mock Start-RdpElevatedProcess { throw [System.TimeoutException]::new('The fix did not finish within 600 seconds.') }
+        $before = Get-FixHostText
+        $run = Invoke-Launcher -Request $script:EnableRequest
+        $run.ExitCode | Should -Be 1460
+        $run.Result.status | Should -Be 'failed'
+        $run.Result.message | Should -Match 'did not finish within 600 seconds and may still be running'
+        $run.Result.result | Should -BeNullOrEmpty
+        Get-FixHostText | Should -BeExactly $before
+        Should -Invoke Start-RdpElevatedProcess -Times 1 -Exactly -ParameterFilter { $TimeoutSeconds -eq 600 }
     }
 }

@@ -89,7 +89,7 @@ describe('demo HTTP bridge', () => {
     const page = pageBridge();
     await expect(page.getSnapshot()).resolves.toEqual(current);
     await expect(page.previewFix('certificate.renew')).resolves.toMatchObject({ previewId: 'p1' });
-    await expect(page.applyFix('certificate.renew', 'p1')).resolves.toEqual({ outcome: 'cancelled', message: 'Declined.' });
+    await expect(page.applyFix('certificate.renew', 'p1', true)).resolves.toEqual({ outcome: 'cancelled', message: 'Declined.' });
     await expect(page.getHistory(5)).resolves.toHaveLength(1);
     await expect(page.setSettings({ notifications: false })).resolves.toEqual({ checkIntervalMinutes: 30, warnDays: [30], notifications: false, startAtLogin: false, locked: ['warnDays'] });
     expect(calls).toEqual(['getSnapshot', 'preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:5', 'setSettings:{"notifications":false}']);
