@@ -36,7 +36,7 @@ Describe 'Fix and undo: the Remote Desktop firewall rules' -Tag 'RealHost' {
     }
 
     It 'is broken again after rdp-health undo' {
-        (Invoke-RdpHealthCli undo $firewallFix.RecordId --json).ExitCode | Should -Be 0
+        (Invoke-RdpHealthCli undo $firewallFix.RecordId --yes --json).ExitCode | Should -Be 0
         Get-Status 'firewall' | Should -Be 'fail'
     }
 }
@@ -66,7 +66,7 @@ Describe 'Fix and undo: NETWORK SERVICE''s read of the RDP key file' -Tag 'RealH
     }
 
     It 'is broken again after rdp-health undo' {
-        (Invoke-RdpHealthCli undo $keyFix.RecordId --json).ExitCode | Should -Be 0
+        (Invoke-RdpHealthCli undo $keyFix.RecordId --yes --json).ExitCode | Should -Be 0
         Get-Status 'key-access' | Should -Be 'fail'
     }
 }
