@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-Acl/Set-Acl and System.Security.AccessControl.FileSecurity (GetAccessRules, GetOwner), and the icacls command reference with its real English output.
 # File ACL shadows: Get-Acl, Set-Acl and `icacls` for the Windows paths listed in the scenario's
 # `files` section:
 #   "files": { "C:\\ProgramData\\...\\MachineKeys\\<name>": { "owner": "S-1-5-18", "protected": false,

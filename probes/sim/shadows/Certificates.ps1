@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn about_Certificate_Provider and the X509Certificate2, RSACryptoServiceProvider.CspKeyContainerInfo and RSACng.Key (CngKey) class references.
 # Certificate provider shadows: Get-ChildItem, Get-Item and Remove-Item for Cert:\ paths,
 # Import-Certificate and `certutil.exe -repairstore`, from the scenario's `certificates` section, keyed by
 # store ("LocalMachine\My") then thumbprint:

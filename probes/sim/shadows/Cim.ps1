@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn CimCmdlets (Get-CimInstance, Invoke-CimMethod, Set-CimInstance) and the WQL SELECT/WHERE reference.
 # CIM shadows: instances live in the scenario's `cim` section, keyed by "<namespace>:<class>", then
 # by instance key (Name for Win32_Service, TerminalName for Win32_TSGeneralSetting, ...):
 #   "cim": { "root/cimv2:Win32_Service": { "TermService": { "Name": "TermService", "State": "Running" } } }

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-NetFirewallRule (NetSecurity, -PolicyStore, -TracePolicyStore) and the MSFT_NetFirewallRule class; rule names and groups from a real Windows Server 2022 rule export.
 # Windows Firewall shadows (NetSecurity / NetConnection modules). State: the scenario's `firewall`
 # section.
 #   rules:   { "<Name>": { Name, DisplayName, Group, DisplayGroup, Enabled 'True'|'False', Profile

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-NetTCPConnection (MSFT_NetTCPConnection), the netstat command reference with real English/German/French `netstat -ano` output, and Get-Process (-IncludeUserName needs elevation).
 # Network shadows: Get-NetTCPConnection and `netstat` read the scenario's `tcp` section,
 #   "tcp": { "<any key>": { "LocalAddress": "0.0.0.0", "LocalPort": 3389, "RemoteAddress": "0.0.0.0",
 #                           "RemotePort": 0, "State": "Listen", "OwningProcess": 1180 } }

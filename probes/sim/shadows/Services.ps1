@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Win32_Service class, ServiceController (Get-Service) and Start-/Stop-/Restart-/Set-Service, with their real error messages.
 # Service control shadows: Get-Service, Start-Service, Stop-Service, Restart-Service, Set-Service
 # read and write the Win32_Service instances under cim."root/cimv2:Win32_Service" (State, StartMode,
 # ProcessId, Started), so Get-CimInstance Win32_Service sees every change.
