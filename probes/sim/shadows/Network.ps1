@@ -4,7 +4,8 @@
 #                           "RemotePort": 0, "State": "Listen", "OwningProcess": 1180 } }
 # (State uses the MSFT_NetTCPConnection names: Listen, Established, TimeWait, CloseWait, ...).
 # Get-Process reads `processes` ({ "<pid>": { "Id", "ProcessName", "SessionId"?, "UserName"? } }) plus
-# one winlogon per entry of `sessions` and one explorer per session that has a UserName.
+# one winlogon per entry of `sessions` and one explorer per session that has a UserName (rdpinit and
+# rdpshell instead for a session with `remoteApp`).
 # Host switches read here: `host.language` (netstat's words), `host.missingCommands` (commands that
 # throw CommandNotFoundException, as on a host without the module), `host.elevated`
 # (or $env:RDP_HEALTH_SIM_ELEVATED = '1': Get-Process -IncludeUserName needs it).
@@ -193,8 +194,14 @@ function Get-SimProcessTable {
         $winlogon = 20000 + 10 * $sessionId
         $table["$winlogon"] = @{ Id = $winlogon; ProcessName = 'winlogon'; SessionId = $sessionId; UserName = 'NT AUTHORITY\SYSTEM' }
         if ($session.Contains('UserName') -and $session['UserName']) {
-            $explorer = $winlogon + 1
-            $table["$explorer"] = @{ Id = $explorer; ProcessName = 'explorer'; SessionId = $sessionId; UserName = [string]$session['UserName'] }
+            # A RemoteApp session runs rdpinit and rdpshell, not explorer.
+            $shells = @('explorer')
+            if ($session.Contains('remoteApp') -and $session['remoteApp']) { $shells = @('rdpinit', 'rdpshell') }
+            $shellId = $winlogon
+            foreach ($shell in $shells) {
+                $shellId++
+                $table["$shellId"] = @{ Id = $shellId; ProcessName = $shell; SessionId = $sessionId; UserName = [string]$session['UserName'] }
+            }
         }
     }
     $table
