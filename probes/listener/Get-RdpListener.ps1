@@ -6,7 +6,7 @@ Reads whether Remote Desktop Services (TermService) listens on the configured RD
 .DESCRIPTION
 The port is RDP-Tcp PortNumber (3389 only when the value is absent). TermService and UmRdpService are
 read with CIM (State, StartMode, ProcessId). Listening sockets come from Get-NetTCPConnection -State
-Listen; where that cmdlet is missing or fails, from `netstat -ano -p TCP`, parsed by column position:
+Listen; where that cmdlet is missing or fails, from `netstat -ano -p TCP` and `-p TCPv6`, parsed by column position:
 a listening row is one whose foreign address is 0.0.0.0:0 or [::]:0 (the state word is localized, so
 it is never read). Each socket on the port is reported with its owning process, so another program
 holding the port is named. When TermService shares its svchost with other services (svchost groups
@@ -29,7 +29,7 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 function Get-RdpNetstatListener {
     <#
     .SYNOPSIS
-    Listening TCP sockets from `netstat -ano -p TCP`, read by column position only.
+    Listening TCP sockets from `netstat -ano -p TCP` and `-p TCPv6`, read by column position only.
     .DESCRIPTION
     Columns: Proto, Local Address, Foreign Address, State, PID. The header and the state words are in
     the UI language (and may be mangled by the console code page), so a row is recognised by its
@@ -41,7 +41,8 @@ function Get-RdpNetstatListener {
     param()
     $tcpRows = 0
     $listeners = @()
-    foreach ($line in @(netstat -ano -p TCP)) {
+    # -p TCP lists IPv4 sockets only: IPv6 ones ([::]:3389) need -p TCPv6.
+    foreach ($line in @(@(netstat -ano -p TCP) + @(netstat -ano -p TCPv6))) {
         $fields = @(([string]$line).Trim() -split '\s+')
         if ($fields.Count -lt 4 -or $fields[0] -ne 'TCP') { continue }
         $tcpRows++
@@ -52,7 +53,7 @@ function Get-RdpNetstatListener {
         $listeners += [PSCustomObject]@{ address = $Matches[1]; port = [int]$Matches[2]; processId = [int]$processText }
     }
     # Every Windows host has TCP sockets (RPC on 135 at least): no row at all means netstat failed.
-    if ($tcpRows -eq 0) { throw (New-RdpProbeError -Kind 'error' -Message 'netstat -ano -p TCP printed no TCP rows.') }
+    if ($tcpRows -eq 0) { throw (New-RdpProbeError -Kind 'error' -Message 'netstat -ano -p TCP / -p TCPv6 printed no TCP rows.') }
     , $listeners
 }
 

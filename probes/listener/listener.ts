@@ -104,7 +104,7 @@ function evidence(data: ListenerData): Record<string, unknown> {
         `${socket.localAddress}:${socket.localPort} ${describeProcess(socket)}${socket.termService ? ' = TermService' : ''}${socket.ambiguous ? ' (shared process; not attributed to TermService)' : ''}`,
     ),
     'TermService process shared with': data.termServiceSharedProcess ? data.coHostedServices : 'no other service',
-    'Read with': data.listenSource === 'netstat' ? `netstat -ano -p TCP (${data.fallbackReason ?? 'fallback'})` : 'Get-NetTCPConnection',
+    'Read with': data.listenSource === 'netstat' ? `netstat -ano -p TCP and -p TCPv6 (${data.fallbackReason ?? 'fallback'})` : 'Get-NetTCPConnection',
     fDenyTSConnections: `${deny.effective ?? 'not set'} (${deny.source}; local ${deny.localValue ?? 'not set'}, policy ${deny.policyValue ?? 'not set'})`,
     LanAdapter: data.lanAdapter ?? 'not set',
     Edition: `${data.edition.editionId ?? '?'} (${data.edition.productName ?? '?'}, ${data.edition.installationType ?? '?'})`,

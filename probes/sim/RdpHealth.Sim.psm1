@@ -144,10 +144,16 @@ function ConvertTo-SimDate {
 
 # ---------------------------------------------------------------- fault injection
 
+# What a CIM call throws when WMI answers WBEM_E_INVALID_OPERATION (0x80041016), e.g. a
+# Win32_TSGeneralSetting setter under a policy: a CimException carrying that HRESULT.
+class SimWbemInvalidOperationException : Microsoft.Management.Infrastructure.CimException {
+    SimWbemInvalidOperationException([string]$Message) : base($Message) { $this.HResult = -2147217386 }
+}
+
 function Invoke-SimFault {
     <#
     Faults named in the scenario's `faults` section, by command name: { "kind": "hang" | "access-denied"
-    | "not-found" | "error", "seconds": n, "after": n, "times": n }. `after` lets the first n calls
+    | "not-found" | "wbem-invalid-operation" | "error", "seconds": n, "after": n, "times": n }. `after` lets the first n calls
     through (a fix that fails half way); `times` fails only that many calls, then lets calls through
     again (a transient failure: the rollback that follows succeeds). Called first thing by every shadow.
     #>
@@ -172,6 +178,7 @@ function Invoke-SimFault {
         'hang' { Start-Sleep -Seconds $(if ($fault.Contains('seconds')) { [int]$fault['seconds'] } else { 3600 }) }
         'access-denied' { throw [System.UnauthorizedAccessException]::new("Access is denied. (simulated: $Command)") }
         'not-found' { throw [System.Management.Automation.ItemNotFoundException]::new("Not found. (simulated: $Command)") }
+        'wbem-invalid-operation' { throw [SimWbemInvalidOperationException]::new("Invalid operation (simulated: $Command)") }
         default { throw [System.InvalidOperationException]::new("Simulated failure in $Command") }
     }
 }

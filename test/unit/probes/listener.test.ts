@@ -54,7 +54,7 @@ describe('listener probe on recorded scenarios', () => {
   it('is ok on the German host, read through netstat', () => {
     const finding = recordedFinding(listenerProbe, 'german-host');
     expect(finding.status).toBe('ok');
-    expect(String(finding.evidence['Read with'])).toMatch(/^netstat -ano -p TCP \(Get-NetTCPConnection is not available/);
+    expect(String(finding.evidence['Read with'])).toMatch(/^netstat -ano -p TCP and -p TCPv6 \(Get-NetTCPConnection is not available/);
   });
 
   it('is ok when TermService shares its svchost with DoSvc on 7680, which is not taken for an RDP port', () => {
