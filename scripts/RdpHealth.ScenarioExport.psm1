@@ -82,7 +82,10 @@ function Protect-ExportText {
     param([Parameter(Mandatory)][string]$Text, [Parameter(Mandatory)][System.Collections.IDictionary]$Map)
     $map = $Map
     foreach ($name in @($map.Keys | Sort-Object { $_.Length } -Descending)) {
-        $Text = [regex]::Replace($Text, '(?<![A-Za-z0-9_-])' + [regex]::Escape($name) + '(?![A-Za-z0-9_-])', $map[$name].Replace('$', '$$'), 'IgnoreCase')
+        # Names as whole words; a GUID (the MachineGuid, also inside key file names) wherever it is.
+        $pattern = '(?<![A-Za-z0-9_-])' + [regex]::Escape($name) + '(?![A-Za-z0-9_-])'
+        if ($name -match '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$') { $pattern = [regex]::Escape($name) }
+        $Text = [regex]::Replace($Text, $pattern, $map[$name].Replace('$', '$$'), 'IgnoreCase')
     }
     $salt = [guid]::NewGuid().ToString()
     $sha1 = [System.Security.Cryptography.SHA1]::Create()

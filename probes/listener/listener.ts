@@ -62,7 +62,17 @@ export const listenerDataSchema = z.object({
   }),
   /** False when user names need elevation; sessions are listed either way. */
   sessionUserNamesReadable: z.boolean(),
-  sessions: z.array(z.object({ sessionId: z.number().int(), userName: z.string().nullable(), desktop: z.boolean() })),
+  /** qwinsta (the console left out) or, without it, the sessions' processes (the console included). */
+  sessionSource: z.enum(['qwinsta', 'processes']),
+  sessions: z.array(
+    z.object({
+      sessionId: z.number().int(),
+      userName: z.string().nullable(),
+      desktop: z.boolean(),
+      station: z.string().nullable().optional(),
+      remoteApp: z.boolean().optional(),
+    }),
+  ),
 });
 export type ListenerData = z.infer<typeof listenerDataSchema>;
 export type ListenerSession = ListenerData['sessions'][number];
@@ -89,7 +99,7 @@ function describeProcess(owner: { processId: number; processName: string | null 
 }
 
 export function describeSession(session: ListenerSession): string {
-  if (session.userName) return `session ${session.sessionId}: ${session.userName}`;
+  if (session.userName) return `session ${session.sessionId}: ${session.userName}${session.remoteApp ? ' (RemoteApp)' : ''}`;
   return session.desktop ? `session ${session.sessionId}: a signed-in user (name needs elevation)` : `session ${session.sessionId}: no one signed in`;
 }
 
@@ -109,6 +119,9 @@ function evidence(data: ListenerData): Record<string, unknown> {
     LanAdapter: data.lanAdapter ?? 'not set',
     Edition: `${data.edition.editionId ?? '?'} (${data.edition.productName ?? '?'}, ${data.edition.installationType ?? '?'})`,
     'Sessions a restart would end': data.sessions.map(describeSession),
+    'Sessions read with': data.sessionSource === 'qwinsta'
+      ? 'qwinsta (Remote Desktop and RemoteApp sessions; the console is left out)'
+      : 'the sessions\' processes (qwinsta could not run; the console may be listed)',
   };
 }
 
