@@ -102,6 +102,7 @@ export class CheckRunner {
     const started = performance.now();
     const data = new Map<string, unknown>();
     const findings = new Map<string, Finding>();
+    const outputs = new Map<string, string>();
     let unavailable: ShellUnavailableError | undefined;
     for (const probe of selected) {
       if (probe.kind !== 'powershell') continue;
@@ -110,7 +111,7 @@ export class CheckRunner {
         continue;
       }
       try {
-        findings.set(probe.id, await this.runPowerShellProbe(probe, data));
+        findings.set(probe.id, await this.runPowerShellProbe(probe, data, outputs));
       } catch (error) {
         if (!(error instanceof ShellUnavailableError)) throw error;
         this.logger.error('powershell is unavailable', { error: error.message });
@@ -120,6 +121,14 @@ export class CheckRunner {
     }
     for (const probe of selected) {
       if (probe.kind === 'node') findings.set(probe.id, await this.runNodeProbe(probe, data));
+    }
+    // A probe that reads a later probe's result (TLS reads the handshake's) is judged again with it:
+    // dataOf gives a PowerShell probe's data, or a Node probe's finding.
+    for (const probe of selected) {
+      const stdout = outputs.get(probe.id);
+      if (probe.kind !== 'powershell' || stdout === undefined || findings.get(probe.id)?.status === 'unknown') continue;
+      if (!probe.dependsOn?.some((id) => selected.some((other) => other.id === id && other.kind === 'node'))) continue;
+      findings.set(probe.id, findingFromOutput(probe, stdout, { ...this.context(), dataOf: (id) => data.get(id) ?? findings.get(id) }));
     }
     for (const [id, value] of data) this.lastData.set(id, value);
     // Display order; probes not run this time keep their finding from the latest snapshot.
@@ -152,7 +161,7 @@ export class CheckRunner {
   }
 
   /** Runs one script; a shell that died under it gets one retry in a fresh shell (probes only read). */
-  private async runPowerShellProbe(probe: PowerShellProbe, data: Map<string, unknown>): Promise<Finding> {
+  private async runPowerShellProbe(probe: PowerShellProbe, data: Map<string, unknown>, outputs: Map<string, string>): Promise<Finding> {
     const scriptPath = probeScriptPath(this.options.probesDir, probe.script);
     const timeoutMs = this.timeoutMs();
     for (let attempt = 1; ; attempt += 1) {
@@ -160,6 +169,7 @@ export class CheckRunner {
         const result = await this.options.session.invokeScript(scriptPath, {}, { timeoutMs });
         const ctx = this.context();
         const finding = findingFromOutput(probe, result.stdout, ctx);
+        outputs.set(probe.id, result.stdout);
         const parsed = parseEnvelope(probe.id, result.stdout);
         if (parsed.ok && parsed.envelope.ok) {
           const valid = probe.dataSchema.safeParse(parsed.envelope.data);

@@ -11,11 +11,21 @@ import { powershellLiteral } from './powershell-command.js';
 import { resolveShellExecutable } from './powershell-executable.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 
+/**
+ * Who the simulated checks run as (probes/sim/shadows/Identity.ps1): SYSTEM (the host checker), an
+ * elevated admin, an admin under UAC (Administrators deny-only) or a standard user. The shadows deny
+ * what Windows denies to each: the RDP key file's ACL, and what the scenario's host.adminOnly lists.
+ */
+export const SIMULATED_IDENTITIES = ['system', 'elevated-admin', 'uac-admin', 'standard-user'] as const;
+export type SimulatedIdentity = (typeof SIMULATED_IDENTITIES)[number];
+
 export interface SimulatedHostOptions {
   probesDir?: string;
   executablePath?: string;
   /** File name of the working copy inside workDir. */
   fileName?: string;
+  /** Written into the working copy's host.identity; else the scenario's (shipped ones: system). */
+  identity?: SimulatedIdentity;
 }
 
 export class ScenarioError extends Error {
@@ -39,6 +49,13 @@ export function shippedScenarios(probesDir: string): string[] {
   }
 }
 
+/** ` -Identity <name>` for a known identity; anything else is refused before a shell is started. */
+function identityArgument(identity: SimulatedIdentity | undefined): string {
+  if (identity === undefined) return '';
+  if (!SIMULATED_IDENTITIES.includes(identity)) throw new ScenarioError(`Unknown simulated identity "${String(identity)}": one of ${SIMULATED_IDENTITIES.join(', ')}.`);
+  return ` -Identity ${powershellLiteral(identity)}`;
+}
+
 /** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
 export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
   const probesDir = options.probesDir ?? resolveProbesDir();
@@ -50,7 +67,7 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
   const command = [
     "$ErrorActionPreference = 'Stop'",
     `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,
-    `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}`,
+    `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}${identityArgument(options.identity)}`,
   ].join('; ');
   await new Promise<void>((done, fail) => {
     execFile(

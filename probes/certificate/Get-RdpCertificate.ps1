@@ -31,13 +31,14 @@ $script:CertificateEventProviders = @('Microsoft-Windows-TerminalServices-Remote
 function Get-RdpCertificateEvent {
     <#
     .SYNOPSIS
-    Recent certificate events (System 1057, 1058; Schannel 36870, 36871, 36874), counted per id.
+    Recent certificate events (System 1057, 1058; Schannel 36870, 36871, 36872, 36874), counted per id.
     .OUTPUTS
     PSCustomObject with readable, errorKind, error, sinceDays, items (id, providerName, logName, count, newest, message).
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][int]$Days)
-    $filter = @{ LogName = 'System'; Id = @(1057, 1058, 36870, 36871, 36874); StartTime = (Get-Date).AddDays(-$Days) }
+    # 36872 (no suitable default server credential) comes with 36870 (private key not accessible).
+    $filter = @{ LogName = 'System'; Id = @(1057, 1058, 36870, 36871, 36872, 36874); StartTime = (Get-Date).AddDays(-$Days) }
     $events = @()
     $readable = $true
     $errorKind = $null

@@ -195,6 +195,28 @@ function ConvertTo-RdpCimArgument {
     }
 }
 
+function Test-RdpWbemInvalidOperation {
+    <#
+    .SYNOPSIS
+    Whether an exception is a CimException for WBEM_E_INVALID_OPERATION (0x80041016): by the WMI error
+    code in its error data, or by its HRESULT - never by its (localized) message.
+    .OUTPUTS
+    System.Boolean
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][AllowNull()]$Exception)
+    while ($null -ne $Exception) {
+        if ($Exception -is [Microsoft.Management.Infrastructure.CimException]) {
+            if ([uint32]($Exception.HResult -band 0xFFFFFFFFL) -eq $script:WbemInvalidOperation) { return $true }
+            $data = $null
+            try { $data = $Exception.ErrorData } catch { Write-Verbose 'The CimException carries no error data.' }
+            if ($null -ne $data -and $null -ne $data.PSObject.Properties['error_Code'] -and [uint32]$data.error_Code -eq $script:WbemInvalidOperation) { return $true }
+        }
+        $Exception = $Exception.InnerException
+    }
+    $false
+}
+
 function Invoke-RdpCimMethod {
     <#
     .SYNOPSIS
@@ -212,12 +234,19 @@ function Invoke-RdpCimMethod {
         [Parameter(Mandatory)][System.Collections.IDictionary]$Arguments
     )
     $query = "SELECT * FROM $ClassName WHERE $Filter"
-    $results = @(Invoke-CimMethod -Namespace $Namespace -Query $query -MethodName $MethodName -Arguments $Arguments -WhatIf:$false -Confirm:$false)
+    $policyRefusal = "$ClassName.$MethodName was refused (0x80041016): group policy controls this setting."
+    try {
+        $results = @(Invoke-CimMethod -Namespace $Namespace -Query $query -MethodName $MethodName -Arguments $Arguments -WhatIf:$false -Confirm:$false)
+    } catch {
+        # Under a policy the provider may throw WBEM_E_INVALID_OPERATION instead of returning it.
+        if (Test-RdpWbemInvalidOperation -Exception $_.Exception) { throw (New-RdpProbeError -Kind 'error' -Message $policyRefusal) }
+        throw
+    }
     if ($results.Count -eq 0) { throw (New-RdpProbeError -Kind 'not-found' -Message "No $ClassName where $Filter.") }
     foreach ($result in $results) {
         $code = [uint32]$result.ReturnValue
         if ($code -eq $script:WbemInvalidOperation) {
-            throw (New-RdpProbeError -Kind 'error' -Message "$ClassName.$MethodName was refused (0x80041016): group policy controls this setting.")
+            throw (New-RdpProbeError -Kind 'error' -Message $policyRefusal)
         }
         if ($code -ne 0) { throw (New-RdpProbeError -Kind 'error' -Message ("$ClassName.$MethodName returned 0x{0:X8}." -f $code)) }
     }

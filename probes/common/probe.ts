@@ -11,6 +11,11 @@ export interface EvaluateContext {
   now: Date;
   /** Days before certificate expiry that count as `warn` (settings). */
   warnDays: number;
+  /**
+   * Data of another probe from this cycle, for a probe that names it in `dependsOn`: the runner then
+   * evaluates that probe again once the other has run. Absent when it did not run.
+   */
+  dataOf?: (probeId: string) => unknown;
 }
 
 /** What evaluate() decides; the runner adds probeId, title and checkedAt. */
@@ -29,6 +34,8 @@ export interface PowerShellProbe<S extends z.ZodType = z.ZodType> {
   script: string;
   dataSchema: S;
   evaluate(data: z.infer<S>, ctx: EvaluateContext): Verdict;
+  /** Probes (run later in the cycle, e.g. the handshake) whose data evaluate() reads through ctx.dataOf. */
+  dependsOn?: readonly string[];
 }
 
 export interface NodeProbeContext extends EvaluateContext {

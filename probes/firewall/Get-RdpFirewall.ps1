@@ -6,13 +6,15 @@ Reads what Windows Firewall does to inbound Remote Desktop connections on the co
 .DESCRIPTION
 Selects the Remote Desktop rules by rule Name (RemoteDesktop-*) or Group resource
 (@FirewallAPI.dll,-28752), never by display text, from the ActiveStore (local and group-policy rules
-together). Also finds every other enabled inbound rule whose port filter covers the RDP port (custom
+together), traced (-TracePolicyStore) so each rule says which store it comes from (PolicyStoreSourceType
+Local, GroupPolicy, Dynamic, Generated, Hardcoded or MDM). Also finds every other enabled inbound rule whose port filter covers the RDP port (custom
 allow rules, and block rules, which beat allow rules), with each rule's protocol, local ports,
 program, service and remote addresses. Filters are read in bulk (-All) and joined to their rule by
 InstanceID; a rule missing from a bulk read is asked for through its association.
 Also read: RDP-Tcp PortNumber, the network category of each connected NIC, the firewall profiles of
 the ActiveStore (Enabled, DefaultInboundAction, AllowInboundRules, AllowLocalFirewallRules), and the
-MpsSvc and BFE services. Every enum is written as its name (e.g. Enabled 'True'/'False').
+MpsSvc and BFE services, and the firewalls registered with Security Center (root/SecurityCenter2
+FirewallProduct, client SKUs only). Every enum is written as its name (e.g. Enabled 'True'/'False').
 
 .OUTPUTS
 System.String. One JSON probe envelope: {"probe":"firewall","schema":1,"ok":true,"data":{...}}.
@@ -153,7 +155,9 @@ Invoke-RdpProbe -Name 'firewall' -Body {
     $portSource = 'default'
     if ($null -ne $portNumber) { $port = [int]$portNumber; $portSource = 'local' }
 
-    $allRules = @(Get-NetFirewallRule -PolicyStore ActiveStore)
+    # -TracePolicyStore: only with it does the ActiveStore fill PolicyStoreSource(Type) (documented), which
+    # says whether a rule is local - ignored when policy sets AllowLocalFirewallRules False - or not.
+    $allRules = @(Get-NetFirewallRule -PolicyStore ActiveStore -TracePolicyStore)
     $indexes = @{
         Port        = Get-RdpFirewallFilterIndex -Kind Port
         Application = Get-RdpFirewallFilterIndex -Kind Application
@@ -195,6 +199,22 @@ Invoke-RdpProbe -Name 'firewall' -Body {
                 networkCategory = [string]$_.NetworkCategory
             }
         })
+    # Client SKUs register third-party firewalls with Security Center; servers have no such namespace.
+    $securityCenter = [PSCustomObject]@{ available = $false; products = @() }
+    try {
+        $products = @(Get-CimInstance -Namespace 'root/SecurityCenter2' -ClassName 'FirewallProduct' -ErrorAction Stop)
+        $securityCenter = [PSCustomObject]@{
+            available = $true
+            products  = @(foreach ($product in $products) {
+                    $state = 0
+                    if ($null -ne $product.productState) { $state = [int64]$product.productState }
+                    # productState bits 12-15: 1 = on (the layout Security Center clients read; not formally documented).
+                    [PSCustomObject]@{ name = [string]$product.displayName; productState = $state; enabled = ((($state -shr 12) -band 0xF) -eq 1) }
+                })
+        }
+    } catch {
+        Write-Verbose "root/SecurityCenter2 not read: $($_.Exception.Message)"
+    }
     $services = @(Get-RdpServiceState -Name 'MpsSvc', 'BFE' | ForEach-Object {
             [PSCustomObject]@{ name = $_.Name; present = $_.Present; state = $_.State; startMode = $_.StartMode }
         })
@@ -207,5 +227,6 @@ Invoke-RdpProbe -Name 'firewall' -Body {
         profiles           = @($profiles)
         connectionProfiles = @($connections)
         services           = @($services)
+        securityCenter     = $securityCenter
     }
 }

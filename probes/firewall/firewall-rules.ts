@@ -117,7 +117,14 @@ export function ruleMatches(rule: RuleFacts, profile: ProfileName, transport: Tr
   );
 }
 
+/**
+ * Rule sources that AllowLocalFirewallRules False cannot switch off: policy (GroupPolicy, MDM) and the
+ * rules Windows makes itself (Generated, Hardcoded). Everything else - Local, Dynamic (made at run time
+ * by programs), or a source that was not read - may be ignored then, so it is not counted on.
+ */
+const ENFORCED_SOURCES = new Set(['GroupPolicy', 'MDM', 'Generated', 'Hardcoded']);
+
 /** AllowLocalFirewallRules False: Windows ignores rules from the local store. */
 export function isLocalRule(rule: Pick<RuleFacts, 'policyStoreSourceType'>): boolean {
-  return rule.policyStoreSourceType === 'Local';
+  return !ENFORCED_SOURCES.has(rule.policyStoreSourceType);
 }

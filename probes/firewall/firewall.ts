@@ -57,6 +57,11 @@ export const firewallDataSchema = z.object({
     z.object({ name: z.string(), interfaceAlias: z.string(), interfaceIndex: z.number().int(), networkCategory: z.string() }),
   ),
   services: z.array(serviceStateSchema),
+  /** Firewalls registered with Security Center (root/SecurityCenter2, client SKUs); available false on servers. */
+  securityCenter: z.object({
+    available: z.boolean(),
+    products: z.array(z.object({ name: z.string(), productState: z.number().int(), enabled: z.boolean() })),
+  }),
 });
 export type FirewallData = z.infer<typeof firewallDataSchema>;
 
@@ -92,7 +97,19 @@ function evidence(data: FirewallData): Record<string, unknown> {
     Services: data.services.map((service) =>
       service.present ? `${service.name}: ${service.state ?? '?'} (${service.startMode ?? '?'})` : `${service.name}: not installed`,
     ),
+    'Security Center firewalls': !data.securityCenter.available
+      ? 'not available (no root/SecurityCenter2 on this Windows)'
+      : data.securityCenter.products.length === 0
+        ? 'none registered'
+        : data.securityCenter.products.map((product) => `${product.name}: ${product.enabled ? 'on' : 'off'} (productState 0x${product.productState.toString(16)})`),
   };
+}
+
+/** Windows Firewall is not filtering: a third-party firewall registered with Security Center decides instead. */
+function thirdPartyNote(data: FirewallData, what: string): string | null {
+  const names = data.securityCenter.products.filter((product) => product.enabled).map((product) => product.name);
+  if (names.length === 0) return null;
+  return `${what}, but ${names.join(' and ')} is registered as this computer's firewall (Security Center), and whether it lets Remote Desktop in cannot be read from here.`;
 }
 
 function uniqueFixes(fixes: FixDescriptor[]): FixDescriptor[] {
@@ -110,7 +127,8 @@ function judge(data: FirewallData, shown: Record<string, unknown>): Verdict {
   const bfe = data.services.find((service) => service.name === 'BFE');
   if (!mps?.present) return verdict('unknown', 'Could not find the Windows Firewall service (MpsSvc), so the firewall state is unknown.');
   if (mps.state !== 'Running') {
-    return verdict('warn', 'The Windows Firewall service is not running, so the firewall is not filtering anything: Remote Desktop is not blocked, but this computer is unprotected.');
+    return verdict('warn', thirdPartyNote(data, 'The Windows Firewall service is not running') ??
+      'The Windows Firewall service is not running, so the firewall is not filtering anything: Remote Desktop is not blocked, but this computer is unprotected.');
   }
   if (data.connectionProfiles.length === 0) {
     return verdict('unknown', 'No connected network was found, so which firewall profile applies to Remote Desktop is unknown.');
@@ -132,7 +150,8 @@ function judge(data: FirewallData, shown: Record<string, unknown>): Verdict {
   }
   for (const analysis of analyses) {
     if (analysis.state === 'firewall-off') {
-      warnings.push(`The firewall is turned off for the ${profileLabel(analysis)}: Remote Desktop is not blocked, but nothing else is either.`);
+      warnings.push(thirdPartyNote(data, `Windows Firewall is turned off for the ${profileLabel(analysis)}`) ??
+        `The firewall is turned off for the ${profileLabel(analysis)}: Remote Desktop is not blocked, but nothing else is either.`);
     }
     if (analysis.state === 'partly-blocked') {
       const names = analysis.partlyBlockedBy.map((rule) => `"${rule.displayName ?? rule.name}"`).join(', ');

@@ -43,6 +43,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.ServiceRestart.psm1')
 
 $script:NetworkServiceGrant = '*S-1-5-20:(R)'
 $script:Reasons = @{
@@ -148,8 +149,8 @@ Invoke-RdpFix -Fix $fix -Body {
     if ($restart) {
         $undo = New-RdpServiceUndo -Name 'TermService'
         Invoke-RdpFixStep -Fix $fix -Target 'Remote Desktop Services (TermService)' -Action 'Restart the service so that it loads the key (ends every Remote Desktop session)' -Undo $undo -Change {
-            Restart-Service -Name 'TermService' -Force
-            # Restart-Service -Force stops the dependents (UmRdpService); bring back the ones that ran.
+            # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService too.
+            Restart-RdpTermService -TimeoutSeconds 60
             if ($termService[1].Present -and $termService[1].State -eq 'Running' -and @(Get-RdpServiceState -Name 'UmRdpService')[0].State -ne 'Running') {
                 Start-Service -Name 'UmRdpService'
             }

@@ -6,16 +6,17 @@ Reads whether Remote Desktop Services (TermService) listens on the configured RD
 .DESCRIPTION
 The port is RDP-Tcp PortNumber (3389 only when the value is absent). TermService and UmRdpService are
 read with CIM (State, StartMode, ProcessId). Listening sockets come from Get-NetTCPConnection -State
-Listen; where that cmdlet is missing or fails, from `netstat -ano -p TCP`, parsed by column position:
+Listen; where that cmdlet is missing or fails, from `netstat -ano -p TCP` and `-p TCPv6`, parsed by column position:
 a listening row is one whose foreign address is 0.0.0.0:0 or [::]:0 (the state word is localized, so
 it is never read). Each socket on the port is reported with its owning process, so another program
 holding the port is named. When TermService shares its svchost with other services (svchost groups
 are not split on hosts with <= 3.5 GB RAM; Win32_Service by ProcessId tells), only the configured port
 is attributed to TermService: its process's other ports are reported as ambiguous. Also read: fDenyTSConnections (group policy beats local; 1 refuses
 connections), LanAdapter (non-zero binds RDP to one network adapter), the Windows edition (Home
-editions, EditionID Core*, have no Remote Desktop host) and the interactive sessions a restart of
-TermService would end: one winlogon process per session, the signed-in user from that session's
-explorer process (user names need elevation; without it they are null).
+editions, EditionID Core*, have no Remote Desktop host) and the Remote Desktop sessions a restart of
+TermService would end: from qwinsta by column position (RemoteApp sessions included, the console left
+out); without qwinsta, one winlogon process per session with the user of its explorer process (user
+names need elevation; without it they are null).
 
 .OUTPUTS
 System.String. One JSON probe envelope: {"probe":"listener","schema":1,"ok":true,"data":{...}}.
@@ -29,7 +30,7 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 function Get-RdpNetstatListener {
     <#
     .SYNOPSIS
-    Listening TCP sockets from `netstat -ano -p TCP`, read by column position only.
+    Listening TCP sockets from `netstat -ano -p TCP` and `-p TCPv6`, read by column position only.
     .DESCRIPTION
     Columns: Proto, Local Address, Foreign Address, State, PID. The header and the state words are in
     the UI language (and may be mangled by the console code page), so a row is recognised by its
@@ -41,7 +42,8 @@ function Get-RdpNetstatListener {
     param()
     $tcpRows = 0
     $listeners = @()
-    foreach ($line in @(netstat -ano -p TCP)) {
+    # -p TCP lists IPv4 sockets only: IPv6 ones ([::]:3389) need -p TCPv6.
+    foreach ($line in @(@(netstat -ano -p TCP) + @(netstat -ano -p TCPv6))) {
         $fields = @(([string]$line).Trim() -split '\s+')
         if ($fields.Count -lt 4 -or $fields[0] -ne 'TCP') { continue }
         $tcpRows++
@@ -52,7 +54,7 @@ function Get-RdpNetstatListener {
         $listeners += [PSCustomObject]@{ address = $Matches[1]; port = [int]$Matches[2]; processId = [int]$processText }
     }
     # Every Windows host has TCP sockets (RPC on 135 at least): no row at all means netstat failed.
-    if ($tcpRows -eq 0) { throw (New-RdpProbeError -Kind 'error' -Message 'netstat -ano -p TCP printed no TCP rows.') }
+    if ($tcpRows -eq 0) { throw (New-RdpProbeError -Kind 'error' -Message 'netstat -ano -p TCP / -p TCPv6 printed no TCP rows.') }
     , $listeners
 }
 
@@ -128,6 +130,39 @@ function Get-RdpInteractiveSession {
     [PSCustomObject]@{ userNamesReadable = $readable; sessions = $sessions }
 }
 
+function Get-RdpQwinstaSession {
+    <#
+    .SYNOPSIS
+    The sessions a TermService restart ends, from qwinsta read by column position: every session but
+    session 0 (services), the console and the listeners (ids from 65536), RemoteApp ones included.
+    .DESCRIPTION
+    qwinsta's columns are fixed width (name 1-18, user 19-40, id 41-45, state from 48); the header and
+    the state words are in the UI language, so only the name, user and id are read. A disconnected
+    session has no name. RemoteApp sessions run rdpshell.exe/rdpinit.exe instead of explorer.exe.
+    .OUTPUTS
+    PSCustomObject[] (sessionId, userName, desktop, station, remoteApp), or $null when qwinsta cannot run.
+    #>
+    [CmdletBinding()]
+    param()
+    try { $lines = @(qwinsta) } catch { return $null }
+    if ($lines.Count -lt 2) { return $null }
+    $remoteApp = @(Get-Process -Name 'rdpshell', 'rdpinit' -ErrorAction SilentlyContinue | ForEach-Object { [int]$_.SessionId })
+    $sessions = @(foreach ($line in @($lines | Select-Object -Skip 1)) {
+            $row = ([string]$line).PadRight(60)
+            $id = 0
+            if (-not [int]::TryParse($row.Substring(41, 5).Trim(), [ref]$id) -or $id -le 0 -or $id -ge 65536) { continue }
+            $station = $row.Substring(1, 18).Trim()
+            if ($station -eq 'console') { continue }
+            $user = $row.Substring(19, 22).Trim()
+            $stationName = $null
+            if ($station) { $stationName = $station }
+            $userName = $null
+            if ($user) { $userName = $user }
+            [PSCustomObject]@{ sessionId = $id; userName = $userName; desktop = [bool]$user; station = $stationName; remoteApp = ($remoteApp -contains $id) }
+        })
+    , $sessions
+}
+
 Invoke-RdpProbe -Name 'listener' -Body {
     $rdpTcp = Get-RdpPath -Name RdpTcp
     $portNumber = Get-RdpRegistryValue -Path $rdpTcp -Name 'PortNumber'
@@ -184,7 +219,15 @@ Invoke-RdpProbe -Name 'listener' -Body {
         })
     $termPorts = @($listeners | Where-Object { $_.termService } | ForEach-Object { $_.localPort } | Sort-Object -Unique)
     $ambiguousPorts = @($listeners | Where-Object { $_.ambiguous } | ForEach-Object { $_.localPort } | Sort-Object -Unique)
-    $interactive = Get-RdpInteractiveSession
+    $remoteSessions = Get-RdpQwinstaSession
+    $sessionSource = 'qwinsta'
+    if ($null -eq $remoteSessions) {
+        # No qwinsta: the interactive sessions from their processes (the console cannot be told apart).
+        $interactive = Get-RdpInteractiveSession
+        $sessionSource = 'processes'
+    } else {
+        $interactive = [PSCustomObject]@{ userNamesReadable = $true; sessions = $remoteSessions }
+    }
 
     [PSCustomObject]@{
         port                   = $port
@@ -204,6 +247,7 @@ Invoke-RdpProbe -Name 'listener' -Body {
         denyConnections        = [PSCustomObject]@{ effective = $deny.Value; source = $deny.Source; localValue = $deny.LocalValue; policyValue = $deny.PolicyValue }
         lanAdapter             = $lanAdapter
         edition                = $edition
+        sessionSource          = $sessionSource
         sessionUserNamesReadable = $interactive.userNamesReadable
         sessions               = @($interactive.sessions)
     }

@@ -47,6 +47,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.ServiceRestart.psm1')
 
 $script:ServiceLabels = @{ TermService = 'Remote Desktop Services (TermService)'; UmRdpService = 'Remote Desktop Services UserMode Port Redirector (UmRdpService)' }
 $script:FirewallRuleNames = @('RemoteDesktop-UserMode-In-TCP', 'RemoteDesktop-UserMode-In-UDP')
@@ -282,8 +283,8 @@ function Invoke-RdpRestartService {
     if ($sessions.Count -eq 1) { $ends = 'ends the 1 open Remote Desktop session' }
     if ($sessions.Count -gt 1) { $ends = "ends all $($sessions.Count) open Remote Desktop sessions" }
     Invoke-RdpFixStep -Fix $Fix -Target $script:ServiceLabels['TermService'] -Action "Restart the service ($ends)" -Undo $undo -Change {
-        # -Force: UmRdpService depends on TermService; Restart-Service starts the dependents it stopped again.
-        Restart-Service -Name 'TermService' -Force -ErrorAction Stop
+        # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService too.
+        Restart-RdpTermService -TimeoutSeconds 60
         if ($umRdpWasRunning -and [string](@(Get-RdpServiceState -Name 'UmRdpService')[0].State) -ne 'Running') {
             Start-Service -Name 'UmRdpService' -ErrorAction Stop
         }

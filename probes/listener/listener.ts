@@ -62,7 +62,17 @@ export const listenerDataSchema = z.object({
   }),
   /** False when user names need elevation; sessions are listed either way. */
   sessionUserNamesReadable: z.boolean(),
-  sessions: z.array(z.object({ sessionId: z.number().int(), userName: z.string().nullable(), desktop: z.boolean() })),
+  /** qwinsta (the console left out) or, without it, the sessions' processes (the console included). */
+  sessionSource: z.enum(['qwinsta', 'processes']),
+  sessions: z.array(
+    z.object({
+      sessionId: z.number().int(),
+      userName: z.string().nullable(),
+      desktop: z.boolean(),
+      station: z.string().nullable().optional(),
+      remoteApp: z.boolean().optional(),
+    }),
+  ),
 });
 export type ListenerData = z.infer<typeof listenerDataSchema>;
 export type ListenerSession = ListenerData['sessions'][number];
@@ -89,7 +99,7 @@ function describeProcess(owner: { processId: number; processName: string | null 
 }
 
 export function describeSession(session: ListenerSession): string {
-  if (session.userName) return `session ${session.sessionId}: ${session.userName}`;
+  if (session.userName) return `session ${session.sessionId}: ${session.userName}${session.remoteApp ? ' (RemoteApp)' : ''}`;
   return session.desktop ? `session ${session.sessionId}: a signed-in user (name needs elevation)` : `session ${session.sessionId}: no one signed in`;
 }
 
@@ -104,11 +114,14 @@ function evidence(data: ListenerData): Record<string, unknown> {
         `${socket.localAddress}:${socket.localPort} ${describeProcess(socket)}${socket.termService ? ' = TermService' : ''}${socket.ambiguous ? ' (shared process; not attributed to TermService)' : ''}`,
     ),
     'TermService process shared with': data.termServiceSharedProcess ? data.coHostedServices : 'no other service',
-    'Read with': data.listenSource === 'netstat' ? `netstat -ano -p TCP (${data.fallbackReason ?? 'fallback'})` : 'Get-NetTCPConnection',
+    'Read with': data.listenSource === 'netstat' ? `netstat -ano -p TCP and -p TCPv6 (${data.fallbackReason ?? 'fallback'})` : 'Get-NetTCPConnection',
     fDenyTSConnections: `${deny.effective ?? 'not set'} (${deny.source}; local ${deny.localValue ?? 'not set'}, policy ${deny.policyValue ?? 'not set'})`,
     LanAdapter: data.lanAdapter ?? 'not set',
     Edition: `${data.edition.editionId ?? '?'} (${data.edition.productName ?? '?'}, ${data.edition.installationType ?? '?'})`,
     'Sessions a restart would end': data.sessions.map(describeSession),
+    'Sessions read with': data.sessionSource === 'qwinsta'
+      ? 'qwinsta (Remote Desktop and RemoteApp sessions; the console is left out)'
+      : 'the sessions\' processes (qwinsta could not run; the console may be listed)',
   };
 }
 

@@ -66,20 +66,30 @@ function Initialize-SimHost {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)][string]$Scenario,
-        [string]$StatePath = (Join-Path ([System.IO.Path]::GetTempPath()) "rdp-health-sim-$PID-$([guid]::NewGuid().ToString('N')).json")
+        [string]$StatePath = (Join-Path ([System.IO.Path]::GetTempPath()) "rdp-health-sim-$PID-$([guid]::NewGuid().ToString('N')).json"),
+        # Who the checks run as (shadows/Identity.ps1), written into the copy's host.identity; else the scenario's.
+        [ValidateSet('system', 'elevated-admin', 'uac-admin', 'standard-user')][string]$Identity
     )
     $state = Read-SimScenario -Path (Resolve-SimScenarioPath -Scenario $Scenario)
     $state['startedAt'] = [datetime]::UtcNow.ToString('o')
+    if ($Identity) {
+        if ($state['host'] -isnot [System.Collections.IDictionary]) { $state['host'] = [ordered]@{} }
+        $state['host']['identity'] = $Identity
+    }
     Set-Content -LiteralPath $StatePath -Value ($state | ConvertTo-Json -Depth 64) -Encoding utf8NoBOM
     Use-SimHost -StatePath $StatePath
     $StatePath
 }
 
 function Use-SimHost {
-    <# Points this session at an existing working copy (e.g. one the agent made). #>
+    <# Points this session at an existing working copy (e.g. one the agent made); -Identity: this session's own identity. #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][string]$StatePath)
+    param(
+        [Parameter(Mandatory)][string]$StatePath,
+        [ValidateSet('system', 'elevated-admin', 'uac-admin', 'standard-user')][string]$Identity
+    )
     $env:RDP_HEALTH_SIM_STATE = (Resolve-Path -LiteralPath $StatePath).Path
+    if ($Identity) { $env:RDP_HEALTH_SIM_IDENTITY = $Identity }
     $script:StateCache = $null
     $state = Get-SimState
     if ($state.Contains('env')) { foreach ($name in $state['env'].Keys) { Set-Item -Path "env:$name" -Value $state['env'][$name] } }
@@ -144,10 +154,16 @@ function ConvertTo-SimDate {
 
 # ---------------------------------------------------------------- fault injection
 
+# What a CIM call throws when WMI answers WBEM_E_INVALID_OPERATION (0x80041016), e.g. a
+# Win32_TSGeneralSetting setter under a policy: a CimException carrying that HRESULT.
+class SimWbemInvalidOperationException : Microsoft.Management.Infrastructure.CimException {
+    SimWbemInvalidOperationException([string]$Message) : base($Message) { $this.HResult = -2147217386 }
+}
+
 function Invoke-SimFault {
     <#
     Faults named in the scenario's `faults` section, by command name: { "kind": "hang" | "access-denied"
-    | "not-found" | "error", "seconds": n, "after": n, "times": n }. `after` lets the first n calls
+    | "not-found" | "wbem-invalid-operation" | "error", "seconds": n, "after": n, "times": n }. `after` lets the first n calls
     through (a fix that fails half way); `times` fails only that many calls, then lets calls through
     again (a transient failure: the rollback that follows succeeds). Called first thing by every shadow.
     #>
@@ -172,6 +188,7 @@ function Invoke-SimFault {
         'hang' { Start-Sleep -Seconds $(if ($fault.Contains('seconds')) { [int]$fault['seconds'] } else { 3600 }) }
         'access-denied' { throw [System.UnauthorizedAccessException]::new("Access is denied. (simulated: $Command)") }
         'not-found' { throw [System.Management.Automation.ItemNotFoundException]::new("Not found. (simulated: $Command)") }
+        'wbem-invalid-operation' { throw [SimWbemInvalidOperationException]::new("Invalid operation (simulated: $Command)") }
         default { throw [System.InvalidOperationException]::new("Simulated failure in $Command") }
     }
 }

@@ -3,7 +3,7 @@
  * (RDP-FACTS.md §7). Current clients need TLS 1.2 (or 1.3 where both ends have it).
  */
 import { z } from 'zod';
-import type { PowerShellProbe, Verdict } from '../common/probe.js';
+import type { EvaluateContext, PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
 import { fix } from '../common/fixes.js';
 
@@ -44,6 +44,17 @@ export const TLS_FIXES = {
 
 const NEW_CLIENTS = 'Current Remote Desktop clients (Windows 10 and later, macOS, iOS, Android) connect with TLS 1.2, or TLS 1.3 where both ends have it.';
 const OLD_CLIENTS = 'Windows 7 / Server 2008 R2 clients can use TLS 1.2 only with update KB3080079 installed.';
+/**
+ * Whether this cycle's handshake check saw Remote Desktop accept TLS 1.3 (its finding's evidence
+ * 'TLS versions' → 'TLS 1.3': 'accepted - <cipher>'). No Microsoft page says TermService negotiates
+ * TLS 1.3, so without that observation a TLS-1.3-only host is not said to let anyone connect.
+ */
+const handshakeEvidence = z.object({ evidence: z.object({ 'TLS versions': z.record(z.string(), z.string()) }).loose() }).loose();
+export function handshakeSawTls13(ctx: Pick<EvaluateContext, 'dataOf'> | undefined): boolean {
+  const seen = handshakeEvidence.safeParse(ctx?.dataOf?.('handshake'));
+  return seen.success && (seen.data.evidence['TLS versions']['TLS 1.3'] ?? '').startsWith('accepted');
+}
+
 const ONLY_13_CLIENTS = 'Clients that stop at TLS 1.2 (Windows 10, Server 2019 and older, many third-party clients) cannot connect while only TLS 1.3 is on.';
 
 function describeProtocol(protocol: TlsProtocol): string {
@@ -82,7 +93,7 @@ function tls12Fixes(tls12: TlsProtocol): FixDescriptor[] {
   return tls12.source === 'registry' && tls12.supported !== false ? [TLS_FIXES.enableTls12] : [];
 }
 
-export function evaluateTls(data: TlsData): Verdict {
+export function evaluateTls(data: TlsData, ctx?: Pick<EvaluateContext, 'dataOf'>): Verdict {
   const byVersion = new Map(data.protocols.map((protocol) => [protocol.version, protocol] as const));
   const shown = evidence(data, byVersion);
   const tls12 = byVersion.get('1.2');
@@ -103,10 +114,22 @@ export function evaluateTls(data: TlsData): Verdict {
   const on = VERSIONS.filter((version) => byVersion.get(version)?.effective === true);
   if (!tls12.effective) {
     if (tls13.effective === true) {
+      if (handshakeSawTls13(ctx)) {
+        return {
+          status: 'warn',
+          summary: 'Only TLS 1.3 is on: the handshake check saw Remote Desktop accept TLS 1.3, so the newest clients connect, but older ones that stop at TLS 1.2 get error 0x904.',
+          evidence: { ...shown, 'New clients': 'Clients with TLS 1.3 (Windows 11 / Server 2022 and later) connect: the handshake check saw a TLS 1.3 handshake.', 'Old clients': `${ONLY_13_CLIENTS} ${OLD_CLIENTS}` },
+          fixes: tls12Fixes(tls12),
+        };
+      }
       return {
         status: 'warn',
-        summary: 'Only TLS 1.3 is on: the newest Remote Desktop clients connect, but older ones that stop at TLS 1.2 get error 0x904.',
-        evidence: { ...shown, 'New clients': 'Windows 11 / Server 2022 and later clients connect with TLS 1.3.', 'Old clients': `${ONLY_13_CLIENTS} ${OLD_CLIENTS}` },
+        summary: 'Only TLS 1.3 is on, and no Microsoft documentation says Remote Desktop negotiates TLS 1.3, so clients may not connect at all (error 0x904); no TLS 1.3 handshake with Remote Desktop was seen.',
+        evidence: {
+          ...shown,
+          'New clients': 'Unverified: whether Remote Desktop accepts TLS 1.3 was not observed (the handshake check did not run or saw no TLS 1.3 handshake).',
+          'Old clients': `${ONLY_13_CLIENTS} ${OLD_CLIENTS}`,
+        },
         fixes: tls12Fixes(tls12),
       };
     }
@@ -161,5 +184,6 @@ export const tlsProbe: PowerShellProbe<typeof tlsDataSchema> = {
   title: 'TLS versions',
   script: 'tls/Get-RdpTls.ps1',
   dataSchema: tlsDataSchema,
-  evaluate: (data) => evaluateTls(data),
+  evaluate: (data, ctx) => evaluateTls(data, ctx),
+  dependsOn: ['handshake'],
 };

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn 'Security Descriptor String Format', 'ACE Strings' and 'SID Strings' (the aliases and masks Windows writes for files).
 # SDDL for the simulated file ACLs (Acl.ps1): converting the scenario's rules to and from the
 # security descriptor strings Get-Acl/Set-Acl objects carry, as Windows writes them for files.
 

@@ -1,3 +1,4 @@
+# Follows: troubleshoot-rdp-internal-error.md and remote-desktop-listener-certificate-configurations.md (MicrosoftDocs/SupportArticles-docs), and System event 1058 as Windows logs it.
 # What Windows does when the Remote Desktop Configuration service (SessionEnv) starts: if RDP-Tcp is
 # bound to a self-signed certificate (SSLCertificateSHA1HashType 1) that is missing from
 # Cert:\LocalMachine\Remote Desktop or has expired, it creates a new self-signed certificate there

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn about_Certificate_Provider (Remove-Item, -DeleteKey), Import-Certificate (pki module) and the certutil -repairstore command reference.
 # Certificate store changes (the fixes and their undo use these): Remove-Item on a Cert:\ certificate,
 # Import-Certificate into a Cert:\LocalMachine store, and `certutil.exe -repairstore`. The scenario's
 # `certificates`, `orphanedKeys` and key `files`, and the faults, are described in Certificates.ps1.

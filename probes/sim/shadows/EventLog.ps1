@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Write-EventLog (Microsoft.PowerShell.Management 5.1) and its error for an unregistered source.
 # Event Log shadows: Write-EventLog appends to the working copy's `eventLog` array, one
 # { LogName, Source, EventId, EntryType, Category, Message, TimeWritten } per event, so tests can
 # assert what the agent wrote. As on Windows, the source must be registered for that log: the key

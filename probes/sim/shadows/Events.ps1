@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-WinEvent (-FilterHashtable keys, the NoMatchingEventsFound error) and the EventLogRecord class.
 # Event log shadow: Get-WinEvent -FilterHashtable over the scenario's `events` array:
 #   "events": [ { "LogName": "System", "ProviderName": "Schannel", "Id": 36870,
 #                 "TimeCreated": "now-2d", "Level": 2, "Message": "..." } ]

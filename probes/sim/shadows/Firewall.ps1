@@ -1,15 +1,19 @@
+# Follows: Microsoft Learn Get-NetFirewallRule (NetSecurity, -PolicyStore, -TracePolicyStore) and the MSFT_NetFirewallRule class; rule names and groups from a real Windows Server 2022 rule export.
 # Windows Firewall shadows (NetSecurity / NetConnection modules). State: the scenario's `firewall`
 # section.
 #   rules:   { "<Name>": { Name, DisplayName, Group, DisplayGroup, Enabled 'True'|'False', Profile
-#              ('Any' | 'Domain, Private' ...), Direction, Action, PolicyStoreSourceType ('Local' |
-#              'GroupPolicy'), Protocol, LocalPort (string or array), RemotePort?, Program?, Service?,
+#              ('Any' | 'Domain, Private' ...), Direction, Action, PolicyStoreSourceType ('Local' (default),
+#              'GroupPolicy', 'Dynamic', 'Generated', 'Hardcoded', 'MDM'), PolicyStoreSource?, Protocol,
+#              LocalPort (string or array), RemotePort?, Program?, Service?,
 #              LocalAddress?, RemoteAddress? } }   -- filter values default to 'Any'
 #   profiles: { "Domain": { Name, Enabled, DefaultInboundAction, AllowInboundRules, AllowLocalFirewallRules, ... } }
 #   connectionProfiles: { "<alias>": { Name, InterfaceAlias, InterfaceIndex, NetworkCategory } }
 # Output objects carry the real cmdlets' property names; enum values are their names as strings
 # (a real rule's Enabled is an enum that prints True/False; `[string]` gives the same text).
-# PolicyStore: ActiveStore = every rule; PersistentStore/localhost/omitted = local rules only; any
-# other store name (a GPO) = GroupPolicy rules only. The ActiveStore is read-only.
+# PolicyStore: ActiveStore = every rule; PersistentStore/localhost/omitted = Local rules only;
+# StaticServiceStore = Hardcoded, ConfigurableServiceStore = Generated; any other store name (a GPO) =
+# GroupPolicy rules only. The ActiveStore is read-only. Rules read from the ActiveStore carry
+# PolicyStoreSource and PolicyStoreSourceType only with -TracePolicyStore (documented; otherwise null).
 # This file: the rules and how a call selects them (Get-NetFirewallRule). Their filters are in
 # FirewallFilters.ps1, the profiles in FirewallProfiles.ps1, Enable/Disable/Set in FirewallRuleChanges.ps1.
 
@@ -19,8 +23,15 @@ function Test-SimFirewallStoreHolds {
     <# Whether a rule of the given source type is seen in the named policy store. #>
     param([string]$PolicyStore, [string]$SourceType)
     if ($PolicyStore -ieq 'ActiveStore') { return $true }
-    if (-not $PolicyStore -or $PolicyStore -ieq 'PersistentStore' -or $PolicyStore -ieq 'localhost') { return ($SourceType -ine 'GroupPolicy') }
+    if (-not $PolicyStore -or $PolicyStore -ieq 'PersistentStore' -or $PolicyStore -ieq 'localhost') { return ($SourceType -ieq 'Local') }
+    if ($PolicyStore -ieq 'StaticServiceStore') { return ($SourceType -ieq 'Hardcoded') }
+    if ($PolicyStore -ieq 'ConfigurableServiceStore') { return ($SourceType -ieq 'Generated') }
     $SourceType -ieq 'GroupPolicy'
+}
+
+# Where each source type's rules come from, as -TracePolicyStore names it (a rule may name its own).
+$script:SimPolicyStoreSources = @{
+    Local = 'PersistentStore'; GroupPolicy = 'RSOP'; Dynamic = 'Dynamic'; Generated = 'ConfigurableServiceStore'; Hardcoded = 'StaticServiceStore'; MDM = 'MDM'
 }
 
 function Get-SimFirewallValue {
@@ -43,7 +54,7 @@ function Get-SimFirewallRuleEntry {
 }
 
 function New-SimFirewallRuleObject {
-    param([string]$Key, $Rule, [string]$PolicyStore)
+    param([string]$Key, $Rule, [string]$PolicyStore, [switch]$Trace)
     $name = [string](Get-SimFirewallValue $Rule 'Name' $Key)
     $object = [PSCustomObject][ordered]@{
         Name                  = $name
@@ -64,11 +75,18 @@ function New-SimFirewallRuleObject {
         PrimaryStatus         = 'OK'
         Status                = 'The rule was parsed successfully from the store. (65536)'
         EnforcementStatus     = 'NotApplicable'
-        PolicyStoreSource     = $(if ($PolicyStore -ieq 'ActiveStore') { 'PersistentStore' } else { $PolicyStore })
-        PolicyStoreSourceType = [string](Get-SimFirewallValue $Rule 'PolicyStoreSourceType' 'Local')
+        PolicyStoreSource     = $null
+        PolicyStoreSourceType = $null
         InstanceID            = $name
         ElementName           = [string](Get-SimFirewallValue $Rule 'DisplayName' $name)
         CreationClassName     = "MSFT|FW|FirewallRule|$name"
+    }
+    # The ActiveStore says where a rule comes from only when asked (-TracePolicyStore); a single store knows.
+    $sourceType = [string](Get-SimFirewallValue $Rule 'PolicyStoreSourceType' 'Local')
+    if ($PolicyStore -ine 'ActiveStore' -or $Trace) {
+        $object.PolicyStoreSourceType = $sourceType
+        $object.PolicyStoreSource = [string](Get-SimFirewallValue $Rule 'PolicyStoreSource' $script:SimPolicyStoreSources[$sourceType])
+        if ($PolicyStore -and $PolicyStore -ine 'ActiveStore') { $object.PolicyStoreSource = $PolicyStore }
     }
     $object.PSObject.TypeNames.Insert(0, $script:SimFirewallRuleClass)
     $object | Add-Member -MemberType NoteProperty -Name SimRuleKey -Value $Key
@@ -151,6 +169,6 @@ function Get-NetFirewallRule {
         if ($PSBoundParameters.ContainsKey('AssociatedNetFirewallPortFilter')) { $bound['AssociatedFilter'] = $AssociatedNetFirewallPortFilter }
         $selected = Select-SimFirewallRule -Cmdlet $PSCmdlet -Bound $bound -PolicyStore $PolicyStore -Name $Name -DisplayName $DisplayName `
             -Group $Group -DisplayGroup $DisplayGroup -Enabled $Enabled -Direction $Direction -Action $Action -PolicyStoreSourceType $PolicyStoreSourceType
-        foreach ($entry in $selected) { New-SimFirewallRuleObject -Key $entry.Key -Rule $entry.Rule -PolicyStore $PolicyStore }
+        foreach ($entry in $selected) { New-SimFirewallRuleObject -Key $entry.Key -Rule $entry.Rule -PolicyStore $PolicyStore -Trace:$TracePolicyStore }
     }
 }

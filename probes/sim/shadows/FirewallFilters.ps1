@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-NetFirewallPortFilter/-ApplicationFilter/-ServiceFilter/-AddressFilter and the MSFT_NetProtocolPortFilter, MSFT_NetApplicationFilter, MSFT_NetServiceFilter, MSFT_NetAddressFilter classes.
 # Windows Firewall filter shadows (NetSecurity): Get-NetFirewallPortFilter, -ApplicationFilter,
 # -ServiceFilter and -AddressFilter, read from the filter values of the rules in the scenario's
 # `firewall.rules` (see Firewall.ps1); an absent filter value is 'Any'.

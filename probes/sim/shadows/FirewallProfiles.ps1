@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-NetFirewallProfile (MSFT_NetFirewallProfile), Get-NetConnectionProfile (MSFT_NetConnectionProfile) and the SecurityCenter2 FirewallProduct class as Windows client SKUs fill it.
 # Firewall and network profile shadows: Get-NetFirewallProfile (NetSecurity) from the scenario's
 # `firewall.profiles`, Get-NetConnectionProfile (NetConnection) from `firewall.connectionProfiles`
 # (see Firewall.ps1). Read-only.

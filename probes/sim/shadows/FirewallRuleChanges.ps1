@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Enable-NetFirewallRule, Disable-NetFirewallRule and Set-NetFirewallRule (NetSecurity; the ActiveStore is read-only).
 # Windows Firewall rule changes (the fixes use these): Enable-, Disable- and Set-NetFirewallRule on
 # the scenario's `firewall.rules` (see Firewall.ps1), selected as Get-NetFirewallRule selects them.
 # The ActiveStore is read-only.

@@ -1,12 +1,14 @@
+# Follows: Microsoft Learn Get-NetTCPConnection (MSFT_NetTCPConnection), the netstat command reference with real English/German/French `netstat -ano` output, and Get-Process (-IncludeUserName needs elevation).
 # Network shadows: Get-NetTCPConnection and `netstat` read the scenario's `tcp` section,
 #   "tcp": { "<any key>": { "LocalAddress": "0.0.0.0", "LocalPort": 3389, "RemoteAddress": "0.0.0.0",
 #                           "RemotePort": 0, "State": "Listen", "OwningProcess": 1180 } }
 # (State uses the MSFT_NetTCPConnection names: Listen, Established, TimeWait, CloseWait, ...).
 # Get-Process reads `processes` ({ "<pid>": { "Id", "ProcessName", "SessionId"?, "UserName"? } }) plus
-# one winlogon per entry of `sessions` and one explorer per session that has a UserName.
+# one winlogon per entry of `sessions` and one explorer per session that has a UserName (rdpinit and
+# rdpshell instead for a session with `remoteApp`).
 # Host switches read here: `host.language` (netstat's words), `host.missingCommands` (commands that
-# throw CommandNotFoundException, as on a host without the module), `host.elevated`
-# (or $env:RDP_HEALTH_SIM_ELEVATED = '1': Get-Process -IncludeUserName needs it).
+# throw CommandNotFoundException, as on a host without the module); Get-Process -IncludeUserName
+# needs an elevated identity (Identity.ps1).
 
 function Test-SimHostActive {
     <# True when a simulated host is in use; shadows with no path to tell pass through otherwise. #>
@@ -19,11 +21,6 @@ function Get-SimHostSetting {
     $hostSection = Get-SimSection -Key 'host'
     if ($hostSection -is [System.Collections.IDictionary] -and $hostSection.Contains($Name)) { return $hostSection[$Name] }
     $Default
-}
-
-function Test-SimElevated {
-    if ($env:RDP_HEALTH_SIM_ELEVATED -eq '1') { return $true }
-    [bool](Get-SimHostSetting -Name 'elevated' -Default $false)
 }
 
 function Assert-SimCommandPresent {
@@ -192,8 +189,14 @@ function Get-SimProcessTable {
         $winlogon = 20000 + 10 * $sessionId
         $table["$winlogon"] = @{ Id = $winlogon; ProcessName = 'winlogon'; SessionId = $sessionId; UserName = 'NT AUTHORITY\SYSTEM' }
         if ($session.Contains('UserName') -and $session['UserName']) {
-            $explorer = $winlogon + 1
-            $table["$explorer"] = @{ Id = $explorer; ProcessName = 'explorer'; SessionId = $sessionId; UserName = [string]$session['UserName'] }
+            # A RemoteApp session runs rdpinit and rdpshell, not explorer.
+            $shells = @('explorer')
+            if ($session.Contains('remoteApp') -and $session['remoteApp']) { $shells = @('rdpinit', 'rdpshell') }
+            $shellId = $winlogon
+            foreach ($shell in $shells) {
+                $shellId++
+                $table["$shellId"] = @{ Id = $shellId; ProcessName = $shell; SessionId = $sessionId; UserName = [string]$session['UserName'] }
+            }
         }
     }
     $table

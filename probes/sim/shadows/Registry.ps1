@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn about_Registry_Provider and Get-ItemProperty/Set-ItemProperty/New-ItemProperty (REG_DWORD reads as Int32, REG_MULTI_SZ as string[]), and a real `reg export` of Terminal Server.
 # Registry provider shadows: HKLM: paths read from and write to the scenario's `registry` section,
 # { "<key path>": { "<value name>": value } }. Values: numbers (REG_DWORD), strings (REG_SZ),
 # { "binary": "hex" } (REG_BINARY), { "multi": [..] } (REG_MULTI_SZ). Keys listed in

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Win32_Service class, ServiceController (Get-Service) and Start-/Stop-/Restart-/Set-Service, with their real error messages.
 # Service control shadows: Get-Service, Start-Service, Stop-Service, Restart-Service, Set-Service
 # read and write the Win32_Service instances under cim."root/cimv2:Win32_Service" (State, StartMode,
 # ProcessId, Started), so Get-CimInstance Win32_Service sees every change.
@@ -9,7 +10,8 @@
 #   unless fDenyTSConnections is 1 (policy or local) or another process already listens there;
 # - a running TermService follows a change of fDenyTSConnections without a restart (Registry.ps1
 #   calls Update-SimRdpDenyListener): it opens or closes its listener;
-# - stopping TermService closes its sockets and ends every RDP session (`sessions`).
+# - stopping TermService closes its sockets and ends every RDP session (`sessions`);
+# - fault kind 'stop-pending' on "Stop-Service:<name>": the stop outlasts any deadline (see WaitForStatus).
 
 $script:SimServiceClassKey = 'root/cimv2:Win32_Service'
 $script:SimServiceDependencies = @{
@@ -55,6 +57,17 @@ function New-SimServiceObject {
         ServiceType = 'Win32OwnProcess'
     }
     $object.PSObject.TypeNames.Insert(0, 'System.ServiceProcess.ServiceController')
+    # ServiceController.WaitForStatus(status, timeout): no real waiting; a status not reached yet (a stop
+    # still pending) outlasts the deadline: TimeoutException.
+    $object | Add-Member -MemberType ScriptMethod -Name WaitForStatus -Value {
+        param($desiredStatus, $timeout)
+        $desired = [string]$desiredStatus
+        $state = Get-SimState
+        $table = Get-SimServiceTable -State $state
+        $current = (New-SimServiceObject -Name $this.Name -Service $table[$this.Name]).Status
+        if ($current -eq $desired) { return }
+        throw [System.ServiceProcess.TimeoutException]::new('Time out has expired and the operation has not been completed.')
+    }
     $object
 }
 
@@ -180,6 +193,11 @@ function Start-SimService {
     param($State, $Table, [string]$Name)
     $service = $Table[$Name]
     if ([string]$service['State'] -eq 'Running') { return $null }
+    if ([string]$service['State'] -eq 'Stop Pending') {
+        # A stop that outlasted its deadline has finished by the time the service is started again.
+        $service['State'] = 'Running'
+        $null = Stop-SimService -State $State -Table $Table -Name $Name -Force -IgnorePending
+    }
     if ([string]$service['StartMode'] -eq 'Disabled') {
         return "Service '$(Get-SimServiceDisplayName -Name $Name -Service $service) ($Name)' cannot be started due to the following error: Cannot start service $Name on computer '.'."
     }
@@ -203,7 +221,7 @@ function Start-SimService {
 
 function Stop-SimService {
     <# Stops a service (and, with -Force, its running dependents). Returns the names stopped, or throws. #>
-    param($State, $Table, [string]$Name, [switch]$Force)
+    param($State, $Table, [string]$Name, [switch]$Force, [switch]$NoWait, [switch]$IgnorePending)
     $service = $Table[$Name]
     $stopped = @()
     $dependents = @($script:SimServiceDependencies.Keys | Where-Object { $script:SimServiceDependencies[$_] -contains $Name } |
@@ -213,7 +231,15 @@ function Stop-SimService {
     }
     foreach ($dependent in $dependents) { $stopped += Stop-SimService -State $State -Table $Table -Name $dependent -Force }
     if ([string]$service['State'] -ne 'Running') { return $stopped }
-    Invoke-SimFault -Command "Stop-Service:$Name"
+    # Fault kind 'stop-pending': the service takes longer to stop than anyone waits (-NoWait returns
+    # with it StopPending; a caller that waits without a deadline hangs, as Stop-Service does).
+    $faults = Get-SimSection -Key 'faults' -State $State
+    if (-not $IgnorePending -and $faults.Contains("Stop-Service:$Name") -and [string]$faults["Stop-Service:$Name"]['kind'] -eq 'stop-pending') {
+        $service['State'] = 'Stop Pending'
+        if ($NoWait) { return $stopped }
+        Start-Sleep -Seconds $(if ($faults["Stop-Service:$Name"].Contains('seconds')) { [int]$faults["Stop-Service:$Name"]['seconds'] } else { 3600 })
+    }
+    if (-not $IgnorePending) { Invoke-SimFault -Command "Stop-Service:$Name" }
     $processId = [int]$service['ProcessId']
     $service['State'] = 'Stopped'; $service['Started'] = $false; $service['ProcessId'] = 0
     if ($Name -ieq 'TermService') { Stop-SimTermServiceListener -State $State -ProcessId $processId }
@@ -260,7 +286,7 @@ function Invoke-SimServiceControl {
         try {
             $problem = $null
             if ($Verb -ne 'Start') {
-                $stopped = @(Stop-SimService -State $state -Table $table -Name $name -Force:([bool]$Bound['Force']))
+                $stopped = @(Stop-SimService -State $state -Table $table -Name $name -Force:([bool]$Bound['Force']) -NoWait:([bool]$Bound['NoWait']))
             }
             if ($Verb -ne 'Stop') {
                 $problem = Start-SimService -State $state -Table $table -Name $name

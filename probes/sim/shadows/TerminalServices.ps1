@@ -1,3 +1,4 @@
+# Follows: MicrosoftDocs/win32 desktop-src/TermServ/win32-tsgeneralsetting.md (SetUserAuthenticationRequired, SetSecurityLayer and their return codes).
 # Win32_TSGeneralSetting method handlers (see Cim.ps1 for how handlers are called). Like Windows,
 # each method changes BOTH the WMI instance and the local RDP-Tcp registry value it is backed by.
 # Return values are the documented Remote Desktop Services WMI provider codes:

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-TlsCipherSuite (TLS module) and the TlsCipherSuite object it returns on Windows Server 2022.
 # TLS module shadow: Get-TlsCipherSuite returns the scenario's `tls.cipherSuites` list, in order:
 #   "tls": { "cipherSuites": [ { "Name": "TLS_AES_256_GCM_SHA384", "Protocols": [772] }, ... ] }
 # Each entry may carry any of the real output properties (KeyType, Certificate,

@@ -102,10 +102,10 @@ Describe 'Repair-RdpKeyAccess on key-missing-network-service' {
 
     It 'a restart that fails puts the saved access rules back' {
         $before = Get-FileSection
-        Set-FixHostFault -Command 'Restart-Service' -Fault @{ kind = 'error' }
+        Set-FixHostFault -Command 'Stop-Service' -Fault @{ kind = 'error' }
         $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'GrantNetworkService' }
         $run.ExitCode | Should -Be 1
-        $run.Result.error.message | Should -Match 'Simulated failure in Restart-Service'
+        $run.Result.error.message | Should -Match 'Simulated failure in Stop-Service'
         @($run.Result.restored).Count | Should -Be 2
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 0
         $run.Result.undoAvailable | Should -BeFalse

@@ -206,7 +206,8 @@ Describe 'Repair-RdpListener -Action AllowConnections when group policy denies' 
 Describe 'Repair-RdpListener -Action RestartService after a port change (3389 -> 3390, not yet restarted)' {
     BeforeEach {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Name 'port-moved' -Patch @{ registry = @{ $script:RdpTcp = @{ PortNumber = 3390 } } }
-        $testHost = Initialize-FixTestHost -Scenario $scenario
+        # The preview runs as the admin's unelevated tray (UAC on); applied fixes run elevated.
+        $testHost = Initialize-FixTestHost -Scenario $scenario -Identity 'uac-admin'
     }
     AfterEach { Remove-Item -Path env:RDP_HEALTH_SIM_ELEVATED -ErrorAction SilentlyContinue }
 
@@ -217,8 +218,8 @@ Describe 'Repair-RdpListener -Action RestartService after a port change (3389 ->
         $run.Result.outcome | Should -Be 'planned'
         @($run.Result.details.sessions).Count | Should -Be 1
         $run.Result.details.sessions[0].id | Should -Be 2
-        # Unelevated (as the preview runs), user names cannot be read: the entry says so.
-        $run.Result.details.sessions[0].user | Should -Match 'needs elevation'
+        # qwinsta names the user even unelevated (as the preview runs), without the domain.
+        $run.Result.details.sessions[0].user | Should -Be 'alice'
         ($run.Result.notes -join ' ') | Should -Match 'ends every Remote Desktop session'
         ($run.Result.notes -join ' ') | Should -Match ':3390'
         @($run.Planned | ForEach-Object { $_.target }) | Should -Be @(
@@ -228,11 +229,11 @@ Describe 'Repair-RdpListener -Action RestartService after a port change (3389 ->
         Test-Path -LiteralPath $testHost.FixRoot | Should -BeFalse
     }
 
-    It '-WhatIf names the signed-in users when it can read them (elevated)' {
+    It '-WhatIf names the signed-in users elevated too (qwinsta)' {
         $env:RDP_HEALTH_SIM_ELEVATED = '1'
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'RestartService'; WhatIf = $true }
-        @($run.Result.details.sessions | ForEach-Object { $_.user }) | Should -Be @('CORP\alice')
-        ($run.Result.notes -join ' ') | Should -Match 'session 2: CORP\\alice'
+        @($run.Result.details.sessions | ForEach-Object { $_.user }) | Should -Be @('alice')
+        ($run.Result.notes -join ' ') | Should -Match 'session 2: alice'
     }
 
     It 'applied, TermService listens on 3390, the firewall rules open 3390, and the sessions were ended' {
@@ -256,10 +257,10 @@ Describe 'Repair-RdpListener -Action RestartService after a port change (3389 ->
 
     It 'a failure of the restart puts the firewall rules back and leaves the sessions alone' {
         $before = Get-HostStateText
-        Set-FixHostFault -Command 'Restart-Service' -Fault @{ kind = 'error' }
+        Set-FixHostFault -Command 'Stop-Service' -Fault @{ kind = 'error' }
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'RestartService' }
         $run.ExitCode | Should -Be 1
-        $run.Result.error.message | Should -Match 'Simulated failure in Restart-Service'
+        $run.Result.error.message | Should -Match 'Simulated failure in Stop-Service'
         @($run.Result.restored | Where-Object { $_.ok }).Count | Should -Be 3
         Get-HostStateText | Should -BeExactly $before
         @((Get-Listener).sessions).Count | Should -Be 1

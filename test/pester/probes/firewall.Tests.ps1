@@ -140,4 +140,24 @@ Describe 'Get-RdpFirewall' {
             Remove-Item -LiteralPath $state -ErrorAction SilentlyContinue
         }
     }
+
+    It 'traces the ActiveStore: every PolicyStoreSourceType is read, which an untraced ActiveStore read leaves empty (issue 11 item 6)' {
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'firewall-policy-sources'
+        (Get-Rule $result '{2B7A41C0-5E0D-4C1A-9F3B-1D2E3F405162}').policyStoreSourceType | Should -Be 'GroupPolicy'
+        (Get-Rule $result 'MdmFirewallRule-RDP-UDP').policyStoreSourceType | Should -Be 'MDM'
+        (Get-Rule $result '{7C9D1E2F-3A4B-4C5D-8E6F-708192A3B4C5}').policyStoreSourceType | Should -Be 'Dynamic'
+        (Get-Rule $result 'RemoteDesktop-UserMode-In-TCP').policyStoreSourceType | Should -Be 'Local'
+        $state = Initialize-SimHost -Scenario 'firewall-policy-sources'
+        try {
+            $untraced = @(Get-NetFirewallRule -PolicyStore ActiveStore)
+            @($untraced | Where-Object { $_.PolicyStoreSourceType }).Count | Should -Be 0
+            $traced = @(Get-NetFirewallRule -PolicyStore ActiveStore -TracePolicyStore)
+            @($traced | ForEach-Object { [string]$_.PolicyStoreSourceType } | Sort-Object -Unique) | Should -Be @('Dynamic', 'Generated', 'GroupPolicy', 'Hardcoded', 'Local', 'MDM')
+            ($traced | Where-Object Name -eq '{2B7A41C0-5E0D-4C1A-9F3B-1D2E3F405162}').PolicyStoreSource | Should -Be 'corp.example.com\Server Baseline'
+            @(Get-NetFirewallRule -PolicyStore StaticServiceStore).Name | Should -Be @('WSH-Hardcoded-Block-137')
+            @(Get-NetFirewallRule | ForEach-Object { [string]$_.PolicyStoreSourceType } | Sort-Object -Unique) | Should -Be @('Local')
+        } finally {
+            Remove-Item -LiteralPath $state -ErrorAction SilentlyContinue
+        }
+    }
 }

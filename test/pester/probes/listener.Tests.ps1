@@ -6,7 +6,7 @@ BeforeAll {
 
 Describe 'Get-RdpListener' {
     It 'reports TermService listening on 3389 with its pid, the sessions and the settings on a healthy host' {
-        $result = Invoke-SimProbe -Script $Probe -Scenario 'healthy'
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'healthy' -Identity 'standard-user'
         $result.ok | Should -BeTrue
         $result.probe | Should -Be 'listener'
         $data = $result.data
@@ -33,21 +33,23 @@ Describe 'Get-RdpListener' {
         $data.edition.editionId | Should -Be 'ServerDatacenter'
         $data.edition.home | Should -BeFalse
         # Not elevated: the session is listed, its user name is not readable.
-        $data.sessionUserNamesReadable | Should -BeFalse
+        # qwinsta names the users without elevation (issue 11 item 5).
+        $data.sessionSource | Should -Be 'qwinsta'
+        $data.sessionUserNamesReadable | Should -BeTrue
         @($data.sessions).Count | Should -Be 1
         $data.sessions[0].sessionId | Should -Be 2
-        $data.sessions[0].userName | Should -BeNullOrEmpty
+        $data.sessions[0].userName | Should -Be 'alice'
         $data.sessions[0].desktop | Should -BeTrue
     }
 
-    It 'names the users of the sessions when it runs elevated' {
+    It 'leaves the console session out (a TermService restart does not end it)' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{
             host     = @{ elevated = $true }
             sessions = @{ '1' = @{ SessionId = 1; UserName = ''; State = 'Connected'; WinStationName = 'Console' } }
         }
         $result = Invoke-SimProbe -Script $Probe -Scenario $scenario
         $result.data.sessionUserNamesReadable | Should -BeTrue
-        @($result.data.sessions | ForEach-Object { "$($_.sessionId)/$($_.userName)/$($_.desktop)" }) | Should -Be @('1//False', '2/CORP\alice/True')
+        @($result.data.sessions | ForEach-Object { "$($_.sessionId)/$($_.userName)/$($_.desktop)" }) | Should -Be @('2/alice/True')
     }
 
     It 'reports the configured port 3390 and TermService listening there (custom-port-3390)' {
@@ -130,7 +132,8 @@ Describe 'Get-RdpListener' {
         $result.ok | Should -BeTrue
         $result.data.listenSource | Should -Be 'netstat'
         $result.data.fallbackReason | Should -Match 'not available'
-        @($result.data.listeners | ForEach-Object { "$($_.localAddress):$($_.localPort)/$($_.processId)" }) | Should -Be @('0.0.0.0:3389/1180')
+        # -p TCP and -p TCPv6: the IPv6 listener too.
+        @($result.data.listeners | ForEach-Object { "$($_.localAddress):$($_.localPort)/$($_.processId)" }) | Should -Be @('0.0.0.0:3389/1180', ':::3389/1180')
         $result.data.listeningByTermService | Should -BeTrue
         $result.data.edition.editionId | Should -Be 'Professional'
     }
@@ -184,5 +187,17 @@ Describe 'Get-RdpListener' {
         $result = Invoke-SimProbe -Script $Probe -Scenario $scenario
         $result.ok | Should -BeFalse
         $result.error.kind | Should -Be 'access-denied'
+    }
+
+    It 'lists the RDP and RemoteApp sessions a restart ends and leaves the console out (sessions-console-and-remoteapp)' {
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'sessions-console-and-remoteapp'
+        @($result.data.sessions | ForEach-Object { "$($_.sessionId)/$($_.userName)/$($_.station)/$($_.remoteApp)" }) | Should -Be @('2/alice/rdp-tcp#3/False', '3/bob/rdp-tcp#5/True')
+    }
+
+    It 'reads an IPv6-only listener through netstat -p TCPv6 (listener-ipv6-only-netstat)' {
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'listener-ipv6-only-netstat'
+        $result.data.listenSource | Should -Be 'netstat'
+        $result.data.listeningByTermService | Should -BeTrue
+        @($result.data.listeners | ForEach-Object { "$($_.localAddress):$($_.localPort)" }) | Should -Be @(':::3389')
     }
 }

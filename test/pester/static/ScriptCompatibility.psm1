@@ -7,7 +7,7 @@ $script:CmdletIndex = $null
 $script:IndexedReference = $null
 
 # Native programs a shipped script may start (by name; each is on every Windows host).
-$script:NativeCommands = @('icacls', 'icacls.exe', 'netstat', 'netstat.exe', 'powershell.exe', 'certutil.exe', 'sc.exe')
+$script:NativeCommands = @('icacls', 'icacls.exe', 'netstat', 'netstat.exe', 'qwinsta', 'qwinsta.exe', 'powershell.exe', 'certutil.exe', 'sc.exe')
 # Allowed by the parser and by 5.1, but never in our scripts (RDP-FACTS.md).
 $script:ForbiddenCommands = @{
     'Get-WmiObject' = 'Get-WmiObject is gone in PowerShell 7: use Get-CimInstance'
@@ -18,10 +18,11 @@ $script:ForbiddenCommands = @{
 $script:ForbiddenParameters = @{ 'DisplayGroup' = '-DisplayGroup matches localized text: select rules by Name or Group' }
 
 function Get-ShippedScript {
-    <# Every .ps1/.psm1 the product ships: probes/ except the simulated host. #>
+    <# Every .ps1/.psm1 the product ships (probes/ except the simulated host), and the scripts admins run on real hosts (scripts/). #>
     param([Parameter(Mandatory)][string]$Root)
     Get-ChildItem -LiteralPath (Join-Path $Root 'probes') -Recurse -File -Include '*.ps1', '*.psm1' |
         Where-Object { $_.FullName -notmatch '[\\/]probes[\\/]sim[\\/]' }
+    Get-ChildItem -LiteralPath (Join-Path $Root 'scripts') -File -Include '*.ps1', '*.psm1' -Recurse
 }
 
 function Read-ScriptAst {

@@ -9,7 +9,7 @@ import { admitsTermService, portsCover, ruleProfiles } from '../../../probes/fir
 import { fixIds, recordedData, recordedFinding } from './recorded-fixture.js';
 
 const RECORDED = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/envelopes/firewall');
-const FIREWALL_SCENARIOS = ['firewall-public-blocked', 'custom-port-3390'];
+const FIREWALL_SCENARIOS = ['firewall-local-rules-ignored', 'firewall-third-party', 'firewall-public-blocked', 'custom-port-3390'];
 
 function healthy(): FirewallData {
   return structuredClone(recordedData<FirewallData>(firewallProbe, 'healthy'));
@@ -149,6 +149,34 @@ describe('evaluateFirewall edge cases', () => {
     expect(evaluateFirewall(data).status).toBe('warn'); // UDP is only allowed by the ignored local rule
     data.portRules.push(extraRule({ name: 'GPO-RDP-UDP', protocol: 'UDP', policyStoreSourceType: 'GroupPolicy' }));
     expect(evaluateFirewall(data).status).toBe('ok');
+  });
+
+  it('fails when policy ignores local rules and only the traced local Remote Desktop rules allow RDP (firewall-local-rules-ignored)', () => {
+    const finding = recordedFinding(firewallProbe, 'firewall-local-rules-ignored');
+    expect(finding.status).toBe('fail');
+    expect(finding.summary).toMatch(/Group policy makes the firewall ignore local rules/);
+    expect(finding.evidence['Remote Desktop rules']).toEqual(expect.arrayContaining([expect.stringMatching(/^RemoteDesktop-UserMode-In-TCP: .*source Local$/)]));
+  });
+
+  it('counts GroupPolicy and MDM rules when local rules are ignored, but not Dynamic ones or an unread source (firewall-policy-sources)', () => {
+    expect(recordedFinding(firewallProbe, 'firewall-policy-sources').status).toBe('ok');
+    const data = structuredClone(recordedData<FirewallData>(firewallProbe, 'firewall-policy-sources'));
+    const sources = [...data.rdpRules, ...data.portRules].map((rule) => rule.policyStoreSourceType);
+    expect(new Set(sources)).toEqual(new Set(['Local', 'GroupPolicy', 'MDM', 'Dynamic']));
+    for (const rule of data.portRules) if (rule.policyStoreSourceType === 'GroupPolicy') rule.policyStoreSourceType = 'Dynamic';
+    expect(evaluateFirewall(data).status).toBe('fail');
+    for (const rule of data.portRules) if (rule.policyStoreSourceType === 'Dynamic') rule.policyStoreSourceType = '';
+    expect(evaluateFirewall(data).status).toBe('fail');
+  });
+
+  it('names a third-party firewall registered with Security Center when Windows Firewall is off (firewall-third-party)', () => {
+    const finding = recordedFinding(firewallProbe, 'firewall-third-party');
+    expect(finding.status).toBe('warn');
+    expect(finding.summary).toBe(
+      "Windows Firewall is turned off for the domain network (Ethernet), but Contoso Endpoint Firewall is registered as this computer's firewall (Security Center), and whether it lets Remote Desktop in cannot be read from here.",
+    );
+    expect(finding.evidence['Security Center firewalls']).toEqual(['Contoso Endpoint Firewall: on (productState 0x41010)']);
+    expect(recordedFinding(firewallProbe, 'healthy').evidence['Security Center firewalls']).toBe('none registered');
   });
 
   it('is ok with a custom allow rule on a custom port, by number or range', () => {

@@ -7,7 +7,7 @@ import { describeSession, evaluateListener, LISTENER_FIXES, listenerProbe, type 
 import { fixIds, recordedData, recordedFinding } from './recorded-fixture.js';
 
 const RECORDED = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/envelopes/listener');
-const LISTENER_SCENARIOS = ['termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host', 'termservice-shared-svchost'];
+const LISTENER_SCENARIOS = ['termservice-stop-hangs', 'termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host', 'termservice-shared-svchost'];
 
 function healthy(): ListenerData {
   return structuredClone(recordedData<ListenerData>(listenerProbe, 'healthy'));
@@ -18,8 +18,21 @@ describe('listener probe on recorded scenarios', () => {
     const finding = recordedFinding(listenerProbe, 'healthy');
     expect(finding.status).toBe('ok');
     expect(finding.summary).toBe('Remote Desktop Services is listening on port 3389.');
-    expect(finding.evidence['Sessions a restart would end']).toEqual(['session 2: a signed-in user (name needs elevation)']);
+    expect(finding.evidence['Sessions a restart would end']).toEqual(['session 2: alice']);
+    expect(finding.evidence['Sessions read with']).toMatch(/^qwinsta/);
     expect(finding.evidence['Read with']).toBe('Get-NetTCPConnection');
+  });
+
+  it('lists the RDP and RemoteApp sessions a restart ends, not the console (sessions-console-and-remoteapp)', () => {
+    const finding = recordedFinding(listenerProbe, 'sessions-console-and-remoteapp');
+    expect(finding.status).toBe('ok');
+    expect(finding.evidence['Sessions a restart would end']).toEqual(['session 2: alice', 'session 3: bob (RemoteApp)']);
+  });
+
+  it('is ok when TermService listens on IPv6 only and only netstat can be read (listener-ipv6-only-netstat)', () => {
+    const finding = recordedFinding(listenerProbe, 'listener-ipv6-only-netstat');
+    expect(finding.status).toBe('ok');
+    expect(finding.evidence['Listening sockets']).toEqual([':::3389 svchost (pid 1180) = TermService']);
   });
 
   it('is ok on the custom port, which the data exposes as `port`', () => {
@@ -54,7 +67,7 @@ describe('listener probe on recorded scenarios', () => {
   it('is ok on the German host, read through netstat', () => {
     const finding = recordedFinding(listenerProbe, 'german-host');
     expect(finding.status).toBe('ok');
-    expect(String(finding.evidence['Read with'])).toMatch(/^netstat -ano -p TCP \(Get-NetTCPConnection is not available/);
+    expect(String(finding.evidence['Read with'])).toMatch(/^netstat -ano -p TCP and -p TCPv6 \(Get-NetTCPConnection is not available/);
   });
 
   it('is ok when TermService shares its svchost with DoSvc on 7680, which is not taken for an RDP port', () => {

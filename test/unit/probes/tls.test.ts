@@ -71,6 +71,22 @@ describe('evaluateTls edge cases', () => {
     expect(String(verdict.evidence['New clients'])).toMatch(/TLS 1\.3/);
   });
 
+  it('with only TLS 1.3 on, never says clients connect unless the handshake saw a TLS 1.3 handshake (tls13-only)', () => {
+    const data = recordedData<TlsData>(tlsProbe, 'tls13-only');
+    const unseen = evaluateTls(data);
+    expect(unseen.status).toBe('warn');
+    expect(unseen.summary).toMatch(/no Microsoft documentation says Remote Desktop negotiates TLS 1\.3/);
+    expect(unseen.summary).not.toMatch(/clients connect/);
+    expect(String(unseen.evidence['New clients'])).toMatch(/^Unverified/);
+    const refused = { evidence: { 'TLS versions': { 'TLS 1.2': 'refused by the server - x', 'TLS 1.3': 'refused by the server - y' } } };
+    expect(evaluateTls(data, { dataOf: () => refused }).summary).toBe(unseen.summary);
+    const accepted = { evidence: { 'TLS versions': { 'TLS 1.2': 'refused by the server - x', 'TLS 1.3': 'accepted - TLS_AES_256_GCM_SHA384' } } };
+    const seen = evaluateTls(data, { dataOf: (id) => (id === 'handshake' ? accepted : undefined) });
+    expect(seen.status).toBe('warn');
+    expect(seen.summary).toMatch(/the handshake check saw Remote Desktop accept TLS 1\.3, so the newest clients connect/);
+    expect(tlsProbe.dependsOn).toEqual(['handshake']);
+  });
+
   it('is ok on Server 2025 defaults (TLS 1.0/1.1 off) and mentions the update old clients need', () => {
     let data: TlsData = { ...recorded('healthy'), os: { build: 26100, productName: 'Windows Server 2025 Datacenter', installationType: 'Server' } };
     data = withProtocol(withProtocol(data, '1.0', { osDefault: false, effective: false }), '1.1', { osDefault: false, effective: false });

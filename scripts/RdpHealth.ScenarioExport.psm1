@@ -1,0 +1,104 @@
+# Helpers of Export-RdpHealthScenario.ps1 that need no host state: error kinds, value spellings,
+# where a certificate's key is, and the redaction of the finished JSON. Windows PowerShell 5.1 and 7.
+
+Set-StrictMode -Version 3.0
+
+function Test-ExportDenied {
+    <# Whether an error is an access denial (the thing exists; this identity may not read it). #>
+    param($ErrorRecord)
+    $exception = $ErrorRecord.Exception
+    while ($null -ne $exception) {
+        if ($exception -is [System.UnauthorizedAccessException] -or $exception -is [System.Security.SecurityException]) { return $true }
+        $code = $exception.PSObject.Properties['NativeErrorCode']
+        if ($null -ne $code -and [string]$code.Value -eq 'AccessDenied') { return $true }
+        $exception = $exception.InnerException
+    }
+    [string]$ErrorRecord.CategoryInfo.Category -eq 'PermissionDenied'
+}
+
+function ConvertTo-ExportHex {
+    param([byte[]]$Bytes)
+    -join @($Bytes | ForEach-Object { $_.ToString('X2') })
+}
+
+function ConvertTo-ExportValue {
+    <# A registry value in the scenario's spelling. #>
+    param($Value)
+    if ($Value -is [byte[]]) { return [ordered]@{ binary = (ConvertTo-ExportHex $Value) } }
+    if ($Value -is [string[]]) { return [ordered]@{ multi = @($Value) } }
+    if ($Value -is [long]) { return [ordered]@{ qword = $Value } }
+    $Value
+}
+
+function ConvertTo-ExportCimTable {
+    <# CIM instances by key property, with their properties (or only the named ones). #>
+    param([object[]]$Instances, [Parameter(Mandatory)][string]$Key, [string[]]$Only)
+    $table = [ordered]@{}
+    foreach ($instance in @($Instances | Where-Object { $null -ne $_ })) {
+        $properties = [ordered]@{}
+        foreach ($property in $instance.PSObject.Properties) {
+            if ($property.Name -match '^(Cim|PS|Sim)') { continue }
+            if ($Only -and $Only -notcontains $property.Name) { continue }
+            if ($null -eq $property.Value -or $property.Value -is [string] -or $property.Value -is [ValueType]) { $properties[$property.Name] = $property.Value }
+        }
+        $table[[string]$instance.$Key] = $properties
+    }
+    $table
+}
+
+function Get-ExportKeyLocation {
+    <# Where a certificate's private key is (provider, container, file name), or denied; never the key itself. #>
+    param($Certificate)
+    if (-not $Certificate.HasPrivateKey) { return $null }
+    try {
+        $key = $Certificate.PrivateKey
+        if ($null -eq $key) { $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate) }
+    } catch {
+        if (Test-ExportDenied $_) { return [ordered]@{ denied = $true } }
+        Write-Verbose "The key of $($Certificate.Thumbprint) was not opened: $($_.Exception.Message)"
+        return $null
+    }
+    if ($null -eq $key) { return $null }
+    $csp = $key.PSObject.Properties['CspKeyContainerInfo']
+    if ($null -ne $csp -and $null -ne $csp.Value) {
+        return [ordered]@{ provider = 'csp'; container = [string]$csp.Value.KeyContainerName; uniqueName = [string]$csp.Value.UniqueKeyContainerName }
+    }
+    $cng = $key.PSObject.Properties['Key']
+    if ($null -ne $cng -and $null -ne $cng.Value) {
+        return [ordered]@{ provider = 'cng'; container = [string]$cng.Value.KeyName; uniqueName = [string]$cng.Value.UniqueName }
+    }
+    $null
+}
+
+function ConvertTo-ExportList {
+    param($Value)
+    $list = @($Value | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+    if ($list.Count -eq 1) { return $list[0] }
+    , $list
+}
+
+function Protect-ExportText {
+    <# The JSON with every name replaced (whole words only) and every 40-hex thumbprint replaced by a consistent stand-in. #>
+    param([Parameter(Mandatory)][string]$Text, [Parameter(Mandatory)][System.Collections.IDictionary]$Map)
+    $map = $Map
+    foreach ($name in @($map.Keys | Sort-Object { $_.Length } -Descending)) {
+        # Names as whole words; a GUID (the MachineGuid, also inside key file names) wherever it is.
+        $pattern = '(?<![A-Za-z0-9_-])' + [regex]::Escape($name) + '(?![A-Za-z0-9_-])'
+        if ($name -match '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$') { $pattern = [regex]::Escape($name) }
+        $Text = [regex]::Replace($Text, $pattern, $map[$name].Replace('$', '$$'), 'IgnoreCase')
+    }
+    $salt = [guid]::NewGuid().ToString()
+    $sha1 = [System.Security.Cryptography.SHA1]::Create()
+    $thumbprints = @{}
+    [regex]::Replace($Text, '(?<![0-9A-Fa-f])[0-9A-Fa-f]{40}(?![0-9A-Fa-f])', {
+            param($match)
+            $upper = $match.Value.ToUpperInvariant()
+            if (-not $thumbprints.ContainsKey($upper)) {
+                $thumbprints[$upper] = ConvertTo-ExportHex ($sha1.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($salt + $upper)))
+            }
+            if ($match.Value -ceq $upper) { return $thumbprints[$upper] }
+            $thumbprints[$upper].ToLowerInvariant()
+        })
+}
+
+Export-ModuleMember -Function *

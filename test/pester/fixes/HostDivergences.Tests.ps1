@@ -1,0 +1,44 @@
+# Fixes where real Windows parts from the first simulated host (issue 11): a TermService restart that
+# hangs in Stop Pending must end at a deadline and restore; a WMI setter that throws CimException
+# 0x80041016 under a policy must say the policy, not an unexplained error.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../SimHost.ps1')
+    . (Join-Path $PSScriptRoot 'FixTestHost.ps1')
+    function Get-Listener { (Invoke-FixProbe -Script 'listener/Get-RdpListener.ps1').data }
+}
+
+Describe 'Repair-RdpListener -Action RestartService when TermService hangs in Stop Pending (termservice-stop-hangs)' {
+    It 'gives up at the deadline, fails naming the timeout, and TermService runs again' {
+        $null = Initialize-FixTestHost -Scenario 'termservice-stop-hangs'
+        $run = Invoke-FixScript -Script 'listener/Repair-RdpListener.ps1' -Parameters @{ Action = 'RestartService' }
+        $run.ExitCode | Should -Be 1
+        $run.Result.outcome | Should -Be 'failed'
+        $run.Result.error.message | Should -Match 'TermService did not reach Stopped within 60 seconds \(it is StopPending\)'
+        @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 0
+        $listener = Get-Listener
+        $listener.termService.state | Should -Be 'Running'
+        $listener.listeningByTermService | Should -BeTrue
+    }
+}
+
+Describe 'Wait-RdpServiceStatus' {
+    It 'returns at once when the service already has the status, and throws a timeout error otherwise' {
+        Import-Module (Join-Path $script:RepoRoot 'probes/common/RdpHealth.ServiceRestart.psm1') -Force
+        $null = Initialize-FixTestHost -Scenario 'termservice-stopped'
+        { Wait-RdpServiceStatus -Name 'TermService' -Status Stopped -TimeoutSeconds 5 } | Should -Not -Throw
+        { Wait-RdpServiceStatus -Name 'TermService' -Status Running -TimeoutSeconds 5 } | Should -Throw '*did not reach Running within 5 seconds (it is Stopped)*'
+    }
+}
+
+Describe 'Repair-RdpNla when the WMI setter throws WBEM_E_INVALID_OPERATION (nla-setter-refused-by-policy)' {
+    It 'fails with the policy message and changes nothing' {
+        $null = Initialize-FixTestHost -Scenario 'nla-setter-refused-by-policy'
+        $before = Get-FixHostText
+        $run = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable' }
+        $run.Result.outcome | Should -Be 'failed'
+        $run.Result.error.message | Should -Match 'refused \(0x80041016\): group policy controls this setting'
+        Get-FixHostText | Should -BeExactly $before
+        (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
+    }
+
+}
