@@ -14,7 +14,6 @@ import type { AgentOptions } from './agent-options.js';
 import { certificateExpiries } from './certificate-expiry.js';
 import type { RunnableProbe } from './check-runner.js';
 import { FleetFeatures } from './fleet.js';
-import { defaultSharedDir } from './host-coordinator.js';
 import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging } from './logging.js';
 import type { NotifyState } from './notify-policy.js';
 import { loadNotifyState } from './notify-state.js';
@@ -26,7 +25,8 @@ import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { loadSettings, type Settings } from './settings.js';
-import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
+import type { Identity } from './host-snapshot.js';
+import { prepareSimulatedHost, simulatedHostDir, simulatedIdentity } from './simulated-host.js';
 
 /** Files in the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -46,6 +46,8 @@ export interface AgentParts {
   simulatedHostPath: string | undefined;
   notifyState: NotifyState;
   elevator: Elevator;
+  /** Who the checks run as on the simulated host (on Windows the session says, at each read). */
+  simulatedIdentity: Identity | undefined;
 }
 
 export async function assembleAgentParts(options: AgentOptions): Promise<AgentParts> {
@@ -53,7 +55,7 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
   await mkdir(options.dataDir, { recursive: true });
   // Settings first (they say where to log); their problem is logged once the logger exists.
   const loaded = await loadSettings(join(options.dataDir, SETTINGS_FILE), undefined, now());
-  const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? undefined });
+  const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? join(options.dataDir, 'logs') });
   const logger = safeLogger(options.logger ?? logging?.logger ?? silentLogger);
   if (loaded.problem) logger.error('settings problem', { problem: loaded.problem });
 
@@ -65,7 +67,8 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
   const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);
   logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
   const elevator = options.elevator ?? createElevator(host);
-  return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator };
+  const identity = simulatedHostPath ? await simulatedIdentity(simulatedHostPath) : undefined;
+  return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator, simulatedIdentity: identity };
 }
 
 /** Where the checks and fixes run: this computer, or a simulated host's working copy. */
@@ -110,16 +113,13 @@ export interface FleetHooks {
 
 export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures {
   const { options } = parts;
-  const sharedDir = options.sharedDir === undefined ? (process.platform === 'win32' && !parts.simulatedHostPath ? defaultSharedDir() : undefined) : (options.sharedDir ?? undefined);
   return new FleetFeatures({
     session: parts.session,
     probesDir: parts.probesDir,
     logger: parts.logger,
     intervalMs: () => hooks.intervalMinutes() * 60_000,
     certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
-    ...(sharedDir ? { sharedDir } : {}),
     ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
-    ...(options.metricsDir ? { metricsDir: options.metricsDir } : {}),
   });
 }
 

@@ -29,15 +29,19 @@ export interface AgentOptions {
   /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
   elevator?: Elevator;
   /**
-   * Fleet features (electron/agent/fleet.ts). sharedDir: the folder the sessions of a multi-user host
-   * share for one check per host (default %ProgramData%\RDP Health\shared on Windows, none when
-   * simulating; null turns it off). eventLog: write to the Application log (default on; the CLI
-   * turns it off). metricsDir: a Prometheus textfile folder when the policy names none.
+   * Show the host checker's published snapshot when it is there and can be trusted, and check
+   * with this user's rights only when it is not (default true; `rdp-health check` turns it off:
+   * a monitoring system wants this check, not the last published one).
    */
-  sharedDir?: string | null;
+  hostSnapshot?: boolean;
+  /** Write repairs to the Application log (default on; the CLI turns it off). The host checker writes the check events. */
   eventLog?: boolean;
-  metricsDir?: string;
 }
+
+/** Where the agent's last shown snapshot came from, in words the window and the tray show. */
+export type HostCheckerStatus =
+  | { used: true; checkedAt: string }
+  | { used: false; problem: string };
 
 export interface AgentStatus {
   checking: boolean;
@@ -51,4 +55,6 @@ export interface AgentStatus {
   /** The simulated host's working copy (simulate mode). */
   simulatedHostPath?: string;
   nextCheckAt?: string;
+  /** The host checker's snapshot is shown, or why this user's agent checked by itself. */
+  hostChecker?: HostCheckerStatus;
 }

@@ -1,20 +1,22 @@
 /**
  * The Agent: the one facade the Electron shell, the demo server and the CLI use. It wires the warm
  * PowerShell session, the runner, the scheduler, history, settings, the notification policy and
- * logging, and owns the files in the data folder:
- *   settings.json, history.jsonl, notify-state.json, simulated-host/ (simulate mode only).
+ * logging, and owns the files in the data folder (per user: %LOCALAPPDATA%\RDP Health):
+ *   settings.json, history.jsonl, notify-state.json, logs/, simulated-host/ (simulate mode only).
+ * Each cycle shows the host checker's published snapshot when it can be trusted (host-snapshot.ts),
+ * and checks with this user's rights only when it cannot, saying why (getStatus().hostChecker).
  * How its parts are built is in agent-assembly.ts; what happens around each cycle is here.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import type { LockedSetting } from './admin-policy.js';
-import type { AgentOptions, AgentStatus } from './agent-options.js';
+import type { AgentOptions, AgentStatus, HostCheckerStatus } from './agent-options.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
-import type { FleetFeatures } from './fleet.js';
+import type { CycleResult, FleetFeatures } from './fleet.js';
 import { HistoryStore } from './history.js';
-import type { CycleResult } from './host-coordinator.js';
+import { hasFullRights, hostSnapshotProblem, readHostSnapshot, type Identity } from './host-snapshot.js';
 import type { AgentLogger, AgentLogging, LogEntry } from './logging.js';
 import { decideNotifications, type AgentNotification, type NotifyState } from './notify-policy.js';
 import { saveNotifyState } from './notify-state.js';
@@ -44,7 +46,7 @@ export class Agent {
   readonly simulatedHostPath: string | undefined;
   /** Fixes: preview, apply (elevated), undo, repair all safe (electron/agent/repair/). */
   readonly repairs: RepairService;
-  /** Admin policy, Event Log, metrics, one check per host (electron/agent/fleet.ts). */
+  /** Admin policy and the Event Log of repairs (electron/agent/fleet.ts). */
   readonly fleet: FleetFeatures;
   /** What this session showed last: the "before" of the Event Log's status changes. */
   private lastShown: HealthSnapshot | undefined;
@@ -60,6 +62,10 @@ export class Agent {
   private running = 0;
   private inflight: Promise<HealthSnapshot> | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly readsHostSnapshot: boolean;
+  /** Who the checks run as (the simulated host's scenario, else what the session said at the last read). */
+  private identity: Identity | undefined;
+  private hostChecker: HostCheckerStatus | undefined;
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -73,6 +79,8 @@ export class Agent {
     this.settingsProblem = parts.settingsProblem;
     this.notifyState = parts.notifyState;
     this.now = parts.now;
+    this.readsHostSnapshot = options.hostSnapshot !== false;
+    this.identity = parts.simulatedIdentity;
     // Runner and scheduler read settings through closures, so setSettings applies at once.
     const runner = new CheckRunner({
       session: this.session,
@@ -82,6 +90,7 @@ export class Agent {
       warnDays: () => Math.max(...this.getSettings().warnDays),
       now: this.now,
       logger: this.logger,
+      rightsLimited: () => this.identity !== undefined && !hasFullRights(this.identity),
     });
     this.runner = runner;
     this.scheduler = new Scheduler({
@@ -111,11 +120,6 @@ export class Agent {
   /** Checks now, then every N minutes (settings), jittered. */
   start(): void {
     if (this.stopping) throw new Error('The agent was stopped; create a new one.');
-    // Another session of this host published a snapshot: show it here too.
-    this.fleet.watchShared((record) => {
-      if (this.stopping) return;
-      void this.pipeline(Promise.resolve({ snapshot: record.snapshot, source: 'shared' as const, ...(record.facts ? { facts: record.facts } : {}) })).catch(() => undefined);
-    }, this.lastShown);
     this.scheduler.start();
   }
 
@@ -200,6 +204,7 @@ export class Agent {
       ...(shell ? { shell } : {}),
       ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
       ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: new Date(this.scheduler.nextAt).toISOString() } : {}),
+      ...(this.hostChecker ? { hostChecker: this.hostChecker } : {}),
     };
   }
 
@@ -218,16 +223,29 @@ export class Agent {
   }
 
   /**
-   * A scheduled cycle checks once per host (the session holding the host lock checks, the others
-   * show its snapshot); "Check now" always checks here, and shares the result. The policy is read
-   * first, so a Group Policy change applies at the next cycle.
+   * The host checker's snapshot when it is there, trusted and fresh; else a check with this user's
+   * rights. The policy is read first, so a Group Policy change applies at the next cycle. The
+   * verified read also says who this runs as, which decides what "needs the host checker".
    */
   private async cycle(reason: CheckReason): Promise<CycleResult> {
     await this.fleet.refreshPolicy();
-    if (reason !== 'on-demand') return this.fleet.runCycle(() => this.runner.run());
-    const snapshot = await this.runner.run();
-    await this.fleet.share(snapshot);
-    return { snapshot, source: 'checked' };
+    const read = await readHostSnapshot({
+      session: this.session,
+      probesDir: this.probesDir,
+      now: this.now,
+      maxAgeMs: 2 * this.getSettings().checkIntervalMinutes * 60_000,
+      logger: this.logger,
+    });
+    if (this.simulatedHostPath === undefined) this.identity = read.identity;
+    if (this.readsHostSnapshot && read.state === 'fresh') {
+      this.hostChecker = { used: true, checkedAt: read.record.checkedAt };
+      return { snapshot: read.record.snapshot, source: 'host', ...(read.record.facts ? { facts: read.record.facts } : {}) };
+    }
+    if (this.readsHostSnapshot && read.state === 'unusable') {
+      this.hostChecker = { used: false, problem: hostSnapshotProblem(read) };
+      this.logger.info('checking with this user\'s rights', { reason, problem: read.reason });
+    }
+    return { snapshot: await this.runner.run(), source: 'checked' };
   }
 
   /** After the runner: history, notifications, events. Failures past the runner are logged, never thrown. */
@@ -236,9 +254,8 @@ export class Agent {
     try {
       const result = await cycle;
       const snapshot = this.fleet.visible(result.snapshot);
-      // A shared snapshot this session already showed (the watcher was first): no second history entry or notification.
-      if (result.source === 'shared' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
-      await this.fleet.afterCycle(this.lastShown, result).catch((error: unknown) => this.logger.error('fleet reporting failed', { error: String(error) }));
+      // The host checker's snapshot this session already showed: no second history entry or notification.
+      if (result.source === 'host' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
       this.lastShown = result.snapshot;
       await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
       await this.notify(snapshot, result);

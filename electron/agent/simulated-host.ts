@@ -5,8 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Identity } from './host-snapshot.js';
 import { powershellLiteral } from './powershell-command.js';
 import { resolveShellExecutable } from './powershell-executable.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
@@ -16,6 +17,8 @@ export interface SimulatedHostOptions {
   executablePath?: string;
   /** File name of the working copy inside workDir. */
   fileName?: string;
+  /** Who the checks run as, instead of the scenario's `host.identity` (the host checker: system). */
+  identity?: Identity;
 }
 
 export class ScenarioError extends Error {
@@ -65,10 +68,31 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
       },
     );
   });
+  if (options.identity) {
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { host?: Record<string, unknown> };
+    state.host = { ...state.host, identity: options.identity };
+    await writeFile(statePath, JSON.stringify(state, null, 2));
+  }
   return statePath;
 }
 
 /** Where the CLI and the agent keep a working copy for a data folder. */
 export function simulatedHostDir(dataDir: string): string {
   return join(dataDir, 'simulated-host');
+}
+
+/** The simulated host's ProgramData: a real folder next to its working copy (probes/sim/shadows/ProgramData.ps1). */
+export function simulatedProgramDataDir(statePath: string): string {
+  return join(dirname(statePath), 'ProgramData');
+}
+
+/**
+ * Who the checks run as on a simulated host: the scenario's `host.identity`, else (scenarios
+ * written before identities) an elevated admin when `host.elevated`, a standard user otherwise.
+ */
+export async function simulatedIdentity(statePath: string): Promise<Identity> {
+  const state = JSON.parse(await readFile(statePath, 'utf8')) as { host?: { identity?: string; elevated?: boolean } };
+  const named = state.host?.identity;
+  if (named === 'system' || named === 'elevated-admin' || named === 'uac-admin' || named === 'standard-user') return named;
+  return state.host?.elevated ? 'elevated-admin' : 'standard-user';
 }

@@ -19,8 +19,8 @@ checks need the host checker.
 
 .OUTPUTS
 System.String. One JSON envelope: {"probe":"host-snapshot","schema":1,"ok":true,"data":
-{"folder":"C:\\ProgramData\\RDP Health\\host","state":"trusted"|"missing"|"refused","reason":"...",
-"file":"<path to read>","length":1234,"identity":"system"|"elevated-admin"|"standard-user"|null}}.
+{"folder":"C:\\ProgramData\\RDP Health\\host","state":"trusted"|"absent"|"missing"|"refused","reason":"...",
+"folderTrusted":true,"file":"<path to read>","length":1234,"identity":"system"|"elevated-admin"|"standard-user"|null}}.
 #>
 [CmdletBinding()]
 param()
@@ -81,15 +81,16 @@ function Get-RdpWriteProblem {
 function Read-RdpHostSnapshotTrust {
     $folder = Get-RdpHostSnapshotFolder
     $file = "$folder\snapshot.json"
-    $result = [ordered]@{ folder = $folder; state = 'missing'; reason = $null; file = $null; length = 0; identity = (Get-RdpRunningIdentity) }
+    $result = [ordered]@{ folder = $folder; state = 'refused'; reason = $null; folderTrusted = $false; file = $null; length = 0; identity = (Get-RdpRunningIdentity) }
     $folderItem = Get-Item -LiteralPath $folder -Force -ErrorAction SilentlyContinue
     if ($null -eq $folderItem) {
+        $result.state = 'absent'
         $result.reason = "the folder $folder does not exist: no host checker is installed here"
         return $result
     }
-    $result.state = 'refused'
     $result.reason = Get-RdpWriteProblem -Item $folderItem -Path $folder -What "the folder $folder"
     if ($null -ne $result.reason) { return $result }
+    $result.folderTrusted = $true
     $fileItem = Get-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
     if ($null -eq $fileItem) {
         $result.state = 'missing'
