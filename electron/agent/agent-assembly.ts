@@ -80,11 +80,11 @@ export interface HostSeamOptions {
 }
 
 /** The warm PowerShell session: the shell the settings name (auto = by platform), pointed at the simulated host if there is one. */
-export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger }): PowerShellSession {
+export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger; identity?: Identity }): PowerShellSession {
   return new PowerShellSession({
     ...(options.shell !== undefined && options.shell !== 'auto' ? { shell: options.shell } : {}),
     ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir) } } : {}),
+    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir), ...(options.identity ? { identity: options.identity } : {}) } } : {}),
     logger: options.logger,
   });
 }

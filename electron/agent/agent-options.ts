@@ -34,6 +34,11 @@ export interface AgentOptions {
    * a monitoring system wants this check, not the last published one).
    */
   hostSnapshot?: boolean;
+  /**
+   * "Check now" asks the host checker to check first (the demo runs it in process; on Windows the
+   * Task Scheduler task is started by the user, see README). Its failure is logged, and the read goes on.
+   */
+  requestHostCheck?: () => Promise<void>;
   /** Write repairs to the Application log (default on; the CLI turns it off). The host checker writes the check events. */
   eventLog?: boolean;
 }

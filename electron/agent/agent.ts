@@ -66,6 +66,9 @@ export class Agent {
   /** Who the checks run as (the simulated host's scenario, else what the session said at the last read). */
   private identity: Identity | undefined;
   private hostChecker: HostCheckerStatus | undefined;
+  /** When this agent last checked by itself (a repair's re-check): a host snapshot older than that is not shown over it. */
+  private ownCheckAt = Number.NEGATIVE_INFINITY;
+  private readonly requestHostCheck: (() => Promise<void>) | undefined;
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -81,6 +84,7 @@ export class Agent {
     this.now = parts.now;
     this.readsHostSnapshot = options.hostSnapshot !== false;
     this.identity = parts.simulatedIdentity;
+    this.requestHostCheck = options.requestHostCheck;
     // Runner and scheduler read settings through closures, so setSettings applies at once.
     const runner = new CheckRunner({
       session: this.session,
@@ -147,7 +151,7 @@ export class Agent {
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
     if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
     const run = this.fleet.refreshPolicy().then(() => this.runner.run({ probeIds }));
-    return this.pipeline(run.then((snapshot) => ({ snapshot, source: 'checked' as const })));
+    return this.pipeline(run.then((snapshot) => this.checkedHere(snapshot)));
   }
 
   /** Resume from sleep or unlock: one debounced check. */
@@ -229,6 +233,9 @@ export class Agent {
    */
   private async cycle(reason: CheckReason): Promise<CycleResult> {
     await this.fleet.refreshPolicy();
+    if (reason === 'on-demand' && this.requestHostCheck) {
+      await this.requestHostCheck().catch((error: unknown) => this.logger.warn('host check request failed', { error: String(error) }));
+    }
     const read = await readHostSnapshot({
       session: this.session,
       probesDir: this.probesDir,
@@ -237,15 +244,23 @@ export class Agent {
       logger: this.logger,
     });
     if (this.simulatedHostPath === undefined) this.identity = read.identity;
-    if (this.readsHostSnapshot && read.state === 'fresh') {
+    if (this.readsHostSnapshot && read.state === 'fresh' && Date.parse(read.record.snapshot.startedAt) >= this.ownCheckAt) {
       this.hostChecker = { used: true, checkedAt: read.record.checkedAt };
       return { snapshot: read.record.snapshot, source: 'host', ...(read.record.facts ? { facts: read.record.facts } : {}) };
+    }
+    if (this.readsHostSnapshot && read.state === 'fresh') {
+      this.hostChecker = { used: false, problem: 'The host checker last checked before this computer re-checked itself (after a repair); it was checked with your rights until the host checker checks again.' };
     }
     if (this.readsHostSnapshot && read.state === 'unusable') {
       this.hostChecker = { used: false, problem: hostSnapshotProblem(read) };
       this.logger.info('checking with this user\'s rights', { reason, problem: read.reason });
     }
-    return { snapshot: await this.runner.run(), source: 'checked' };
+    return this.checkedHere(await this.runner.run());
+  }
+
+  private checkedHere(snapshot: HealthSnapshot): CycleResult {
+    this.ownCheckAt = Math.max(this.ownCheckAt, Date.parse(snapshot.startedAt));
+    return { snapshot, source: 'checked' };
   }
 
   /** After the runner: history, notifications, events. Failures past the runner are logged, never thrown. */

@@ -27,8 +27,11 @@ export class ShellDiedError extends Error {
 export interface SessionOptions {
   shell?: ShellKind;
   executablePath?: string;
-  /** Simulated host: the working copy to use and the sim module to import. */
-  simulate?: { statePath: string; modulePath: string };
+  /**
+   * Simulated host: the working copy to use and the sim module to import; `identity` is who this
+   * session runs as on it (the host checker: system), over the scenario's host.identity.
+   */
+  simulate?: { statePath: string; modulePath: string; identity?: string };
   /** Per-script timeout (default 60 s). */
   timeoutMs?: number;
   /** Time allowed for the shell to start and answer its first command (default 30 s). */
@@ -200,6 +203,7 @@ export class PowerShellSession implements ScriptSession {
     const commands = [...INIT_COMMANDS];
     const sim = this.options.simulate;
     if (sim) {
+      if (sim.identity) commands.push(`$env:RDP_HEALTH_SIM_IDENTITY = ${powershellLiteral(sim.identity)}`);
       commands.push(`Import-Module ${powershellLiteral(sim.modulePath)} -Global -Force`, `Use-SimHost -StatePath ${powershellLiteral(sim.statePath)}`);
     }
     commands.push(INFO_COMMAND);

@@ -40,9 +40,9 @@ export const hostCheckCommand: CliCommand = {
     }
     const probesDir = resolveProbesDir();
     const logger = verboseLogger(io, values.verbose);
-    const statePath = values.simulate === undefined ? undefined : await sharedSimulatedHost(values.simulate, cliDataDir(), probesDir, 'host-checker');
+    const statePath = values.simulate === undefined ? undefined : await sharedSimulatedHost(values.simulate, cliDataDir(), probesDir);
     // No data folder: the checker keeps nothing under a user profile (SYSTEM's or anyone's).
-    const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger });
+    const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger, identity: 'system' });
     try {
       const result = await runHostCheck({
         session,

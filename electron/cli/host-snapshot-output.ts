@@ -22,7 +22,7 @@ export async function printHostSnapshot(options: CheckOptions, probesDir: string
     return EXIT_CODES.unknown;
   }
   const logger = verboseLogger(io, options.verbose);
-  const statePath = options.simulate === undefined ? undefined : await sharedSimulatedHost(options.simulate, cliDataDir(), probesDir, 'user');
+  const statePath = options.simulate === undefined ? undefined : await sharedSimulatedHost(options.simulate, cliDataDir(), probesDir);
   const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger });
   try {
     const { policy } = await readAdminPolicy(session, probesDir, logger);
