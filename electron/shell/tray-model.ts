@@ -61,9 +61,11 @@ function clip(text: string, max: number): string {
 
 export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean): string {
   if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
-  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${STATE_WORDS[snapshot.overall]}`;
-  const worst = worstFinding(snapshot);
   const needHostChecker = snapshot.findings.filter((f) => !countsForOverall(f)).length;
+  // "All checks passed" would claim the checks the user's rights could not run.
+  const state = snapshot.overall === 'ok' && needHostChecker > 0 ? 'no problems found' : STATE_WORDS[snapshot.overall];
+  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${state}`;
+  const worst = worstFinding(snapshot);
   if (!worst) return clip(needHostChecker > 0 ? `${head} - ${needHostChecker} ${needHostChecker === 1 ? 'check needs' : 'checks need'} the host checker` : head, TOOLTIP_MAX);
   const others = snapshot.findings.filter((f) => f.status !== 'ok' && countsForOverall(f)).length - 1;
   const more = others > 0 ? ` (+${others} more)` : '';
