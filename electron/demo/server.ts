@@ -103,11 +103,10 @@ export async function startDemoServer(options: DemoOptions): Promise<DemoServer>
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rdp-health-demo-')));
   const elevator = new DemoElevator(options.declineElevation ?? false);
   // On a simulated host the agent runs no network probes (the handshake needs a real listener).
-  let hostCheck: (() => Promise<void>) | undefined;
-  const agent = await Agent.create({ dataDir, simulate: options.scenario, elevator, requestHostCheck: () => hostCheck?.() ?? Promise.resolve() });
+  // "Check now" in the window runs the host checker again first, as the Task Scheduler task would.
+  const agent: Agent = await Agent.create({ dataDir, simulate: options.scenario, elevator, requestHostCheck: () => runDemoHostCheck(agent) });
   elevator.attach(agent);
-  hostCheck = () => runDemoHostCheck(agent);
-  await hostCheck();
+  await runDemoHostCheck(agent);
   const token = randomBytes(32).toString('base64url');
   let port = 0;
   let checking = false;
