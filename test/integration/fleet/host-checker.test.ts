@@ -3,7 +3,7 @@
  * SYSTEM in one process, `rdp-health check --host-snapshot` reads it in another (the same working
  * copy, its ProgramData a real folder next to it). Then each way another user could forge the host's
  * state is tried, and refused with a reason: a snapshot owned by a user, a link, an oversized file,
- * a date in the future. A user's agent that refuses it checks by itself and says why; and on a
+ * a date in the future. A host checker that fails half way publishes what it has. A user's agent that refuses it checks by itself and says why; and on a
  * healthy host a check only the host checker can run does not make it "unknown".
  */
 import { execFile } from 'node:child_process';
@@ -12,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../electron/agent/agent.js';
+import { runHostCheck, simulatedHostFolder } from '../../../electron/agent/host-checker.js';
 import { HOST_SNAPSHOT_FILE, readHostSnapshot, type PublishedSnapshot } from '../../../electron/agent/host-snapshot.js';
 import { PowerShellSession } from '../../../electron/agent/powershell-session.js';
 import { resolveProbesDir, simModulePath } from '../../../electron/agent/script-paths.js';
-import { simulatedHostDir } from '../../../electron/agent/simulated-host.js';
+import { prepareSimulatedHost, simulatedHostDir } from '../../../electron/agent/simulated-host.js';
+import { firewallProbe } from '../../../probes/firewall/firewall.js';
 import { keyAccessProbe } from '../../../probes/key-access/key-access.js';
 import { nlaProbe } from '../../../probes/nla/nla.js';
 
@@ -170,5 +172,35 @@ describe("a user's agent", () => {
     ]);
     expect(snapshot.findings[0]?.summary).toMatch(/^Needs the host checker/);
     expect(agent.getStatus().hostChecker).toEqual({ used: false, problem: expect.stringContaining('does not exist: no host checker is installed here') as unknown });
+  }, 240_000);
+});
+
+describe('runHostCheck', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rdp-health-host-check-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails half way and publishes what it has, the failure as a finding; refuses to run as a standard user', async () => {
+    const probesDir = resolveProbesDir({ isPackaged: false });
+    const scenario = join(dir, 'firewall-broken.json');
+    await writeFile(scenario, JSON.stringify({ description: 'the firewall cmdlets fail', extends: 'healthy', patch: { faults: { 'Get-NetFirewallRule': { kind: 'error' } } } }));
+    const statePath = await prepareSimulatedHost(scenario, join(dir, 'host'), { probesDir });
+    const programDataDir = join(dir, 'host', 'ProgramData');
+    const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir), identity: 'system' } });
+    try {
+      const asUser = await runHostCheck({ session, probesDir, probes: [nlaProbe, firewallProbe], logger: quiet, eventLog: false, simulated: { programDataDir, identity: 'standard-user' } });
+      expect(asUser).toEqual({ outcome: 'refused', reason: expect.stringContaining('runs as standard-user') as unknown });
+      const result = await runHostCheck({ session, probesDir, probes: [nlaProbe, firewallProbe], logger: quiet, eventLog: false, simulated: { programDataDir, identity: 'system' } });
+      expect(result.outcome).toBe('published');
+      const record = JSON.parse(await readFile(join(simulatedHostFolder(programDataDir), HOST_SNAPSHOT_FILE), 'utf8')) as PublishedSnapshot;
+      expect(record.snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'ok'], ['firewall', 'unknown']]);
+      expect(record.snapshot.overall).toBe('unknown');
+    } finally {
+      await session.dispose();
+    }
   }, 240_000);
 });
