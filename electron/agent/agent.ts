@@ -249,7 +249,7 @@ export class Agent {
       return { snapshot: read.record.snapshot, source: 'host', ...(read.record.facts ? { facts: read.record.facts } : {}) };
     }
     if (this.readsHostSnapshot && read.state === 'fresh') {
-      this.hostChecker = { used: false, problem: 'The host checker last checked before this computer re-checked itself (after a repair); it was checked with your rights until the host checker checks again.' };
+      this.hostChecker = { used: false, problem: "The host checker's last result is older than this computer's own last check (a repair's re-check, for one); it was checked with your rights until the host checker checks again." };
     }
     if (this.readsHostSnapshot && read.state === 'unusable') {
       this.hostChecker = { used: false, problem: hostSnapshotProblem(read) };
