@@ -105,9 +105,8 @@ export function defaultProbes(simulated: boolean): readonly RunnableProbe[] {
   return simulated ? PROBES.filter((probe) => probe.kind !== 'node') : PROBES;
 }
 
-/** The agent's side of the fleet features: the interval in force and the data of the last check. */
+/** The agent's side of the fleet features: the data of the last check. */
 export interface FleetHooks {
-  intervalMinutes(): number;
   dataOf(probeId: string): unknown;
 }
 
@@ -117,7 +116,6 @@ export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures
     session: parts.session,
     probesDir: parts.probesDir,
     logger: parts.logger,
-    intervalMs: () => hooks.intervalMinutes() * 60_000,
     certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
     ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
   });

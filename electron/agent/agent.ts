@@ -104,7 +104,7 @@ export class Agent {
       logger: this.logger,
     });
     this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
-    this.fleet = createFleet(parts, { intervalMinutes: () => this.getSettings().checkIntervalMinutes, dataOf: (id) => runner.dataOf(id) });
+    this.fleet = createFleet(parts, { dataOf: (id) => runner.dataOf(id) });
     this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),

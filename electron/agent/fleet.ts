@@ -34,8 +34,6 @@ export interface FleetOptions {
   session: Pick<ScriptSession, 'runScript'>;
   probesDir: string;
   logger: AgentLogger;
-  /** The check interval in force. */
-  intervalMs: () => number;
   /** Write events to the Application log (default true). */
   eventLog?: boolean;
   /** A metrics folder written besides the one the policy names (the host checker's own folder). */

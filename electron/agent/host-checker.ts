@@ -121,7 +121,6 @@ async function checkAndPublish(options: HostCheckOptions, folder: string, identi
     session,
     probesDir,
     logger,
-    intervalMs: () => 30 * 60_000,
     metricsDir: folder,
     certificates: () => certificateExpiries((id) => runner.dataOf(id)),
     eventLog: options.eventLog !== false,

@@ -32,7 +32,6 @@ describe('FleetFeatures on the simulated host', () => {
       session: sim.session,
       probesDir: sim.probesDir,
       logger: { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) },
-      intervalMs: () => 30 * 60_000,
       certificates: () => [{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }],
     });
   });
