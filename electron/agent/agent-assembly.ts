@@ -63,11 +63,11 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
   const executable = options.executablePath ? { executablePath: options.executablePath } : {};
   const simulatedHostPath = options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined;
   const host = { dataDir: options.dataDir, probesDir, simulatedHostPath, ...executable };
-  const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger });
+  const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger, ...(options.simulateIdentity ? { identity: options.simulateIdentity } : {}) });
   const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);
   logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
   const elevator = options.elevator ?? createElevator(host);
-  const identity = simulatedHostPath ? await simulatedIdentity(simulatedHostPath) : undefined;
+  const identity = simulatedHostPath ? (options.simulateIdentity ?? (await simulatedIdentity(simulatedHostPath))) : undefined;
   return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator, simulatedIdentity: identity };
 }
 

@@ -1,5 +1,6 @@
 /** What Agent.create takes and what agent.getStatus() says (electron/agent/agent.ts re-exports both). */
 import type { RunnableProbe } from './check-runner.js';
+import type { Identity } from './host-snapshot.js';
 import type { AgentLogger } from './logging.js';
 import type { ScriptSession, ShellInfo } from './powershell-session.js';
 import type { Elevator } from './repair/elevator.js';
@@ -10,6 +11,8 @@ export interface AgentOptions {
   dataDir: string;
   /** Simulated host: a shipped scenario name or a path to a scenario file. */
   simulate?: string;
+  /** Who this agent's checks run as on the simulated host, over the scenario's (the demo's window: standard-user). */
+  simulateIdentity?: Identity;
   /** Log folder; overrides settings.logDir. */
   logDir?: string;
   /** Where the probe scripts are (default: resolveProbesDir()). */

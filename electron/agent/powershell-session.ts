@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { PowerShell } from 'node-powershell';
 import type { AgentLogger } from './logging.js';
+import type { SimulatedIdentity } from './simulated-host.js';
 import { buildScriptCommand, powershellLiteral, type ScriptParameters } from './powershell-command.js';
 import { defaultShellKind, resolveShellExecutable, ShellUnavailableError, type ShellKind } from './powershell-executable.js';
 
@@ -27,11 +28,8 @@ export class ShellDiedError extends Error {
 export interface SessionOptions {
   shell?: ShellKind;
   executablePath?: string;
-  /**
-   * Simulated host: the working copy to use and the sim module to import; `identity` is who this
-   * session runs as on it (the host checker: system), over the scenario's host.identity.
-   */
-  simulate?: { statePath: string; modulePath: string; identity?: string };
+  /** Simulated host: the working copy to use, the sim module to import, and (optional) who this shell runs as. */
+  simulate?: { statePath: string; modulePath: string; identity?: SimulatedIdentity };
   /** Per-script timeout (default 60 s). */
   timeoutMs?: number;
   /** Time allowed for the shell to start and answer its first command (default 30 s). */
@@ -203,8 +201,8 @@ export class PowerShellSession implements ScriptSession {
     const commands = [...INIT_COMMANDS];
     const sim = this.options.simulate;
     if (sim) {
-      if (sim.identity) commands.push(`$env:RDP_HEALTH_SIM_IDENTITY = ${powershellLiteral(sim.identity)}`);
-      commands.push(`Import-Module ${powershellLiteral(sim.modulePath)} -Global -Force`, `Use-SimHost -StatePath ${powershellLiteral(sim.statePath)}`);
+      const identity = sim.identity ? ` -Identity ${powershellLiteral(sim.identity)}` : '';
+      commands.push(`Import-Module ${powershellLiteral(sim.modulePath)} -Global -Force`, `Use-SimHost -StatePath ${powershellLiteral(sim.statePath)}${identity}`);
     }
     commands.push(INFO_COMMAND);
     const invocation = shell.invoke(commands.join('; '));

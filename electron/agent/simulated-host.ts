@@ -5,20 +5,28 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Identity } from './host-snapshot.js';
 import { powershellLiteral } from './powershell-command.js';
 import { resolveShellExecutable } from './powershell-executable.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 
+/**
+ * Who the simulated checks run as (probes/sim/shadows/Identity.ps1): SYSTEM (the host checker), an
+ * elevated admin, an admin under UAC (Administrators deny-only) or a standard user. The shadows deny
+ * what Windows denies to each: the RDP key file's ACL, and what the scenario's host.adminOnly lists.
+ */
+export const SIMULATED_IDENTITIES = ['system', 'elevated-admin', 'uac-admin', 'standard-user'] as const;
+export type SimulatedIdentity = (typeof SIMULATED_IDENTITIES)[number];
+
 export interface SimulatedHostOptions {
   probesDir?: string;
   executablePath?: string;
   /** File name of the working copy inside workDir. */
   fileName?: string;
-  /** Who the checks run as, instead of the scenario's `host.identity` (the host checker: system). */
-  identity?: Identity;
+  /** Written into the working copy's host.identity; else the scenario's (shipped ones: system). */
+  identity?: SimulatedIdentity;
 }
 
 export class ScenarioError extends Error {
@@ -42,6 +50,13 @@ export function shippedScenarios(probesDir: string): string[] {
   }
 }
 
+/** ` -Identity <name>` for a known identity; anything else is refused before a shell is started. */
+function identityArgument(identity: SimulatedIdentity | undefined): string {
+  if (identity === undefined) return '';
+  if (!SIMULATED_IDENTITIES.includes(identity)) throw new ScenarioError(`Unknown simulated identity "${String(identity)}": one of ${SIMULATED_IDENTITIES.join(', ')}.`);
+  return ` -Identity ${powershellLiteral(identity)}`;
+}
+
 /** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
 export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
   const probesDir = options.probesDir ?? resolveProbesDir();
@@ -53,7 +68,7 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
   const command = [
     "$ErrorActionPreference = 'Stop'",
     `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,
-    `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}`,
+    `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}${identityArgument(options.identity)}`,
   ].join('; ');
   await new Promise<void>((done, fail) => {
     execFile(
@@ -68,11 +83,6 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
       },
     );
   });
-  if (options.identity) {
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as { host?: Record<string, unknown> };
-    state.host = { ...state.host, identity: options.identity };
-    await writeFile(statePath, JSON.stringify(state, null, 2));
-  }
   return statePath;
 }
 
@@ -87,12 +97,14 @@ export function simulatedProgramDataDir(statePath: string): string {
 }
 
 /**
- * Who the checks run as on a simulated host: the scenario's `host.identity`, else (scenarios
- * written before identities) an elevated admin when `host.elevated`, a standard user otherwise.
+ * Who the checks run as on a simulated host, resolved as the shadows do (Identity.ps1, without the
+ * per-process override): the working copy's `host.identity`, else `host.elevated` (true: an elevated
+ * admin, false: a standard user), else SYSTEM.
  */
 export async function simulatedIdentity(statePath: string): Promise<Identity> {
   const state = JSON.parse(await readFile(statePath, 'utf8')) as { host?: { identity?: string; elevated?: boolean } };
   const named = state.host?.identity;
-  if (named === 'system' || named === 'elevated-admin' || named === 'uac-admin' || named === 'standard-user') return named;
-  return state.host?.elevated ? 'elevated-admin' : 'standard-user';
+  if (named !== undefined && (SIMULATED_IDENTITIES as readonly string[]).includes(named)) return named as Identity;
+  if (state.host?.elevated !== undefined) return state.host.elevated ? 'elevated-admin' : 'standard-user';
+  return 'system';
 }

@@ -104,7 +104,7 @@ export async function startDemoServer(options: DemoOptions): Promise<DemoServer>
   const elevator = new DemoElevator(options.declineElevation ?? false);
   // On a simulated host the agent runs no network probes (the handshake needs a real listener).
   // "Check now" in the window runs the host checker again first, as the Task Scheduler task would.
-  const agent: Agent = await Agent.create({ dataDir, simulate: options.scenario, elevator, requestHostCheck: () => runDemoHostCheck(agent) });
+  const agent: Agent = await Agent.create({ dataDir, simulate: options.scenario, simulateIdentity: 'standard-user', elevator, requestHostCheck: () => runDemoHostCheck(agent) });
   elevator.attach(agent);
   await runDemoHostCheck(agent);
   const token = randomBytes(32).toString('base64url');

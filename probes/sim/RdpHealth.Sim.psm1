@@ -66,20 +66,30 @@ function Initialize-SimHost {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)][string]$Scenario,
-        [string]$StatePath = (Join-Path ([System.IO.Path]::GetTempPath()) "rdp-health-sim-$PID-$([guid]::NewGuid().ToString('N')).json")
+        [string]$StatePath = (Join-Path ([System.IO.Path]::GetTempPath()) "rdp-health-sim-$PID-$([guid]::NewGuid().ToString('N')).json"),
+        # Who the checks run as (shadows/Identity.ps1), written into the copy's host.identity; else the scenario's.
+        [ValidateSet('system', 'elevated-admin', 'uac-admin', 'standard-user')][string]$Identity
     )
     $state = Read-SimScenario -Path (Resolve-SimScenarioPath -Scenario $Scenario)
     $state['startedAt'] = [datetime]::UtcNow.ToString('o')
+    if ($Identity) {
+        if ($state['host'] -isnot [System.Collections.IDictionary]) { $state['host'] = [ordered]@{} }
+        $state['host']['identity'] = $Identity
+    }
     Set-Content -LiteralPath $StatePath -Value ($state | ConvertTo-Json -Depth 64) -Encoding utf8NoBOM
     Use-SimHost -StatePath $StatePath
     $StatePath
 }
 
 function Use-SimHost {
-    <# Points this session at an existing working copy (e.g. one the agent made). #>
+    <# Points this session at an existing working copy (e.g. one the agent made); -Identity: this session's own identity. #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][string]$StatePath)
+    param(
+        [Parameter(Mandatory)][string]$StatePath,
+        [ValidateSet('system', 'elevated-admin', 'uac-admin', 'standard-user')][string]$Identity
+    )
     $env:RDP_HEALTH_SIM_STATE = (Resolve-Path -LiteralPath $StatePath).Path
+    if ($Identity) { $env:RDP_HEALTH_SIM_IDENTITY = $Identity }
     $script:StateCache = $null
     $state = Get-SimState
     if ($state.Contains('env')) { foreach ($name in $state['env'].Keys) { Set-Item -Path "env:$name" -Value $state['env'][$name] } }

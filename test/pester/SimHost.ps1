@@ -8,9 +8,13 @@ function Invoke-SimProbe {
     param(
         [Parameter(Mandatory)][string]$Script,
         [Parameter(Mandatory)][string]$Scenario,
-        [hashtable]$Parameters = @{}
+        [hashtable]$Parameters = @{},
+        # Who the probe runs as (probes/sim/shadows/Identity.ps1); else the scenario's (shipped ones: system).
+        [string]$Identity
     )
-    $state = Initialize-SimHost -Scenario $Scenario
+    $identityArgument = @{}
+    if ($Identity) { $identityArgument['Identity'] = $Identity }
+    $state = Initialize-SimHost -Scenario $Scenario @identityArgument
     try {
         $json = & (Join-Path $script:RepoRoot "probes/$Script") @Parameters
         $json | ConvertFrom-Json

@@ -63,6 +63,8 @@ export class SimulatedElevator implements Elevator {
       RDP_HEALTH_FIX_ROOT: this.options.fixRoot,
       RDP_HEALTH_SIM_MODULE: simModulePath(probesDir),
       RDP_HEALTH_SIM_STATE: this.options.statePath,
+      // Through UAC a fix runs with the admin's full token, whoever the checks run as.
+      RDP_HEALTH_SIM_IDENTITY: 'elevated-admin',
       RDP_HEALTH_FIX_SCRIPT: probeScriptPath(probesDir, request.script),
       RDP_HEALTH_FIX_ARGS: JSON.stringify({ ...request.parameters, RecordId: request.recordId }),
     };

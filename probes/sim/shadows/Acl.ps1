@@ -4,8 +4,11 @@
 #     "acl": [ { "IdentityReference": "S-1-5-20", "FileSystemRights": "Read, Synchronize",
 #                "AccessControlType": "Allow", "IsInherited": false } ], "aclDenied": false,
 #     "publicKey": "<id>" } }
-# A Windows path (C:\...) not listed there does not exist (ItemNotFoundException); `aclDenied`
-# throws UnauthorizedAccessException (reading and writing). Other paths go to the real cmdlets. The
+# A Windows path (C:\...) not listed there does not exist (ItemNotFoundException). Reading an ACL needs
+# READ_CONTROL, changing it WRITE_DAC, checked against the file's owner and ACL for the identity the
+# checks run as (Identity.ps1: an unelevated admin or a standard user may not read the RDP key file's
+# ACL, as on Windows); refused, or with `aclDenied`, it throws UnauthorizedAccessException. Other paths
+# go to the real cmdlets. The
 # object Get-Acl returns has FileSecurity's GetAccessRules(includeExplicit, includeInherited, targetType),
 # GetOwner(targetType), GetSecurityDescriptorSddlForm(sections) and SetSecurityDescriptorSddlForm(sddl
 # [, sections]); the simulated host answers by SID only (RDP-FACTS.md: never read ACLs by account name).
@@ -131,9 +134,17 @@ function New-SimFileSecurity {
     $acl
 }
 
+function Test-SimFileAccess {
+    <# Whether the identity gets Desired on a simulated file (its owner and ACL; `aclDenied` refuses everyone). #>
+    param([Parameter(Mandatory)]$Spec, [Parameter(Mandatory)][int64]$Desired)
+    if ($Spec.Contains('aclDenied') -and $Spec['aclDenied']) { return $false }
+    $owner = if ($Spec.Contains('owner')) { [string]$Spec['owner'] } else { 'S-1-5-32-544' }
+    Test-SimAccess -Owner $owner -Acl @($Spec['acl']) -Desired $Desired
+}
+
 function Get-SimFileEntry {
     <# The working copy, key and spec of a simulated file a command reads or changes; $null (with the error written) when it cannot be. #>
-    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$CommandName)
+    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [Parameter(Mandatory)][string]$Path, [Parameter(Mandatory)][string]$CommandName, [int64]$Desired = $script:SimReadControl)
     $key = Find-SimFile -Path $Path
     if ($null -eq $key) {
         $Cmdlet.WriteError((New-SimItemNotFound $Path))
@@ -141,7 +152,7 @@ function Get-SimFileEntry {
     }
     $state = Get-SimState
     $spec = $state['files'][$key]
-    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
+    if (-not (Test-SimFileAccess -Spec $spec -Desired $Desired)) {
         $exception = [System.UnauthorizedAccessException]::new("Attempted to perform an unauthorized operation. (simulated: $key)")
         $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, "System.UnauthorizedAccessException,$CommandName", 'PermissionDenied', $Path))
         return $null
@@ -201,7 +212,7 @@ function Set-Acl {
             throw [System.ArgumentException]::new('The simulated Set-Acl takes the object the simulated Get-Acl or New-Object FileSecurity returned.')
         }
         foreach ($one in $paths) {
-            $target = Get-SimFileEntry -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand'
+            $target = Get-SimFileEntry -Cmdlet $PSCmdlet -Path $one -CommandName 'Microsoft.PowerShell.Commands.SetAclCommand' -Desired $script:SimWriteDac
             if ($null -eq $target) { continue }
             if (-not $PSCmdlet.ShouldProcess($one, 'Set-Acl')) { continue }
             # Only the sections the object has: a fresh FileSecurity with a DACL leaves the owner alone.
@@ -258,7 +269,7 @@ function icacls {
         $global:LASTEXITCODE = 2
         return
     }
-    if ($spec.Contains('aclDenied') -and $spec['aclDenied']) {
+    if (-not (Test-SimFileAccess -Spec $spec -Desired ($script:SimReadControl -bor $script:SimWriteDac))) {
         "${file}: Access is denied."
         'Successfully processed 0 files; Failed processing 1 files'
         $global:LASTEXITCODE = 5
@@ -292,7 +303,8 @@ function New-Object {
     <#
     Shadow of New-Object: while a simulated host is active, `New-Object System.Security.AccessControl.FileSecurity`
     (no arguments) returns the empty simulated FileSecurity, because the real one cannot be constructed off
-    Windows. Everything else goes to the real cmdlet.
+    Windows; `New-Object ...X509Store <name>, <location>` returns the simulated store (X509Store.ps1).
+    Everything else goes to the real cmdlet.
     #>
     [CmdletBinding(DefaultParameterSetName = 'Net')]
     param(
@@ -305,6 +317,9 @@ function New-Object {
     if ($PSCmdlet.ParameterSetName -eq 'Net' -and $TypeName -match '^(?:System\.Security\.AccessControl\.)?FileSecurity$' -and
         ($null -eq $ArgumentList -or $ArgumentList.Count -eq 0) -and $null -eq $Property -and (Test-SimHostActive)) {
         return New-SimFileSecurity
+    }
+    if ($PSCmdlet.ParameterSetName -eq 'Net' -and $TypeName -match '^(?:System\.Security\.Cryptography\.X509Certificates\.)?X509Store$' -and (Test-SimHostActive)) {
+        return New-SimX509Store -ArgumentList @($ArgumentList)
     }
     Microsoft.PowerShell.Utility\New-Object @PSBoundParameters
 }

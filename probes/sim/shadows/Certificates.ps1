@@ -15,6 +15,9 @@
 # key the scenario pairs with it. Remove-Item leaves the key behind (like Windows, unless -DeleteKey)
 # and remembers it in `orphanedKeys` ({ "<public key id>": <key> }); `certutil -repairstore <store>
 # <thumbprint>` links a certificate back to such a key when the key file still holds that key.
+# A store in `host.adminOnly.certificateStores` that the identity may not open (Identity.ps1) is, to the
+# Cert: provider, a path that does not exist (ItemNotFoundException), as on Windows; X509Store.Open
+# tells the two apart (X509Store.ps1).
 # Faults: 'Get-ChildItem' / 'Get-Item' / 'Remove-Item' apply to Cert:\ paths only; 'Import-Certificate',
 # 'certutil'. Other paths go to the real cmdlets.
 # This file: the stores as the Cert: provider shows them (Get-ChildItem, Get-Item) and the helpers the
@@ -155,6 +158,8 @@ function Get-SimCertItem {
     }
     $storeKey = Find-SimCertStore -Location $parts.Location -Store $parts.Store
     if ($null -eq $storeKey) { return @{ Found = $false } }
+    # An unopenable store: the provider cannot resolve the path and says it does not exist.
+    if (Test-SimAdminOnly -Kind 'certificateStores' -Name $storeKey) { return @{ Found = $false } }
     $certificates = $section[$storeKey]
     if ($null -eq $certificates) { $certificates = [ordered]@{} }
     if ($parts.Depth -eq 2) {

@@ -4,6 +4,9 @@
 # Methods are handled by script blocks registered in $script:SimCimMethods["<class>.<method>"]
 # (see the other shadow files); each gets (instanceKey, instance, arguments, state) and returns a
 # ReturnValue. Instances carry hidden properties so Invoke-CimMethod/Set-CimInstance find them again.
+# A namespace in `host.adminOnly.cimNamespaces` refuses a non-elevated identity (Identity.ps1) as WMI
+# does: a CimException "Access denied", category PermissionDenied, HRESULT 0x80041003 (WBEM_E_ACCESS_DENIED),
+# written as a non-terminating error when -ErrorAction says so, else thrown.
 
 $script:SimCimMethods = @{}
 
@@ -64,6 +67,17 @@ function New-SimCimInstance {
     $object
 }
 
+function Assert-SimCimNamespaceOpen {
+    <# Refuses an admin-only namespace to a non-elevated identity (the error Get-CimInstance writes). #>
+    param([Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Namespace, [string]$ClassName, [string]$Command)
+    $Namespace = ConvertTo-SimNamespace $Namespace
+    if (-not (Test-SimAdminOnly -Kind 'cimNamespaces' -Name $Namespace)) { return $true }
+    $record = New-SimCimAccessDenied -Namespace $Namespace -ClassName $ClassName -Command $Command
+    $action = $Cmdlet.MyInvocation.BoundParameters['ErrorAction']
+    if ($null -ne $action -and [string]$action -ne 'Stop') { $Cmdlet.WriteError($record); return $false }
+    $Cmdlet.ThrowTerminatingError($record)
+}
+
 function Get-CimInstance {
     [CmdletBinding(DefaultParameterSetName = 'ClassNameComputerSet')]
     param(
@@ -83,6 +97,7 @@ function Get-CimInstance {
     $ns = ConvertTo-SimNamespace $Namespace
     $faultName = "Get-CimInstance:$ClassName"
     Invoke-SimFault -Command $faultName
+    if (-not (Assert-SimCimNamespaceOpen -Cmdlet $PSCmdlet -Namespace $ns -ClassName $ClassName -Command 'GetCimInstanceCommand')) { return }
     $table = Get-SimCimClassTable -Namespace $ns -ClassName $ClassName
     foreach ($key in @($table.Instances.Keys)) {
         $instance = $table.Instances[$key]
@@ -122,6 +137,7 @@ function Invoke-CimMethod {
             $ClassName = $parsed.ClassName; $filter = $parsed.Filter
         }
         $target = Get-SimCimTarget -InputObject $InputObject -Namespace $Namespace -ClassName $ClassName -Filter $filter
+        if (-not (Assert-SimCimNamespaceOpen -Cmdlet $PSCmdlet -Namespace $target.Namespace -ClassName $target.ClassName -Command 'InvokeCimMethodCommand')) { return }
         $handler = $script:SimCimMethods["$($target.ClassName).$MethodName"]
         if ($null -eq $handler) { throw [System.NotSupportedException]::new("The simulated host does not implement $($target.ClassName).$MethodName") }
         if (-not $PSCmdlet.ShouldProcess("$($target.ClassName)", $MethodName)) { return }
@@ -152,6 +168,7 @@ function Set-CimInstance {
             $className = $parsed.ClassName; $filter = $parsed.Filter
         }
         $target = Get-SimCimTarget -InputObject $InputObject -Namespace $Namespace -ClassName $className -Filter $filter
+        if (-not (Assert-SimCimNamespaceOpen -Cmdlet $PSCmdlet -Namespace $target.Namespace -ClassName $target.ClassName -Command 'SetCimInstanceCommand')) { return }
         if (-not $PSCmdlet.ShouldProcess("$($target.ClassName)", 'Set-CimInstance')) { return }
         $state = Get-SimState
         $table = Get-SimCimClassTable -Namespace $target.Namespace -ClassName $target.ClassName

@@ -5,8 +5,8 @@
 # Get-Process reads `processes` ({ "<pid>": { "Id", "ProcessName", "SessionId"?, "UserName"? } }) plus
 # one winlogon per entry of `sessions` and one explorer per session that has a UserName.
 # Host switches read here: `host.language` (netstat's words), `host.missingCommands` (commands that
-# throw CommandNotFoundException, as on a host without the module), `host.elevated`
-# (or $env:RDP_HEALTH_SIM_ELEVATED = '1': Get-Process -IncludeUserName needs it).
+# throw CommandNotFoundException, as on a host without the module); Get-Process -IncludeUserName
+# needs an elevated identity (Identity.ps1).
 
 function Test-SimHostActive {
     <# True when a simulated host is in use; shadows with no path to tell pass through otherwise. #>
@@ -19,11 +19,6 @@ function Get-SimHostSetting {
     $hostSection = Get-SimSection -Key 'host'
     if ($hostSection -is [System.Collections.IDictionary] -and $hostSection.Contains($Name)) { return $hostSection[$Name] }
     $Default
-}
-
-function Test-SimElevated {
-    if ($env:RDP_HEALTH_SIM_ELEVATED -eq '1') { return $true }
-    [bool](Get-SimHostSetting -Name 'elevated' -Default $false)
 }
 
 function Assert-SimCommandPresent {

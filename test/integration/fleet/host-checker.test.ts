@@ -161,8 +161,8 @@ describe("a user's agent", () => {
     expect(agent.getStatus().hostChecker).toEqual({ used: true, checkedAt });
   }, 240_000);
 
-  it('on a healthy host it cannot fully read, is not "unknown": the key check needs the host checker', async () => {
-    const agent = await Agent.create({ dataDir: join(dir, 'user'), simulate: 'key-acl-unreadable', probes: [keyAccessProbe, nlaProbe], logger: quiet });
+  it('on the healthy host, as a standard user, is not "unknown": the key check needs the host checker', async () => {
+    const agent = await Agent.create({ dataDir: join(dir, 'user'), simulate: 'healthy', simulateIdentity: 'standard-user', probes: [keyAccessProbe, nlaProbe], logger: quiet });
     agents.push(agent);
     const snapshot = await agent.checkNow();
     expect(snapshot.overall).toBe('ok');

@@ -53,7 +53,8 @@ describe('listener and firewall fixes through the RepairService (simulated eleva
   });
 
   it('listener.restart-service: the preview lists the sessions it would end; applied, the moved port listens and the firewall follows', async () => {
-    const h = await start({ extends: 'healthy', patch: { registry: { [RDP_TCP]: { PortNumber: 3390 } } } });
+    // An admin's own tray, UAC on: the checks and the preview run unelevated, the fix through UAC.
+    const h = await start({ extends: 'healthy', patch: { registry: { [RDP_TCP]: { PortNumber: 3390 } } } }, { identity: 'uac-admin' });
     const before = h.hostText();
     const snapshot = await h.runner.run();
     expect(h.service.listFixes(snapshot).map((fix) => fix.id)).toContain('listener.restart-service');

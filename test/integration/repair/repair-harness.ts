@@ -13,7 +13,7 @@ import { PowerShellSession } from '../../../electron/agent/powershell-session.js
 import { RepairService, type RepairServiceOptions } from '../../../electron/agent/repair/repair-service.js';
 import { SimulatedElevator } from '../../../electron/agent/repair/simulated-elevator.js';
 import { resolveProbesDir, simModulePath } from '../../../electron/agent/script-paths.js';
-import { prepareSimulatedHost } from '../../../electron/agent/simulated-host.js';
+import { prepareSimulatedHost, type SimulatedIdentity } from '../../../electron/agent/simulated-host.js';
 
 export const probesDir = resolveProbesDir({ isPackaged: false });
 // The probes the shipped fixes (nla, security-layer, tls, firewall, listener) re-run: a full cycle of every probe is not needed here.
@@ -40,7 +40,7 @@ export interface Harness {
 /** A scenario name, or { extends, patch } written to a scenario file first. */
 export async function harness(
   scenario: string | { extends: string; patch: Record<string, unknown> },
-  options: { decline?: boolean; service?: Partial<RepairServiceOptions> } = {},
+  options: { decline?: boolean; service?: Partial<RepairServiceOptions>; identity?: SimulatedIdentity } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'rdp-repair-'));
   let name = scenario as string;
@@ -48,7 +48,8 @@ export async function harness(
     name = join(dir, 'case.json');
     writeFileSync(name, JSON.stringify({ description: 'test case', ...scenario }));
   }
-  const statePath = await prepareSimulatedHost(name, dir, { probesDir });
+  // Who the checks and previews run as (default: the scenario's, system); fixes run elevated whatever it is.
+  const statePath = await prepareSimulatedHost(name, dir, { probesDir, ...(options.identity ? { identity: options.identity } : {}) });
   const fixRoot = join(dir, 'fixes');
   const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
   const runner = new CheckRunner({ session, probesDir, probes: repairedProbes, probeTimeoutMs: () => 30_000 });

@@ -3,10 +3,12 @@
 
 function Initialize-FixTestHost {
     <# A fresh working copy of the scenario and an empty fix folder; returns both paths. #>
-    param([Parameter(Mandatory)][string]$Scenario)
+    param([Parameter(Mandatory)][string]$Scenario, [string]$Identity)
     $fixRoot = Join-Path $TestDrive ('fixes-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $env:RDP_HEALTH_FIX_ROOT = $fixRoot
-    $statePath = Initialize-SimHost -Scenario $Scenario -StatePath (Join-Path $TestDrive ('host-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json'))
+    $identityArgument = @{}
+    if ($Identity) { $identityArgument['Identity'] = $Identity }
+    $statePath = Initialize-SimHost -Scenario $Scenario @identityArgument -StatePath (Join-Path $TestDrive ('host-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json'))
     [PSCustomObject]@{ StatePath = $statePath; FixRoot = $fixRoot }
 }
 

@@ -206,7 +206,8 @@ Describe 'Repair-RdpListener -Action AllowConnections when group policy denies' 
 Describe 'Repair-RdpListener -Action RestartService after a port change (3389 -> 3390, not yet restarted)' {
     BeforeEach {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Name 'port-moved' -Patch @{ registry = @{ $script:RdpTcp = @{ PortNumber = 3390 } } }
-        $testHost = Initialize-FixTestHost -Scenario $scenario
+        # The preview runs as the admin's unelevated tray (UAC on); applied fixes run elevated.
+        $testHost = Initialize-FixTestHost -Scenario $scenario -Identity 'uac-admin'
     }
     AfterEach { Remove-Item -Path env:RDP_HEALTH_SIM_ELEVATED -ErrorAction SilentlyContinue }
 

@@ -6,7 +6,7 @@ BeforeAll {
 
 Describe 'Get-RdpListener' {
     It 'reports TermService listening on 3389 with its pid, the sessions and the settings on a healthy host' {
-        $result = Invoke-SimProbe -Script $Probe -Scenario 'healthy'
+        $result = Invoke-SimProbe -Script $Probe -Scenario 'healthy' -Identity 'standard-user'
         $result.ok | Should -BeTrue
         $result.probe | Should -Be 'listener'
         $data = $result.data

@@ -56,14 +56,14 @@ Describe 'Network shadows' {
         (Get-Process -Id 5120).ProcessName | Should -Be 'nginx'
         { Get-Process -Id 99999 -ErrorAction Stop } | Should -Throw '*99999*'
         Remove-Item -LiteralPath $script:State
-        $script:State = Initialize-SimHost -Scenario 'healthy'
+        $script:State = Initialize-SimHost -Scenario 'healthy' -Identity 'uac-admin'
         @(Get-Process -Name 'winlogon').SessionId | Should -Be @(2)
         @(Get-Process -Name 'explorer').SessionId | Should -Be @(2)
         { Get-Process -Name 'explorer' -IncludeUserName } | Should -Throw '*elevated*'
     }
 
     It 'Get-Process -IncludeUserName works elevated' {
-        $script:State = Initialize-SimHost -Scenario 'healthy'
+        $script:State = Initialize-SimHost -Scenario 'healthy' -Identity 'standard-user'
         $env:RDP_HEALTH_SIM_ELEVATED = '1'
         try {
             (Get-Process -Name 'explorer' -IncludeUserName).UserName | Should -Be 'CORP\alice'
