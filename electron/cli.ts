@@ -6,6 +6,7 @@
 import { checkCommand } from './cli/check-command.js';
 import { fixCommand, undoCommand } from './cli/fix-command.js';
 import { handshakeCommand } from './cli/handshake-command.js';
+import { hostCheckCommand } from './cli/host-check-command.js';
 import type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export type { CliCommand, CliIo } from './cli/cli-io.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   handshake: handshakeCommand,
   fix: fixCommand,
   undo: undoCommand,
+  'host-check': hostCheckCommand,
 };
 
 export const USAGE_EXIT_CODE = 3;

@@ -88,6 +88,8 @@ export const agentStatusSchema = z.object({
   checking: z.boolean(),
   /** When the next scheduled check runs. */
   nextCheckAt: z.string().optional(),
+  /** The host checker's snapshot is shown (when it checked), or why this agent checked by itself. */
+  hostChecker: z.union([z.object({ used: z.literal(true), checkedAt: z.string() }), z.object({ used: z.literal(false), problem: z.string() })]).optional(),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 

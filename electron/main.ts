@@ -7,6 +7,7 @@ import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, pow
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent/agent.js';
+import { userDataDir } from './agent/user-data-dir.js';
 import { COMMANDS, main as runCli } from './cli.js';
 import { APP_ID } from './shell/app-identity.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './shell/app-protocol.js';
@@ -34,7 +35,8 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   registerAppProtocol(protocol, paths.rendererDir);
 
-  const agent = await Agent.create({ dataDir: app.getPath('userData') });
+  // Per-user files (settings, history, notification state, logs) in %LOCALAPPDATA%\RDP Health.
+  const agent = await Agent.create({ dataDir });
   shell = startShell(
     { BrowserWindow, Menu, Notification, Tray, nativeImage, ipcMain, powerMonitor, quit: () => app.quit() },
     agent,
@@ -43,7 +45,11 @@ async function start(): Promise<void> {
   agent.start();
 }
 
+const dataDir = userDataDir(process.env, app.getPath('home'), process.platform);
 const cliArgs = cliArguments(process.argv, app.isPackaged, Object.keys(COMMANDS));
+// The tray app's Chromium files go there too; the headless commands (the host checker as SYSTEM
+// in session 0) touch no user folder at all (electron/electron#9844).
+if (!cliArgs) app.setPath('userData', dataDir);
 if (cliArgs) {
   // `RDP Health.exe check --nagios`: the headless command for monitoring systems; no window, no tray.
   runCli(cliArgs).then(

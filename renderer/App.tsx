@@ -50,7 +50,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
 
   return (
     <>
-      <StatusHeader snapshot={view.snapshot} checking={view.checking} nextCheckAt={view.nextCheckAt} now={now} onCheckNow={() => void checkNow()} />
+      <StatusHeader snapshot={view.snapshot} checking={view.checking} nextCheckAt={view.nextCheckAt} hostChecker={view.hostChecker} now={now} onCheckNow={() => void checkNow()} />
       <main>
         {view.error ? (
           <p className="error" role="alert">

@@ -22,5 +22,8 @@ export const OVERALL_DETAIL: Record<Status, string> = {
   unknown: 'Some checks could not run; their results below say why.',
 };
 
+/** A check that ran with the user's rights and was refused: only the host checker (SYSTEM) can run it. */
+export const NEEDS_HOST_CHECKER_WORDS = 'Needs the host checker';
+
 /** A glyph that says the status in shape too. */
 export const STATUS_GLYPH: Record<Status, string> = { ok: '✓', warn: '!', fail: '✕', unknown: '?' };

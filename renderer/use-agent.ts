@@ -1,11 +1,13 @@
 /** The agent's state as the page sees it: loaded once, then kept current by the bridge's pushes. */
 import { useCallback, useEffect, useState } from 'react';
-import type { HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
+import type { AgentStatus, HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
 
 export interface AgentView {
   snapshot: HealthSnapshot | null | undefined;
   checking: boolean;
   nextCheckAt: string | undefined;
+  /** The host checker's snapshot is shown, or why this agent checked by itself. */
+  hostChecker: AgentStatus['hostChecker'];
   history: HealthSnapshot[];
   logs: LogEntry[];
   settings: SettingsView | undefined;
@@ -16,7 +18,7 @@ const HISTORY_LIMIT = 200;
 const LOG_LIMIT = 40;
 
 export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void) {
-  const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, history: [], logs: [], settings: undefined, error: undefined });
+  const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, hostChecker: undefined, history: [], logs: [], settings: undefined, error: undefined });
   const patch = useCallback((next: Partial<AgentView>) => setView((current) => ({ ...current, ...next })), []);
   const fail = useCallback((error: unknown) => patch({ error: error instanceof Error ? error.message : String(error) }), [patch]);
 
@@ -29,6 +31,7 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       history,
       logs,
       nextCheckAt: status.nextCheckAt,
+      hostChecker: status.hostChecker,
       settings: JSON.stringify(current.settings) === JSON.stringify(settings) ? current.settings : settings,
     }));
   }, [bridge]);
@@ -50,7 +53,7 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       .catch(fail);
     bridge
       .getStatus()
-      .then((status) => patch({ checking: status.checking, nextCheckAt: status.nextCheckAt }))
+      .then((status) => patch({ checking: status.checking, nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker }))
       .catch(fail);
     refreshRecords().catch(fail);
     return () => unsubscribe.forEach((off) => off());

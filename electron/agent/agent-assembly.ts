@@ -14,7 +14,6 @@ import type { AgentOptions } from './agent-options.js';
 import { certificateExpiries } from './certificate-expiry.js';
 import type { RunnableProbe } from './check-runner.js';
 import { FleetFeatures } from './fleet.js';
-import { defaultSharedDir } from './host-coordinator.js';
 import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging } from './logging.js';
 import type { NotifyState } from './notify-policy.js';
 import { loadNotifyState } from './notify-state.js';
@@ -26,7 +25,8 @@ import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { loadSettings, type Settings } from './settings.js';
-import { prepareSimulatedHost, simulatedHostDir } from './simulated-host.js';
+import type { Identity } from './host-snapshot.js';
+import { prepareSimulatedHost, simulatedHostDir, simulatedIdentity } from './simulated-host.js';
 
 /** Files in the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -46,6 +46,8 @@ export interface AgentParts {
   simulatedHostPath: string | undefined;
   notifyState: NotifyState;
   elevator: Elevator;
+  /** Who the checks run as on the simulated host (on Windows the session says, at each read). */
+  simulatedIdentity: Identity | undefined;
 }
 
 export async function assembleAgentParts(options: AgentOptions): Promise<AgentParts> {
@@ -53,7 +55,7 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
   await mkdir(options.dataDir, { recursive: true });
   // Settings first (they say where to log); their problem is logged once the logger exists.
   const loaded = await loadSettings(join(options.dataDir, SETTINGS_FILE), undefined, now());
-  const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? undefined });
+  const logging = options.logger ? undefined : createLogging({ dataDir: options.dataDir, logDir: options.logDir ?? loaded.settings.logDir ?? join(options.dataDir, 'logs') });
   const logger = safeLogger(options.logger ?? logging?.logger ?? silentLogger);
   if (loaded.problem) logger.error('settings problem', { problem: loaded.problem });
 
@@ -61,11 +63,12 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
   const executable = options.executablePath ? { executablePath: options.executablePath } : {};
   const simulatedHostPath = options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined;
   const host = { dataDir: options.dataDir, probesDir, simulatedHostPath, ...executable };
-  const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger });
+  const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger, ...(options.simulateIdentity ? { identity: options.simulateIdentity } : {}) });
   const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);
   logger.info('agent created', { dataDir: options.dataDir, probesDir, simulate: options.simulate, logDir: logging?.dir });
   const elevator = options.elevator ?? createElevator(host);
-  return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator };
+  const identity = simulatedHostPath ? (options.simulateIdentity ?? (await simulatedIdentity(simulatedHostPath))) : undefined;
+  return { options, now, probesDir, session, settings: loaded.settings, settingsProblem: loaded.problem, logging, logger, simulatedHostPath, notifyState, elevator, simulatedIdentity: identity };
 }
 
 /** Where the checks and fixes run: this computer, or a simulated host's working copy. */
@@ -77,11 +80,11 @@ export interface HostSeamOptions {
 }
 
 /** The warm PowerShell session: the shell the settings name (auto = by platform), pointed at the simulated host if there is one. */
-export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger }): PowerShellSession {
+export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger; identity?: Identity }): PowerShellSession {
   return new PowerShellSession({
     ...(options.shell !== undefined && options.shell !== 'auto' ? { shell: options.shell } : {}),
     ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir) } } : {}),
+    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir), ...(options.identity ? { identity: options.identity } : {}) } } : {}),
     logger: options.logger,
   });
 }
@@ -102,24 +105,19 @@ export function defaultProbes(simulated: boolean): readonly RunnableProbe[] {
   return simulated ? PROBES.filter((probe) => probe.kind !== 'node') : PROBES;
 }
 
-/** The agent's side of the fleet features: the interval in force and the data of the last check. */
+/** The agent's side of the fleet features: the data of the last check. */
 export interface FleetHooks {
-  intervalMinutes(): number;
   dataOf(probeId: string): unknown;
 }
 
 export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures {
   const { options } = parts;
-  const sharedDir = options.sharedDir === undefined ? (process.platform === 'win32' && !parts.simulatedHostPath ? defaultSharedDir() : undefined) : (options.sharedDir ?? undefined);
   return new FleetFeatures({
     session: parts.session,
     probesDir: parts.probesDir,
     logger: parts.logger,
-    intervalMs: () => hooks.intervalMinutes() * 60_000,
     certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
-    ...(sharedDir ? { sharedDir } : {}),
     ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
-    ...(options.metricsDir ? { metricsDir: options.metricsDir } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 /** What Agent.create takes and what agent.getStatus() says (electron/agent/agent.ts re-exports both). */
 import type { RunnableProbe } from './check-runner.js';
+import type { Identity } from './host-snapshot.js';
 import type { AgentLogger } from './logging.js';
 import type { ScriptSession, ShellInfo } from './powershell-session.js';
 import type { Elevator } from './repair/elevator.js';
@@ -10,6 +11,8 @@ export interface AgentOptions {
   dataDir: string;
   /** Simulated host: a shipped scenario name or a path to a scenario file. */
   simulate?: string;
+  /** Who this agent's checks run as on the simulated host, over the scenario's (the demo's window: standard-user). */
+  simulateIdentity?: Identity;
   /** Log folder; overrides settings.logDir. */
   logDir?: string;
   /** Where the probe scripts are (default: resolveProbesDir()). */
@@ -29,15 +32,24 @@ export interface AgentOptions {
   /** Seam: how fixes get elevated (default: UAC on Windows, the simulated host in simulate mode). */
   elevator?: Elevator;
   /**
-   * Fleet features (electron/agent/fleet.ts). sharedDir: the folder the sessions of a multi-user host
-   * share for one check per host (default %ProgramData%\RDP Health\shared on Windows, none when
-   * simulating; null turns it off). eventLog: write to the Application log (default on; the CLI
-   * turns it off). metricsDir: a Prometheus textfile folder when the policy names none.
+   * Show the host checker's published snapshot when it is there and can be trusted, and check
+   * with this user's rights only when it is not (default true; `rdp-health check` turns it off:
+   * a monitoring system wants this check, not the last published one).
    */
-  sharedDir?: string | null;
+  hostSnapshot?: boolean;
+  /**
+   * "Check now" asks the host checker to check first (the demo runs it in process; on Windows the
+   * Task Scheduler task is started by the user, see README). Its failure is logged, and the read goes on.
+   */
+  requestHostCheck?: () => Promise<void>;
+  /** Write repairs to the Application log (default on; the CLI turns it off). The host checker writes the check events. */
   eventLog?: boolean;
-  metricsDir?: string;
 }
+
+/** Where the agent's last shown snapshot came from, in words the window and the tray show. */
+export type HostCheckerStatus =
+  | { used: true; checkedAt: string }
+  | { used: false; problem: string };
 
 export interface AgentStatus {
   checking: boolean;
@@ -51,4 +63,6 @@ export interface AgentStatus {
   /** The simulated host's working copy (simulate mode). */
   simulatedHostPath?: string;
   nextCheckAt?: string;
+  /** The host checker's snapshot is shown, or why this user's agent checked by itself. */
+  hostChecker?: HostCheckerStatus;
 }

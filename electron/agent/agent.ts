@@ -1,20 +1,22 @@
 /**
  * The Agent: the one facade the Electron shell, the demo server and the CLI use. It wires the warm
  * PowerShell session, the runner, the scheduler, history, settings, the notification policy and
- * logging, and owns the files in the data folder:
- *   settings.json, history.jsonl, notify-state.json, simulated-host/ (simulate mode only).
+ * logging, and owns the files in the data folder (per user: %LOCALAPPDATA%\RDP Health):
+ *   settings.json, history.jsonl, notify-state.json, logs/, simulated-host/ (simulate mode only).
+ * Each cycle shows the host checker's published snapshot when it can be trusted (host-snapshot.ts),
+ * and checks with this user's rights only when it cannot, saying why (getStatus().hostChecker).
  * How its parts are built is in agent-assembly.ts; what happens around each cycle is here.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import type { LockedSetting } from './admin-policy.js';
-import type { AgentOptions, AgentStatus } from './agent-options.js';
+import type { AgentOptions, AgentStatus, HostCheckerStatus } from './agent-options.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
-import type { FleetFeatures } from './fleet.js';
+import type { CycleResult, FleetFeatures } from './fleet.js';
 import { HistoryStore } from './history.js';
-import type { CycleResult } from './host-coordinator.js';
+import { hasFullRights, hostSnapshotProblem, readHostSnapshot, type Identity } from './host-snapshot.js';
 import type { AgentLogger, AgentLogging, LogEntry } from './logging.js';
 import { decideNotifications, type AgentNotification, type NotifyState } from './notify-policy.js';
 import { saveNotifyState } from './notify-state.js';
@@ -44,7 +46,7 @@ export class Agent {
   readonly simulatedHostPath: string | undefined;
   /** Fixes: preview, apply (elevated), undo, repair all safe (electron/agent/repair/). */
   readonly repairs: RepairService;
-  /** Admin policy, Event Log, metrics, one check per host (electron/agent/fleet.ts). */
+  /** Admin policy and the Event Log of repairs (electron/agent/fleet.ts). */
   readonly fleet: FleetFeatures;
   /** What this session showed last: the "before" of the Event Log's status changes. */
   private lastShown: HealthSnapshot | undefined;
@@ -60,6 +62,13 @@ export class Agent {
   private running = 0;
   private inflight: Promise<HealthSnapshot> | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly readsHostSnapshot: boolean;
+  /** Who the checks run as (the simulated host's scenario, else what the session said at the last read). */
+  private identity: Identity | undefined;
+  private hostChecker: HostCheckerStatus | undefined;
+  /** When this agent last checked by itself (a repair's re-check): a host snapshot older than that is not shown over it. */
+  private ownCheckAt = Number.NEGATIVE_INFINITY;
+  private readonly requestHostCheck: (() => Promise<void>) | undefined;
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -73,6 +82,9 @@ export class Agent {
     this.settingsProblem = parts.settingsProblem;
     this.notifyState = parts.notifyState;
     this.now = parts.now;
+    this.readsHostSnapshot = options.hostSnapshot !== false;
+    this.identity = parts.simulatedIdentity;
+    this.requestHostCheck = options.requestHostCheck;
     // Runner and scheduler read settings through closures, so setSettings applies at once.
     const runner = new CheckRunner({
       session: this.session,
@@ -82,6 +94,7 @@ export class Agent {
       warnDays: () => Math.max(...this.getSettings().warnDays),
       now: this.now,
       logger: this.logger,
+      rightsLimited: () => this.identity !== undefined && !hasFullRights(this.identity),
     });
     this.runner = runner;
     this.scheduler = new Scheduler({
@@ -91,7 +104,7 @@ export class Agent {
       logger: this.logger,
     });
     this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
-    this.fleet = createFleet(parts, { intervalMinutes: () => this.getSettings().checkIntervalMinutes, dataOf: (id) => runner.dataOf(id) });
+    this.fleet = createFleet(parts, { dataOf: (id) => runner.dataOf(id) });
     this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),
@@ -111,11 +124,6 @@ export class Agent {
   /** Checks now, then every N minutes (settings), jittered. */
   start(): void {
     if (this.stopping) throw new Error('The agent was stopped; create a new one.');
-    // Another session of this host published a snapshot: show it here too.
-    this.fleet.watchShared((record) => {
-      if (this.stopping) return;
-      void this.pipeline(Promise.resolve({ snapshot: record.snapshot, source: 'shared' as const, ...(record.facts ? { facts: record.facts } : {}) })).catch(() => undefined);
-    }, this.lastShown);
     this.scheduler.start();
   }
 
@@ -143,7 +151,7 @@ export class Agent {
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot> {
     if (this.stopping) return Promise.reject(new Error('The agent was stopped.'));
     const run = this.fleet.refreshPolicy().then(() => this.runner.run({ probeIds }));
-    return this.pipeline(run.then((snapshot) => ({ snapshot, source: 'checked' as const })));
+    return this.pipeline(run.then((snapshot) => this.checkedHere(snapshot)));
   }
 
   /** Resume from sleep or unlock: one debounced check. */
@@ -200,6 +208,7 @@ export class Agent {
       ...(shell ? { shell } : {}),
       ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
       ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: new Date(this.scheduler.nextAt).toISOString() } : {}),
+      ...(this.hostChecker ? { hostChecker: this.hostChecker } : {}),
     };
   }
 
@@ -218,15 +227,39 @@ export class Agent {
   }
 
   /**
-   * A scheduled cycle checks once per host (the session holding the host lock checks, the others
-   * show its snapshot); "Check now" always checks here, and shares the result. The policy is read
-   * first, so a Group Policy change applies at the next cycle.
+   * The host checker's snapshot when it is there, trusted and fresh; else a check with this user's
+   * rights. The policy is read first, so a Group Policy change applies at the next cycle. The
+   * verified read also says who this runs as, which decides what "needs the host checker".
    */
   private async cycle(reason: CheckReason): Promise<CycleResult> {
     await this.fleet.refreshPolicy();
-    if (reason !== 'on-demand') return this.fleet.runCycle(() => this.runner.run());
-    const snapshot = await this.runner.run();
-    await this.fleet.share(snapshot);
+    if (reason === 'on-demand' && this.requestHostCheck) {
+      await this.requestHostCheck().catch((error: unknown) => this.logger.warn('host check request failed', { error: String(error) }));
+    }
+    const read = await readHostSnapshot({
+      session: this.session,
+      probesDir: this.probesDir,
+      now: this.now,
+      maxAgeMs: 2 * this.getSettings().checkIntervalMinutes * 60_000,
+      logger: this.logger,
+    });
+    if (this.simulatedHostPath === undefined) this.identity = read.identity;
+    if (this.readsHostSnapshot && read.state === 'fresh' && Date.parse(read.record.snapshot.startedAt) >= this.ownCheckAt) {
+      this.hostChecker = { used: true, checkedAt: read.record.checkedAt };
+      return { snapshot: read.record.snapshot, source: 'host', ...(read.record.facts ? { facts: read.record.facts } : {}) };
+    }
+    if (this.readsHostSnapshot && read.state === 'fresh') {
+      this.hostChecker = { used: false, problem: "The host checker's last result is older than this computer's own last check (a repair's re-check, for one); it was checked with your rights until the host checker checks again." };
+    }
+    if (this.readsHostSnapshot && read.state === 'unusable') {
+      this.hostChecker = { used: false, problem: hostSnapshotProblem(read) };
+      this.logger.info('checking with this user\'s rights', { reason, problem: read.reason });
+    }
+    return this.checkedHere(await this.runner.run());
+  }
+
+  private checkedHere(snapshot: HealthSnapshot): CycleResult {
+    this.ownCheckAt = Math.max(this.ownCheckAt, Date.parse(snapshot.startedAt));
     return { snapshot, source: 'checked' };
   }
 
@@ -236,9 +269,8 @@ export class Agent {
     try {
       const result = await cycle;
       const snapshot = this.fleet.visible(result.snapshot);
-      // A shared snapshot this session already showed (the watcher was first): no second history entry or notification.
-      if (result.source === 'shared' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
-      await this.fleet.afterCycle(this.lastShown, result).catch((error: unknown) => this.logger.error('fleet reporting failed', { error: String(error) }));
+      // The host checker's snapshot this session already showed: no second history entry or notification.
+      if (result.source === 'host' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
       this.lastShown = result.snapshot;
       await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
       await this.notify(snapshot, result);

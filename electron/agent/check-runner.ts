@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { parseEnvelope } from '../../probes/common/envelope.js';
-import { worstStatus, type Finding, type HealthSnapshot } from '../../probes/common/finding.js';
+import { overallStatus, type Finding, type HealthSnapshot } from '../../probes/common/finding.js';
 import { findingFromNodeProbe, findingFromOutput, unknownFinding, type EvaluateContext, type NodeProbe, type PowerShellProbe } from '../../probes/common/probe.js';
 import { PROBES } from '../../probes/index.js';
 import { silentLogger, type AgentLogger } from './logging.js';
@@ -26,6 +26,11 @@ export interface CheckRunnerOptions {
   now?: () => Date;
   /** The host name a snapshot carries (default: the shell's COMPUTERNAME, else this machine's name). */
   host?: () => string;
+  /**
+   * True when the checks run with a user's rights (not SYSTEM, not an elevated admin): a check
+   * Windows refuses then "needs the host checker" instead of being unknown (needsHostChecker).
+   */
+  rightsLimited?: () => boolean;
   logger?: AgentLogger;
 }
 
@@ -36,6 +41,8 @@ export interface RunOptions {
 export class UnknownProbeError extends Error {
   override name = 'UnknownProbeError';
 }
+
+export const NEEDS_HOST_CHECKER_SUMMARY = 'Needs the host checker: Windows lets only SYSTEM and administrators read what this check looks at, and it ran with your rights.';
 
 const TIMEOUT_SUMMARY = (ms: number): string => `This check timed out: it did not finish within ${Math.round(ms / 1000)} seconds.`;
 
@@ -111,7 +118,7 @@ export class CheckRunner {
         continue;
       }
       try {
-        findings.set(probe.id, await this.runPowerShellProbe(probe, data, outputs));
+        findings.set(probe.id, this.withRights(await this.runPowerShellProbe(probe, data, outputs)));
       } catch (error) {
         if (!(error instanceof ShellUnavailableError)) throw error;
         this.logger.error('powershell is unavailable', { error: error.message });
@@ -137,7 +144,7 @@ export class CheckRunner {
       .map((probe) => findings.get(probe.id) ?? previous.get(probe.id))
       .filter((finding): finding is Finding => finding !== undefined);
     const snapshot: HealthSnapshot = {
-      overall: worstStatus(ordered.map((finding) => finding.status)),
+      overall: overallStatus(ordered),
       findings: ordered,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
@@ -150,6 +157,12 @@ export class CheckRunner {
       statuses: Object.fromEntries(ordered.map((finding) => [finding.probeId, finding.status])),
     });
     return snapshot;
+  }
+
+  /** An access-denied check run with a user's rights: what it needs is the host checker, not elevation. */
+  private withRights(finding: Finding): Finding {
+    if (finding.status !== 'unknown' || finding.evidence.errorKind !== 'access-denied' || !this.options.rightsLimited?.()) return finding;
+    return { ...finding, needsHostChecker: true, summary: NEEDS_HOST_CHECKER_SUMMARY };
   }
 
   private context(): EvaluateContext {

@@ -1,15 +1,13 @@
 /**
- * What a fleet rollout adds to the agent, behind one object the Agent calls from a few places:
- * the administrator policy (read through the warm session, laid over the user's settings, fixes it
- * forbids), the Event Log, the Prometheus textfile and one check per host on multi-user servers.
- * Nothing here throws into a cycle: each part logs its own trouble and the check goes on.
+ * What a fleet rollout adds to the agent, behind one object: the administrator policy (read
+ * through the warm session, laid over the user's settings, fixes it forbids), the Event Log and
+ * the Prometheus textfile. Nothing here throws into a cycle: each part logs its own trouble.
  *
- * The Agent's side, in order:
- *   create:       fleet = new FleetFeatures({ session, probesDir, logger, sharedDir, intervalMs })
- *   each cycle:   await fleet.refreshPolicy(); const result = await fleet.runCycle(() => runner.run());
- *                 await fleet.afterCycle(previousShown, result); notify with fleet.certificatesFor(result);
- *                 show fleet.visible(result.snapshot)
- *   settings:     fleet.effective(userSettings) for what applies; fleet.assertPatchAllowed(patch, userSettings)
+ * Who calls what:
+ *   the host checker (host-checker.ts): refreshPolicy(); afterCycle(previous, result) writes the
+ *                 events and the metrics file: it alone reports the host's state
+ *   each user's agent: refreshPolicy() each cycle; effective()/assertPatchAllowed() for settings;
+ *                 visible() for what it shows; certificatesFor() for notifications
  *   repairs:      RepairService({ refuse: (fix) => fleet.fixRefusal(fix) }); fleet.afterFix(...) per outcome
  *   stop:         await fleet.dispose()
  */
@@ -26,7 +24,6 @@ import {
   type PolicyReadResult,
 } from './admin-policy.js';
 import { EventLogWriter, fixEvent, probeStatusEvents, type FixAction, type FixOutcomeKind } from './event-log.js';
-import { HostCoordinator, type CycleResult, type SharedRecord } from './host-coordinator.js';
 import type { AgentLogger } from './logging.js';
 import { writeMetricsFile } from './metrics.js';
 import type { CertificateExpiry } from './notify-policy.js';
@@ -37,18 +34,22 @@ export interface FleetOptions {
   session: Pick<ScriptSession, 'runScript'>;
   probesDir: string;
   logger: AgentLogger;
-  /** The folder the sessions of this host share (defaultSharedDir() on Windows); none = no coordination. */
-  sharedDir?: string;
-  /** The check interval in force, for how old a shared snapshot may be. */
-  intervalMs: () => number;
   /** Write events to the Application log (default true). */
   eventLog?: boolean;
-  /** Metrics folder when no policy names one (tests, the CLI); the policy wins. */
+  /** A metrics folder written besides the one the policy names (the host checker's own folder). */
   metricsDir?: string;
-  /** The certificates the last check read (certificateExpiries(runner.dataOf)), shared with the other sessions. */
+  /** The certificates the last check read (certificateExpiries(runner.dataOf)). */
   certificates?: () => readonly CertificateExpiry[];
-  /** Coordinator timings (tests). */
-  coordination?: { heartbeatMs?: number; staleLockMs?: number; waitForHolderMs?: number; pollMs?: number };
+}
+
+/**
+ * Where a cycle's snapshot came from: checked in this process, or the host checker's published
+ * one (with the facts it published, such as certificate expiry).
+ */
+export interface CycleResult {
+  snapshot: HealthSnapshot;
+  source: 'checked' | 'host';
+  facts?: { certificates?: unknown };
 }
 
 const certificatesSchema = z.array(z.object({ probeId: z.string(), thumbprint: z.string(), notAfter: z.string(), subject: z.string().optional() }));
@@ -63,20 +64,9 @@ export interface FixOutcomeLike {
 export class FleetFeatures {
   private current: AdminPolicy = {};
   private lastRead: PolicyReadResult | undefined;
-  readonly coordinator: HostCoordinator | undefined;
   private readonly events: EventLogWriter | undefined;
 
   constructor(private readonly options: FleetOptions) {
-    this.coordinator = options.sharedDir
-      ? new HostCoordinator({
-          sharedDir: options.sharedDir,
-          // A snapshot older than two intervals means the session that checks has stopped doing so.
-          maxSnapshotAgeMs: () => 2 * options.intervalMs(),
-          facts: () => ({ certificates: options.certificates?.() ?? [] }),
-          logger: options.logger,
-          ...options.coordination,
-        })
-      : undefined;
     this.events = options.eventLog === false ? undefined : new EventLogWriter({ session: options.session, probesDir: options.probesDir, logger: options.logger });
   }
 
@@ -114,34 +104,32 @@ export class FleetFeatures {
     return applyFixPolicy(snapshot, this.current);
   }
 
-  /** One scheduled cycle: coordinated with the other sessions of the host when a shared folder is set. */
-  runCycle(check: () => Promise<HealthSnapshot>): Promise<CycleResult> {
-    if (!this.coordinator) return check().then((snapshot) => ({ snapshot, source: 'checked' as const }));
-    return this.coordinator.runCycle(check);
-  }
-
-  /** The certificates behind a cycle's snapshot: read here, or published by the session that checked. */
+  /** The certificates behind a cycle's snapshot: read here, or published by the host checker. */
   certificatesFor(result: CycleResult): CertificateExpiry[] {
-    if (result.source !== 'shared') return [...(this.options.certificates?.() ?? [])];
+    if (result.source !== 'host') return [...(this.options.certificates?.() ?? [])];
     const parsed = certificatesSchema.safeParse(result.facts?.certificates);
     return parsed.success ? parsed.data.map((c) => ({ probeId: c.probeId, thumbprint: c.thumbprint, notAfter: c.notAfter, ...(c.subject ? { subject: c.subject } : {}) })) : [];
   }
 
   /**
-   * After a cycle this session ran itself: the Event Log (status changes since what this session
-   * showed before) and the metrics file. A snapshot taken from the shared folder was reported by
-   * the session that checked.
+   * After the host checker's cycle: the Event Log (status changes since the last published
+   * snapshot) and the metrics files. Returns what could not be written, for the checker's report.
    */
-  async afterCycle(previous: HealthSnapshot | undefined, result: CycleResult): Promise<void> {
-    if (result.source === 'shared') return;
+  async afterCycle(previous: HealthSnapshot | undefined, result: CycleResult): Promise<string[]> {
+    const problems: string[] = [];
     const certificates = this.certificatesFor(result);
-    if (this.events) await this.events.writeAll(probeStatusEvents(previous, result.snapshot));
-    const metricsDir = this.current.metricsTextfileDirectory ?? this.options.metricsDir;
-    if (metricsDir) {
-      await writeMetricsFile(metricsDir, result.snapshot, { certificates }).catch((error: unknown) =>
-        this.options.logger.warn('metrics file not written', { metricsDir, error: String(error) }),
-      );
+    if (this.events) {
+      const results = await this.events.writeAll(probeStatusEvents(previous, result.snapshot));
+      for (const problem of new Set(results.flatMap((r) => (r.written ? [] : [r.problem ?? 'unknown'])))) problems.push(`event not written: ${problem}`);
     }
+    const folders = new Set([this.options.metricsDir, this.current.metricsTextfileDirectory].filter((dir): dir is string => dir !== undefined));
+    for (const metricsDir of folders) {
+      await writeMetricsFile(metricsDir, result.snapshot, { certificates }).catch((error: unknown) => {
+        this.options.logger.warn('metrics file not written', { metricsDir, error: String(error) });
+        problems.push(`metrics file not written in ${metricsDir}: ${String(error)}`);
+      });
+    }
+    return problems;
   }
 
   /** After a repair was applied, undone or declined. */
@@ -161,19 +149,7 @@ export class FleetFeatures {
     );
   }
 
-  /** Calls back when another session publishes a newer snapshot than `shown`, so every session shows the newest. */
-  watchShared(onSnapshot: (record: SharedRecord) => void, shown?: HealthSnapshot): void {
-    if (shown) this.coordinator?.markHandled(shown.startedAt);
-    this.coordinator?.watch(onSnapshot);
-  }
-
-  /** Publishes a snapshot this session took outside the schedule (Check now, after a fix). */
-  async share(snapshot: HealthSnapshot): Promise<void> {
-    await this.coordinator?.publish(snapshot).catch((error: unknown) => this.options.logger.warn('shared snapshot not written', { error: String(error) }));
-  }
-
   async dispose(): Promise<void> {
-    await this.coordinator?.release().catch(() => undefined);
     await this.events?.dispose();
   }
 }

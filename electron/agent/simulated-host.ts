@@ -5,8 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Identity } from './host-snapshot.js';
 import { powershellLiteral } from './powershell-command.js';
 import { resolveShellExecutable } from './powershell-executable.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
@@ -88,4 +89,22 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
 /** Where the CLI and the agent keep a working copy for a data folder. */
 export function simulatedHostDir(dataDir: string): string {
   return join(dataDir, 'simulated-host');
+}
+
+/** The simulated host's ProgramData: a real folder next to its working copy (probes/sim/shadows/ProgramData.ps1). */
+export function simulatedProgramDataDir(statePath: string): string {
+  return join(dirname(statePath), 'ProgramData');
+}
+
+/**
+ * Who the checks run as on a simulated host, resolved as the shadows do (Identity.ps1, without the
+ * per-process override): the working copy's `host.identity`, else `host.elevated` (true: an elevated
+ * admin, false: a standard user), else SYSTEM.
+ */
+export async function simulatedIdentity(statePath: string): Promise<Identity> {
+  const state = JSON.parse(await readFile(statePath, 'utf8')) as { host?: { identity?: string; elevated?: boolean } };
+  const named = state.host?.identity;
+  if (named !== undefined && (SIMULATED_IDENTITIES as readonly string[]).includes(named)) return named as Identity;
+  if (state.host?.elevated !== undefined) return state.host.elevated ? 'elevated-admin' : 'standard-user';
+  return 'system';
 }

@@ -3,12 +3,15 @@
  * through the agent, printed as a table (status, probe, summary), the HealthSnapshot JSON or one
  * monitoring-plugin line; the exit code is the overall status (EXIT_CODES). Options are parsed in
  * check-options.ts. Runs in a throw-away data folder: a one-off check neither notifies nor adds to
- * the tray app's history.
+ * the tray app's history. It checks with the rights it runs as: full rights as SYSTEM (Intune,
+ * NRPE) or elevated; as a standard user the checks Windows refuses say "needs the host checker",
+ * and do not make the exit code UNKNOWN. `--host-snapshot` prints the host checker's latest
+ * published snapshot instead (host-snapshot-output.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
+import { EXIT_CODES, type Finding, type HealthSnapshot } from '../../probes/common/finding.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
@@ -16,19 +19,35 @@ import { resolveProbesDir } from '../agent/script-paths.js';
 import { shippedScenarios } from '../agent/simulated-host.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
+import { printHostSnapshot } from './host-snapshot-output.js';
 import { formatNagios, nagiosExitCode } from './nagios.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
+/** The status column: a check that needs the host checker says so, rather than UNKNOWN. */
+function statusWord(finding: Finding): string {
+  return finding.needsHostChecker ? 'NEEDS HOST CHECKER' : finding.status.toUpperCase();
+}
+
 export function formatTable(snapshot: HealthSnapshot): string {
-  const rows = snapshot.findings.map((finding) => [finding.status.toUpperCase(), finding.probeId, finding.summary]);
+  const rows = snapshot.findings.map((finding) => [statusWord(finding), finding.probeId, finding.summary]);
   const header = ['STATUS', 'PROBE', 'SUMMARY'];
   const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${row[2]}`;
   const seconds = (snapshot.durationMs / 1000).toFixed(1);
   return [`${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)`, '', line(header), ...rows.map(line)].join('\n');
+}
+
+/** Which checks need the host checker, and where its result is; undefined when none does. */
+export function needsHostCheckerNote(snapshot: HealthSnapshot): string | undefined {
+  const ids = snapshot.findings.filter((finding) => finding.needsHostChecker).map((finding) => finding.probeId);
+  if (ids.length === 0) return undefined;
+  return [
+    `Needs the host checker: ${ids.join(', ')} (Windows refused these checks to your account; they do not count for the result).`,
+    'The host checker checks them as SYSTEM: `rdp-health check --host-snapshot` prints its latest result.',
+  ].join('\n');
 }
 
 export const checkCommand: CliCommand = {
@@ -44,6 +63,7 @@ export const checkCommand: CliCommand = {
       return EXIT_CODES.unknown;
     }
     const probesDir = resolveProbesDir();
+    if (options.hostSnapshot) return printHostSnapshot(options, probesDir, io);
     if (options.simulate === undefined && process.platform !== 'win32') {
       const scenarios = shippedScenarios(probesDir);
       io.err(
@@ -65,20 +85,23 @@ export const checkCommand: CliCommand = {
         dataDir,
         probesDir,
         logger: verboseLogger(io, options.verbose),
-        // A one-off check: no Event Log entries (each run would repeat them) and no part in the
-        // host's shared snapshot (monitoring wants this check, not another session's).
+        // A one-off check: no Event Log entries (each run would repeat them), and this check, not
+        // the host checker's last one (that is --host-snapshot).
         eventLog: false,
-        sharedDir: null,
+        hostSnapshot: false,
         ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
         ...(options.timeoutSeconds !== undefined ? { probeTimeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
       const snapshot = options.probeIds ? await agent.recheck(options.probeIds) : await agent.checkNow();
+      const note = needsHostCheckerNote(snapshot);
       if (options.format === 'nagios') {
         const runner = agent.runner;
+        if (note) io.err(note);
         io.out(formatNagios(snapshot, { now: new Date(), warnDays: agent.getSettings().warnDays, certificates: certificateExpiries((id) => runner.dataOf(id)) }));
         return nagiosExitCode(snapshot);
       }
       io.out(options.format === 'json' ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
+      if (note) (options.format === 'json' ? io.err : io.out)(options.format === 'json' ? note : `\n${note}`);
       return EXIT_CODES[snapshot.overall];
     } finally {
       await agent?.stop();

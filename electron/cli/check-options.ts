@@ -14,13 +14,15 @@ export interface CheckOptions {
   simulate?: string;
   timeoutSeconds?: number;
   verbose: boolean;
+  /** Print the host checker's latest published snapshot (verified) instead of checking. */
+  hostSnapshot: boolean;
 }
 
 export class CheckUsageError extends Error {
   override name = 'CheckUsageError';
 }
 
-export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path>] [--timeout <seconds>] [--verbose]';
+export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path>] [--timeout <seconds>] [--verbose] [--host-snapshot]';
 
 /** `--probe nla --probe tls` or `--probe nla,tls`: Nagios and Intune configurations like one argument. */
 function probeIdsFrom(values: readonly string[], known: readonly string[]): string[] {
@@ -43,6 +45,7 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
         probe: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'host-snapshot': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -51,6 +54,7 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
     throw new CheckUsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.json && values.nagios) throw new CheckUsageError('--json and --nagios are two output formats: choose one.');
+  if (values['host-snapshot'] && (values.probe !== undefined || values.timeout !== undefined)) throw new CheckUsageError('--host-snapshot prints what the host checker published: --probe and --timeout do not apply.');
   let timeoutSeconds: number | undefined;
   if (values.timeout !== undefined) {
     timeoutSeconds = Number(values.timeout);
@@ -59,6 +63,7 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
   return {
     format: values.json ? 'json' : values.nagios ? 'nagios' : 'table',
     verbose: values.verbose,
+    hostSnapshot: values['host-snapshot'],
     ...(values.probe !== undefined ? { probeIds: probeIdsFrom(values.probe, knownProbeIds) } : {}),
     ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),

@@ -1,7 +1,9 @@
 /**
- * The demo: the agent on the simulated host (with the simulated elevator), and the same renderer
- * served on 127.0.0.1 with the bridge over HTTP. How the product runs without Windows, and what the
- * end-to-end tests drive. No Electron here.
+ * The demo: both halves of the product on one simulated host. The host checker runs as SYSTEM
+ * (its own session, identity system) and publishes to the simulated ProgramData; the window's agent
+ * runs as the scenario's user, reads that snapshot through the verified read, and checks by itself
+ * only when it cannot trust it, as on a real host. "Check now" runs the host checker again. The
+ * renderer is served on 127.0.0.1 with the bridge over HTTP. What the end-to-end tests drive; no Electron here.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -9,7 +11,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSession, defaultProbes } from '../agent/agent-assembly.js';
 import { Agent } from '../agent/agent.js';
+import { runHostCheck } from '../agent/host-checker.js';
+import { simulatedProgramDataDir } from '../agent/simulated-host.js';
 import type { ElevationRequest, ElevationResult, Elevator, RecordInspection } from '../agent/repair/elevator.js';
 import { SimulatedElevator } from '../agent/repair/simulated-elevator.js';
 import { agentActions } from '../shell/actions.js';
@@ -69,6 +74,25 @@ export class DemoElevator implements Elevator {
   }
 }
 
+/** The host checker's half: one check as SYSTEM on the agent's simulated host, published there. */
+async function runDemoHostCheck(agent: Agent): Promise<void> {
+  const statePath = agent.simulatedHostPath;
+  if (!statePath) throw new Error('The demo runs on a simulated host only.');
+  const session = createSession({ dataDir: agent.dataDir, probesDir: agent.probesDir, simulatedHostPath: statePath, logger: agent.logger, identity: 'system' });
+  try {
+    const result = await runHostCheck({
+      session,
+      probesDir: agent.probesDir,
+      probes: defaultProbes(true),
+      logger: agent.logger,
+      simulated: { programDataDir: simulatedProgramDataDir(statePath), identity: 'system' },
+    });
+    agent.logger.info('demo host check', { outcome: result.outcome, ...(result.outcome === 'published' ? { problems: result.problems } : { reason: result.reason }) });
+  } finally {
+    await session.dispose();
+  }
+}
+
 export interface DemoServer {
   /** The address to open, token included (in the fragment, which the browser never sends). */
   url: string;
@@ -84,8 +108,10 @@ export async function startDemoServer(options: DemoOptions): Promise<DemoServer>
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'rdp-health-demo-')));
   const elevator = new DemoElevator(options.declineElevation ?? false);
   // On a simulated host the agent runs no network probes (the handshake needs a real listener).
-  const agent = await Agent.create({ dataDir, simulate: options.scenario, elevator });
+  // "Check now" in the window runs the host checker again first, as the Task Scheduler task would.
+  const agent: Agent = await Agent.create({ dataDir, simulate: options.scenario, simulateIdentity: 'standard-user', elevator, requestHostCheck: () => runDemoHostCheck(agent) });
   elevator.attach(agent);
+  await runDemoHostCheck(agent);
   const token = randomBytes(32).toString('base64url');
   let port = 0;
   let checking = false;

@@ -3,7 +3,7 @@
  * the icon, the tooltip (state + worst problem in a few words; Windows cuts tooltips at 127
  * characters) and the menu. tray.ts only draws it.
  */
-import { isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
+import { countsForOverall, isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
 import { repairAllPlan } from '../../probes/common/fixes.js';
 import { PRODUCT_NAME } from './app-identity.js';
 
@@ -45,7 +45,7 @@ const STATE_WORDS: Record<Status, string> = {
 export function worstFinding(snapshot: HealthSnapshot): Finding | undefined {
   let worst: Finding | undefined;
   for (const finding of snapshot.findings) {
-    if (finding.status !== 'ok' && (!worst || isWorse(finding.status, worst.status))) worst = finding;
+    if (finding.status !== 'ok' && countsForOverall(finding) && (!worst || isWorse(finding.status, worst.status))) worst = finding;
   }
   return worst;
 }
@@ -60,10 +60,13 @@ function clip(text: string, max: number): string {
 
 export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean): string {
   if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
-  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${STATE_WORDS[snapshot.overall]}`;
+  const needHostChecker = snapshot.findings.filter((f) => !countsForOverall(f)).length;
+  // "All checks passed" would claim the checks the user's rights could not run.
+  const state = snapshot.overall === 'ok' && needHostChecker > 0 ? 'no problems found' : STATE_WORDS[snapshot.overall];
+  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${state}`;
   const worst = worstFinding(snapshot);
-  if (!worst) return clip(head, TOOLTIP_MAX);
-  const others = snapshot.findings.filter((f) => f.status !== 'ok').length - 1;
+  if (!worst) return clip(needHostChecker > 0 ? `${head} - ${needHostChecker} ${needHostChecker === 1 ? 'check needs' : 'checks need'} the host checker` : head, TOOLTIP_MAX);
+  const others = snapshot.findings.filter((f) => f.status !== 'ok' && countsForOverall(f)).length - 1;
   const more = others > 0 ? ` (+${others} more)` : '';
   // The head and the count always fit; the problem's title gives way.
   const room = TOOLTIP_MAX - head.length - more.length - 3;

@@ -44,8 +44,24 @@ export const findingSchema = z.object({
   evidence: z.record(z.string(), z.unknown()),
   fixes: z.array(fixDescriptorSchema),
   checkedAt: z.string(),
+  /**
+   * Set when the check ran with a user's rights and Windows refused it what it reads (the RDP key
+   * file's ACL, for one): only the host checker, running as SYSTEM, can tell. Shown as "needs the
+   * host checker", and never counted as unknown for the overall status (overallStatus).
+   */
+  needsHostChecker: z.literal(true).optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
+
+/** What a check counts for the overall status: a check that needs the host checker counts for nothing. */
+export function countsForOverall(finding: Pick<Finding, 'needsHostChecker'>): boolean {
+  return finding.needsHostChecker !== true;
+}
+
+/** The worst status among the findings that count (a healthy host a user checks is not "unknown"). */
+export function overallStatus(findings: readonly Finding[]): Status {
+  return worstStatus(findings.filter(countsForOverall).map((finding) => finding.status));
+}
 
 export const healthSnapshotSchema = z.object({
   overall: statusSchema,

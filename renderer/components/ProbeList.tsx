@@ -21,7 +21,7 @@ export function ProbeList({ findings, busy, onRepair }: Props) {
           <li key={finding.probeId} id={probeElementId(finding.probeId)} className={`probe probe-${finding.status}`} aria-labelledby={titleId} tabIndex={-1}>
             <div className="probe-head">
               <h3 id={titleId}>{finding.title}</h3>
-              <StatusBadge status={finding.status} />
+              <StatusBadge status={finding.status} needsHostChecker={finding.needsHostChecker === true} />
             </div>
             <p className="summary">{finding.summary}</p>
             <Evidence evidence={finding.evidence} />

@@ -1,4 +1,4 @@
-import type { HealthSnapshot } from '../bridge.js';
+import type { AgentStatus, HealthSnapshot } from '../bridge.js';
 import { clockTime, relativeTime } from '../format.js';
 import { OVERALL_DETAIL, OVERALL_HEADING } from '../status.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -7,12 +7,14 @@ interface Props {
   snapshot: HealthSnapshot | null | undefined;
   checking: boolean;
   nextCheckAt: string | undefined;
+  /** Whose check this is: the host checker's (as SYSTEM), or this user's own, and why. */
+  hostChecker?: AgentStatus['hostChecker'];
   now: Date;
   onCheckNow: () => void;
 }
 
 /** The overall state at the top: a heading in words, a badge, when it was checked, and Check now. */
-export function StatusHeader({ snapshot, checking, nextCheckAt, now, onCheckNow }: Props) {
+export function StatusHeader({ snapshot, checking, nextCheckAt, hostChecker, now, onCheckNow }: Props) {
   const status = snapshot?.overall;
   return (
     <header className={`overall overall-${status ?? 'pending'}`}>
@@ -31,6 +33,12 @@ export function StatusHeader({ snapshot, checking, nextCheckAt, now, onCheckNow 
             </>
           ) : null}
         </p>
+        {hostChecker?.used === true ? <p className="checked-by">Checked by the host checker (as SYSTEM), for every user of this computer.</p> : null}
+        {hostChecker?.used === false ? (
+          <p className="checked-by checked-by-self" role="note">
+            {hostChecker.problem}
+          </p>
+        ) : null}
       </div>
       <div className="overall-actions">
         <button type="button" className="primary" onClick={onCheckNow} aria-describedby="check-progress">

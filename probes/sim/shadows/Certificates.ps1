@@ -245,6 +245,12 @@ function Get-Item {
     process {
         $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
         if (-not (Test-SimCertPath $paths[0])) {
+            # The simulated ProgramData (ProgramData.ps1) is a real folder: its items are real.
+            $mapped = @(foreach ($one in $paths) { ConvertTo-SimProgramDataPath $one })
+            if ($mapped.Count -gt 0 -and $null -ne $mapped[0]) {
+                $null = $PSBoundParameters.Remove('Path')
+                $PSBoundParameters['LiteralPath'] = [string[]]$mapped
+            }
             Microsoft.PowerShell.Management\Get-Item @PSBoundParameters
             return
         }

@@ -1,7 +1,7 @@
 /**
  * The fleet features through the Agent facade, on the simulated host: the administrator policy
- * shapes the settings in force and refuses changes to them, status changes reach the Event Log
- * (and survive a restart without repeating), and the shared folder carries the snapshot.
+ * shapes the settings in force and refuses changes to them; a user's agent writes its repairs to
+ * the Event Log, and leaves the check events to the host checker (host-checker.test.ts).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PolicyLockedError } from '../../../electron/agent/admin-policy.js';
 import { Agent } from '../../../electron/agent/agent.js';
-import { SHARED_SNAPSHOT_FILE } from '../../../electron/agent/host-coordinator.js';
 import { nlaProbe } from '../../../probes/nla/nla.js';
 import { securityLayerProbe } from '../../../probes/security-layer/security-layer.js';
 
@@ -42,7 +41,7 @@ describe('Agent with the fleet features', () => {
         patch: { registry: { 'HKLM:\\SOFTWARE\\Policies\\RDP Health': { CheckIntervalMinutes: 20, NotificationsDisabled: 1, HideSecurityLoweringFixes: 1 } } },
       }),
     );
-    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes, logger: quiet, sharedDir: join(dir, 'shared') });
+    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes, logger: quiet });
   });
   afterAll(async () => {
     await agent.stop();
@@ -55,12 +54,11 @@ describe('Agent with the fleet features', () => {
     await expect(agent.repairs.preview('nla.disable')).rejects.toThrow(/administrator does not allow/);
   });
 
-  it('checks, writes the warning to the Event Log and shares the snapshot', async () => {
+  it('checks by itself (no host checker here), says why, and writes no check event: that is the host checker\'s', async () => {
     const snapshot = await agent.checkNow();
     expect(snapshot.findings.map((f) => [f.probeId, f.status])).toEqual([['nla', 'warn'], ['security-layer', 'ok']]);
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
-    const shared = JSON.parse(await readFile(join(dir, 'shared', SHARED_SNAPSHOT_FILE), 'utf8')) as { snapshot: { startedAt: string } };
-    expect(shared.snapshot.startedAt).toBe(snapshot.startedAt);
+    expect(await events(agent)).toEqual([]);
+    expect(agent.getStatus().hostChecker).toEqual({ used: false, problem: expect.stringMatching(/^The host checker's last result could not be read: the folder .* does not exist/) as unknown });
   });
 
   it('applies the policy: settings in force, locked keys, hidden fixes', () => {
@@ -86,24 +84,11 @@ describe('Agent with the fleet features', () => {
     // The repair's own event is written after the outcome is returned (it never delays the window).
     const log = await vi.waitFor(async () => {
       const written = await events(agent);
-      if (written.length < 3) throw new Error('not yet');
+      if (written.length < 1) throw new Error('not yet');
       return written;
     });
-    expect(log.map((e) => e.EventId)).toEqual([1002, 1001, 1010]);
-    expect(log[2]?.Message).toContain('Fix: nla.enable');
-    expect(log[2]?.Message).toContain('Require Network Level Authentication');
-  });
-
-  it('writes no event for a status that did not change, even after a restart', async () => {
-    await agent.checkNow();
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002, 1001, 1010]);
-    await agent.stop();
-    agent = await Agent.create({ dataDir: join(dir, 'data'), simulate: scenario, probes, logger: quiet, sharedDir: join(dir, 'shared') });
-    // A new agent on the same data folder makes a new working copy of the host (NLA off again, an
-    // empty log): the change from the OK it last showed is written, nothing is repeated.
-    await agent.checkNow();
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
-    await agent.checkNow();
-    expect((await events(agent)).map((e) => e.EventId)).toEqual([1002]);
+    expect(log.map((e) => e.EventId)).toEqual([1010]);
+    expect(log[0]?.Message).toContain('Fix: nla.enable');
+    expect(log[0]?.Message).toContain('Require Network Level Authentication');
   });
 });

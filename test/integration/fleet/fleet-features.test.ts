@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckRunner } from '../../../electron/agent/check-runner.js';
 import { FleetFeatures } from '../../../electron/agent/fleet.js';
-import { SHARED_SNAPSHOT_FILE } from '../../../electron/agent/host-coordinator.js';
 import { METRICS_FILE_NAME } from '../../../electron/agent/metrics.js';
 import { defaultSettings } from '../../../electron/agent/settings.js';
 import { fix } from '../../../probes/common/fixes.js';
@@ -33,8 +32,6 @@ describe('FleetFeatures on the simulated host', () => {
       session: sim.session,
       probesDir: sim.probesDir,
       logger: { debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) },
-      sharedDir: join(dir, 'shared'),
-      intervalMs: () => 30 * 60_000,
       certificates: () => [{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }],
     });
   });
@@ -57,15 +54,11 @@ describe('FleetFeatures on the simulated host', () => {
     expect(shown.findings[0]?.fixes.map((f) => f.id)).toEqual(['nla.enable']);
   });
 
-  it('runs a cycle, shares it, writes the status change to the Event Log and the metrics file', async () => {
+  it('after a cycle, writes the status change to the Event Log and the metrics file (the host checker\'s side)', async () => {
     const previous = snapshot([finding('nla', 'fail')]);
-    const result = await fleet.runCycle(() => runner.run());
-    expect(result.source).toBe('checked');
-    expect(result.snapshot.findings.map((f) => f.status)).toEqual(['ok']);
-    await fleet.afterCycle(previous, result);
-
-    const shared = JSON.parse(await readFile(join(dir, 'shared', SHARED_SNAPSHOT_FILE), 'utf8')) as { snapshot: unknown };
-    expect(shared.snapshot).toEqual(result.snapshot);
+    const checked = await runner.run();
+    expect(checked.findings.map((f) => f.status)).toEqual(['ok']);
+    expect(await fleet.afterCycle(previous, { snapshot: checked, source: 'checked' })).toEqual([]);
 
     const events = ((await sim.state()).eventLog ?? []) as Array<{ EventId: number; Message: string }>;
     expect(events.map((e) => e.EventId)).toEqual([1001]);
@@ -75,12 +68,9 @@ describe('FleetFeatures on the simulated host', () => {
     const metrics = await readFile(join(dir, 'textfile', METRICS_FILE_NAME), 'utf8');
     expect(metrics).toContain('rdp_health_probe_status{probe="nla"} 0\n');
     expect(metrics).toContain(`rdp_health_certificate_expiry_timestamp_seconds{probe="certificate",thumbprint="AB12"} ${Date.parse('2027-01-01T00:00:00.000Z') / 1000}\n`);
-    // The other sessions get the certificates with the snapshot, for their notifications.
-    const other = new FleetFeatures({ session: sim.session, probesDir: sim.probesDir, logger: { debug() {}, info() {}, warn() {}, error() {} }, sharedDir: join(dir, 'shared'), intervalMs: () => 30 * 60_000, eventLog: false });
-    const seen = await other.runCycle(() => Promise.reject(new Error('the other session must not check')));
-    expect(seen.source).toBe('shared');
-    expect(other.certificatesFor(seen)).toEqual([{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }]);
-    await other.dispose();
+    // A user's agent showing the host checker's snapshot gets the certificates it published, for its notifications.
+    const published = { snapshot: checked, source: 'host' as const, facts: { certificates: [{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }] } };
+    expect(fleet.certificatesFor(published)).toEqual([{ probeId: 'certificate', thumbprint: 'AB12', notAfter: '2027-01-01T00:00:00.000Z' }]);
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
     expect(promtool.status).toBe(0);
   });
@@ -90,11 +80,6 @@ describe('FleetFeatures on the simulated host', () => {
     const events = ((await sim.state()).eventLog ?? []) as Array<{ EventId: number; Message: string }>;
     expect(events.map((e) => e.EventId)).toEqual([1001, 1014]);
     expect(events[1]?.Message).toContain('Cancelled — nothing was changed.');
-  });
-
-  it('writes nothing for a cycle shown from another session', async () => {
-    await fleet.afterCycle(snapshot([finding('nla', 'fail')]), { source: 'shared', snapshot: snapshot([finding('nla', 'ok')]) });
-    expect((((await sim.state()).eventLog ?? []) as unknown[]).length).toBe(2);
     expect(warnings).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ const known = ['certificate', 'nla', 'tls', 'handshake'];
 
 describe('parseCheckOptions', () => {
   it('defaults to a table of every check', () => {
-    expect(parseCheckOptions([], known)).toEqual({ format: 'table', verbose: false });
+    expect(parseCheckOptions([], known)).toEqual({ format: 'table', verbose: false, hostSnapshot: false });
   });
 
   it('takes --probe repeatedly and as a comma list, in the order given, without repeats', () => {
@@ -19,7 +19,9 @@ describe('parseCheckOptions', () => {
       simulate: 'healthy',
       timeoutSeconds: 20,
       verbose: true,
+      hostSnapshot: false,
     });
+    expect(parseCheckOptions(['--host-snapshot', '--json'], known)).toMatchObject({ hostSnapshot: true, format: 'json' });
     expect(parseCheckOptions(['--json'], known).format).toBe('json');
   });
 
@@ -28,6 +30,7 @@ describe('parseCheckOptions', () => {
     [['--probe', 'nla,'], /needs a check id/],
     [['--json', '--nagios'], /choose one/],
     [['--timeout', 'soon'], /number of seconds/],
+    [['--host-snapshot', '--probe', 'nla'], /--host-snapshot prints what the host checker published/],
     [['--timeout=-5'], /number of seconds/],
     [['--timeout', '0'], /number of seconds/],
     [['--frobnicate'], /frobnicate/],
