@@ -116,6 +116,7 @@ export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures
     probesDir: parts.probesDir,
     logger: parts.logger,
     intervalMs: () => hooks.intervalMinutes() * 60_000,
+    policyTimeoutMs: () => options.probeTimeoutMs ?? parts.settings.probeTimeoutSeconds * 1000,
     certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
     ...(sharedDir ? { sharedDir } : {}),
     ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),

@@ -60,6 +60,7 @@ export class Agent {
   private running = 0;
   private inflight: Promise<HealthSnapshot> | undefined;
   private stopping: Promise<void> | undefined;
+  private settingsQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -171,8 +172,17 @@ export class Agent {
     return this.fleet.effective(this.settings).locked;
   }
 
-  /** Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start. */
-  async setSettings(patch: Partial<Settings>): Promise<Settings> {
+  /**
+   * Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start.
+   * Changes are serialised: each applies to the settings the previous one left (no lost update).
+   */
+  setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const run = this.settingsQueue.then(() => this.applySettings(patch));
+    this.settingsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applySettings(patch: Partial<Settings>): Promise<Settings> {
     // A change to what the policy sets is refused (PolicyLockedError); repeating it changes nothing.
     this.fleet.assertPatchAllowed(patch, this.settings);
     const locked = new Set<string>(this.getLockedSettings());

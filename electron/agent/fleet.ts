@@ -47,9 +47,14 @@ export interface FleetOptions {
   metricsDir?: string;
   /** The certificates the last check read (certificateExpiries(runner.dataOf)), shared with the other sessions. */
   certificates?: () => readonly CertificateExpiry[];
+  /** Bound of one policy read (the probes' timeout). */
+  policyTimeoutMs?: () => number;
   /** Coordinator timings (tests). */
   coordination?: { heartbeatMs?: number; staleLockMs?: number; waitForHolderMs?: number; pollMs?: number };
 }
+
+/** After a policy read timed out, how long the policy in force is kept without asking again. */
+const POLICY_RETRY_MS = 5 * 60_000;
 
 const certificatesSchema = z.array(z.object({ probeId: z.string(), thumbprint: z.string(), notAfter: z.string(), subject: z.string().optional() }));
 
@@ -63,6 +68,7 @@ export interface FixOutcomeLike {
 export class FleetFeatures {
   private current: AdminPolicy = {};
   private lastRead: PolicyReadResult | undefined;
+  private policyTimedOutAt: number | undefined;
   readonly coordinator: HostCoordinator | undefined;
   private readonly events: EventLogWriter | undefined;
 
@@ -89,9 +95,14 @@ export class FleetFeatures {
     return this.lastRead;
   }
 
-  /** Reads the policy again; a failed read keeps the policy already in force. */
+  /**
+   * Reads the policy again; a failed read keeps the policy already in force. A read that timed out
+   * (a hung registry) is not repeated for POLICY_RETRY_MS: the cycle's checks get the shell instead.
+   */
   async refreshPolicy(): Promise<AdminPolicy> {
-    const read = await readAdminPolicy(this.options.session, this.options.probesDir, this.options.logger);
+    if (this.policyTimedOutAt !== undefined && performance.now() - this.policyTimedOutAt < POLICY_RETRY_MS) return this.current;
+    const read = await readAdminPolicy(this.options.session, this.options.probesDir, this.options.logger, this.options.policyTimeoutMs?.());
+    this.policyTimedOutAt = read.error?.includes('ShellTimeoutError') ? performance.now() : undefined;
     this.lastRead = read;
     if (read.error === undefined) this.current = read.policy;
     return this.current;

@@ -3,8 +3,11 @@
  * through the agent, printed as a table (status, probe, summary), the HealthSnapshot JSON or one
  * monitoring-plugin line; the exit code is the overall status (EXIT_CODES). Options are parsed in
  * check-options.ts. Runs in a throw-away data folder: a one-off check neither notifies nor adds to
- * the tray app's history.
+ * the tray app's history. With --nagios, anything that stops the check still prints one
+ * `RDP HEALTH UNKNOWN - <reason>` line (Nagios shows "(No output returned from plugin)" otherwise).
+ * SIGTERM/SIGINT/SIGHUP (a supervisor's timeout) kill the shell and remove the folder, then exit 3.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +19,24 @@ import { resolveProbesDir } from '../agent/script-paths.js';
 import { shippedScenarios } from '../agent/simulated-host.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
-import { formatNagios, nagiosExitCode } from './nagios.js';
+import { formatNagios, formatNagiosUnknown, nagiosExitCode } from './nagios.js';
+
+const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** While a check runs, a signal ends it cleanly: `cleanUp` runs synchronously, then the process exits 3. */
+function onEndingSignal(cleanUp: (signal: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    try {
+      cleanUp(signal);
+    } finally {
+      process.exit(EXIT_CODES.unknown);
+    }
+  };
+  for (const signal of ENDING_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of ENDING_SIGNALS) process.off(signal, handler);
+  };
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -35,13 +55,19 @@ export const checkCommand: CliCommand = {
   usage: CHECK_USAGE,
   summary: 'Runs every check once and prints the result; the exit code is the overall status.',
   async run(args, io) {
+    // Known before parsing, so a usage error still answers in the plugin format.
+    const nagios = args.includes('--nagios');
+    const cannotCheck = (reason: string): number => {
+      if (nagios) io.out(formatNagiosUnknown(reason));
+      return EXIT_CODES.unknown;
+    };
     let options: CheckOptions;
     try {
       options = parseCheckOptions(args, PROBES.map((probe) => probe.id));
     } catch (error) {
       if (!(error instanceof CheckUsageError)) throw error;
       io.err(`rdp-health check: ${error.message}\nUsage: rdp-health ${CHECK_USAGE}`);
-      return EXIT_CODES.unknown;
+      return cannotCheck(`wrong arguments: ${error.message}`);
     }
     const probesDir = resolveProbesDir();
     if (options.simulate === undefined && process.platform !== 'win32') {
@@ -56,10 +82,16 @@ export const checkCommand: CliCommand = {
           .filter((line) => line !== '')
           .join('\n'),
       );
-      return EXIT_CODES.unknown;
+      return cannotCheck(`this computer runs ${process.platform}, not Windows; use --simulate <scenario>`);
     }
     const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
     let agent: Agent | undefined;
+    const stopSignals = onEndingSignal((signal) => {
+      agent?.session.terminate?.();
+      rmSync(dataDir, { recursive: true, force: true });
+      io.err(`rdp-health check: stopped by ${signal}.`);
+      if (nagios) io.out(formatNagiosUnknown(`stopped by ${signal} before the check finished`));
+    });
     try {
       agent = await Agent.create({
         dataDir,
@@ -80,9 +112,14 @@ export const checkCommand: CliCommand = {
       }
       io.out(options.format === 'json' ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
       return EXIT_CODES[snapshot.overall];
+    } catch (error) {
+      if (!nagios) throw error;
+      io.err(`rdp-health check: ${error instanceof Error ? error.message : String(error)}`);
+      return cannotCheck(error instanceof Error ? error.message : String(error));
     } finally {
       await agent?.stop();
       await rm(dataDir, { recursive: true, force: true });
+      stopSignals();
     }
   },
 };
