@@ -209,7 +209,7 @@ export class Agent {
       ...(this.logging?.dir ? { logDir: this.logging.dir } : {}),
       ...(shell ? { shell } : {}),
       ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
-      ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: new Date(this.scheduler.nextAt).toISOString() } : {}),
+      ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: this.scheduler.nextCheckAt()!.toISOString() } : {}),
     };
   }
 
