@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogFile, localDay, type LogFileSystem } from '../../../electron/agent/log-file.js';
 import { createLogging } from '../../../electron/agent/logging.js';
+import { smallTmpfs, unmountAll } from '../../reliability/small-tmpfs.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'log-file-'));
 const NOW = new Date(2026, 11, 2, 12, 0, 0);
@@ -30,21 +30,7 @@ function fillingFs(budget: number): LogFileSystem & { failures: number } {
   return failing;
 }
 
-/** A real 64 KiB tmpfs when this machine lets the test mount one (root in CI); else undefined. */
-const mounted: string[] = [];
-function smallTmpfs(): string | undefined {
-  const dir = folder();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-    mounted.push(dir);
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-afterAll(() => {
-  for (const dir of mounted) execFileSync('umount', [dir], { stdio: 'ignore' });
-});
+afterAll(unmountAll);
 
 describe('a full log disk', () => {
   it('never takes the process down: logging falls back to memory and says why', async () => {
