@@ -1,11 +1,15 @@
 /** `--nagios` always answers, `--simulate ''` is refused, settings changes never lose one another (issue 17, items 8-10). */
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent } from '../../electron/agent/agent.js';
 import type { ScriptSession } from '../../electron/agent/powershell-session.js';
 import { silentLogger } from '../../electron/agent/logging.js';
+import { installLastResort } from '../../electron/agent/last-resort.js';
 import { main } from '../../electron/cli.js';
+import { parseHandshakeArgs, runHandshakeCommand } from '../../electron/cli/handshake-command.js';
 import { tempDir } from '../integration/agent/helpers.js';
 
 async function cli(args: string[]) {
@@ -63,5 +67,54 @@ describe('settings changes', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect(agent.getSettings().checkIntervalMinutes).toBe(15);
     await agent.stop();
+  });
+});
+
+describe('rdp-health handshake --timeout', () => {
+  it('refuses a timeout out of bounds', () => {
+    expect(parseHandshakeArgs(['--timeout', '0.001'])).toMatchObject({ ok: false, problem: expect.stringMatching(/from 1 to 86400/) });
+    expect(parseHandshakeArgs(['--timeout=5', '127.0.0.1:1'])).toMatchObject({ ok: true, timeoutSeconds: 5 });
+  });
+
+  it('bounds the whole handshake against a peer that accepts and never answers', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    let stdout = '';
+    try {
+      const code = await runHandshakeCommand(['--json', '--timeout', '1', `127.0.0.1:${port}`], { out: (text) => (stdout += text), err: () => undefined }, { timeouts: { replyMs: 60_000 } });
+      expect(code).toBe(3);
+      expect(JSON.parse(stdout)).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/did not finish within 1 seconds/) });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('the process-level last resort', () => {
+  const recorder = () => {
+    const errors: string[] = [];
+    return { errors, logger: { debug() {}, info() {}, warn() {}, error: (message: string) => void errors.push(message) } };
+  };
+
+  it('the tray agent logs what nothing caught and keeps running', () => {
+    const target = new EventEmitter();
+    const exits: number[] = [];
+    const { errors, logger } = recorder();
+    const remove = installLastResort({ logger, mode: 'keep-running', target: target as never, exit: (code) => void exits.push(code) });
+    target.emit('uncaughtException', new Error('ENOSPC from a stream nobody listened on'));
+    target.emit('unhandledRejection', new Error('late rejection'));
+    expect(errors).toEqual(['uncaught exception: kept running', 'unhandled rejection: kept running']);
+    expect(exits).toEqual([]);
+    remove();
+    expect(target.listenerCount('uncaughtException')).toBe(0);
+  });
+
+  it('the CLI exits cleanly with 3, even when the logger throws', () => {
+    const target = new EventEmitter();
+    const exits: number[] = [];
+    installLastResort({ logger: { ...silentLogger, error: () => { throw new Error('log broken'); } }, mode: 'exit', target: target as never, exit: (code) => void exits.push(code) });
+    target.emit('uncaughtException', new Error('boom'));
+    expect(exits).toEqual([3]);
   });
 });
