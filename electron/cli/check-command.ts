@@ -5,18 +5,18 @@
  * check-options.ts. Runs in a throw-away data folder: a one-off check neither notifies nor adds to
  * the tray app's history. With --nagios, anything that stops the check still prints one
  * `RDP HEALTH UNKNOWN - <reason>` line (Nagios shows "(No output returned from plugin)" otherwise).
- * SIGTERM/SIGINT/SIGHUP (a supervisor's timeout) kill the shell and remove the folder, then exit 3.
+ * SIGTERM/SIGINT/SIGHUP (a supervisor's timeout) kill the shell and remove the folder, then exit 3;
+ * the folder of a run killed outright is removed by the next run (cli-temp-dir.ts).
  */
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
 import { shippedScenarios } from '../agent/simulated-host.js';
+import { makeCliDir, removeStaleCliDirs } from './cli-temp-dir.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
 import { formatNagios, formatNagiosUnknown, nagiosExitCode } from './nagios.js';
@@ -84,7 +84,8 @@ export const checkCommand: CliCommand = {
       );
       return cannotCheck(`this computer runs ${process.platform}, not Windows; use --simulate <scenario>`);
     }
-    const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
+    await removeStaleCliDirs();
+    const dataDir = await makeCliDir();
     let agent: Agent | undefined;
     const stopSignals = onEndingSignal((signal) => {
       agent?.session.terminate?.();

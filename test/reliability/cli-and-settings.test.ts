@@ -1,6 +1,7 @@
 /** `--nagios` always answers, `--simulate ''` is refused, settings changes never lose one another (issue 17, items 8-10). */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import type { ScriptSession } from '../../electron/agent/powershell-session.js';
 import { silentLogger } from '../../electron/agent/logging.js';
 import { installLastResort } from '../../electron/agent/last-resort.js';
 import { main } from '../../electron/cli.js';
+import { removeStaleCliDirs } from '../../electron/cli/cli-temp-dir.js';
 import { parseHandshakeArgs, runHandshakeCommand } from '../../electron/cli/handshake-command.js';
 import { tempDir } from '../integration/agent/helpers.js';
 
@@ -116,5 +118,19 @@ describe('the process-level last resort', () => {
     installLastResort({ logger: { ...silentLogger, error: () => { throw new Error('log broken'); } }, mode: 'exit', target: target as never, exit: (code) => void exits.push(code) });
     target.emit('uncaughtException', new Error('boom'));
     expect(exits).toEqual([3]);
+  });
+});
+
+describe('the temp folder of a check killed outright (SIGKILL)', () => {
+  it('is removed by the next run; a live run\'s folder and a planted link are left alone', async () => {
+    const parent = tempDir('cli-temp-');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(join(parent, `rdp-health-cli-${dead}-abc123`, 'simulated-host'), { recursive: true });
+    mkdirSync(join(parent, `rdp-health-cli-${process.ppid}-def456`));
+    const elsewhere = tempDir('elsewhere-');
+    symlinkSync(elsewhere, join(parent, `rdp-health-cli-${dead}-link`));
+    expect(await removeStaleCliDirs(parent)).toEqual([join(parent, `rdp-health-cli-${dead}-abc123`)]);
+    expect(existsSync(join(parent, `rdp-health-cli-${process.ppid}-def456`))).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true);
   });
 });
