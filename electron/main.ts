@@ -7,6 +7,7 @@ import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, pow
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent/agent.js';
+import { installLastResort } from './agent/last-resort.js';
 import { userDataDir } from './agent/user-data-dir.js';
 import { COMMANDS, main as runCli } from './cli.js';
 import { APP_ID } from './shell/app-identity.js';
@@ -37,6 +38,8 @@ async function start(): Promise<void> {
 
   // Per-user files (settings, history, notification state, logs) in %LOCALAPPDATA%\RDP Health.
   const agent = await Agent.create({ dataDir });
+  // Whatever nothing else caught is logged; the tray agent keeps watching the host.
+  installLastResort({ logger: agent.logger, mode: 'keep-running' });
   shell = startShell(
     { BrowserWindow, Menu, Notification, Tray, nativeImage, ipcMain, powerMonitor, quit: () => app.quit() },
     agent,

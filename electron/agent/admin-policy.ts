@@ -121,10 +121,12 @@ export async function readAdminPolicy(
   session: Pick<ScriptSession, 'runScript'>,
   probesDir: string,
   logger: AgentLogger = silentLogger,
+  /** The probes' timeout (settings or --timeout): the read is bounded like any check. */
+  timeoutMs?: number,
 ): Promise<PolicyReadResult> {
   let result: PolicyReadResult;
   try {
-    result = parsePolicyOutput(await session.runScript(join(probesDir, ...ADMIN_POLICY_SCRIPT.split('/'))));
+    result = parsePolicyOutput(await session.runScript(join(probesDir, ...ADMIN_POLICY_SCRIPT.split('/')), {}, timeoutMs !== undefined ? { timeoutMs } : {}));
   } catch (error) {
     result = { policy: {}, present: false, problems: [], error: String(error) };
   }

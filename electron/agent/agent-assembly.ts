@@ -116,6 +116,7 @@ export function createFleet(parts: AgentParts, hooks: FleetHooks): FleetFeatures
     session: parts.session,
     probesDir: parts.probesDir,
     logger: parts.logger,
+    policyTimeoutMs: () => options.probeTimeoutMs ?? parts.settings.probeTimeoutSeconds * 1000,
     certificates: () => certificateExpiries((id) => hooks.dataOf(id)),
     ...(options.eventLog !== undefined ? { eventLog: options.eventLog } : {}),
   });

@@ -69,6 +69,7 @@ export class Agent {
   /** When this agent last checked by itself (a repair's re-check): a host snapshot older than that is not shown over it. */
   private ownCheckAt = Number.NEGATIVE_INFINITY;
   private readonly requestHostCheck: (() => Promise<void>) | undefined;
+  private settingsQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(parts: AgentParts) {
     const { options } = parts;
@@ -179,8 +180,17 @@ export class Agent {
     return this.fleet.effective(this.settings).locked;
   }
 
-  /** Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start. */
-  async setSettings(patch: Partial<Settings>): Promise<Settings> {
+  /**
+   * Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start.
+   * Changes are serialised: each applies to the settings the previous one left (no lost update).
+   */
+  setSettings(patch: Partial<Settings>): Promise<Settings> {
+    const run = this.settingsQueue.then(() => this.applySettings(patch));
+    this.settingsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applySettings(patch: Partial<Settings>): Promise<Settings> {
     // A change to what the policy sets is refused (PolicyLockedError); repeating it changes nothing.
     this.fleet.assertPatchAllowed(patch, this.settings);
     const locked = new Set<string>(this.getLockedSettings());
@@ -207,7 +217,7 @@ export class Agent {
       ...(this.logging?.dir ? { logDir: this.logging.dir } : {}),
       ...(shell ? { shell } : {}),
       ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
-      ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: new Date(this.scheduler.nextAt).toISOString() } : {}),
+      ...(this.scheduler.nextAt !== undefined ? { nextCheckAt: this.scheduler.nextCheckAt()!.toISOString() } : {}),
       ...(this.hostChecker ? { hostChecker: this.hostChecker } : {}),
     };
   }

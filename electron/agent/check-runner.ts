@@ -3,6 +3,8 @@
  * Single flight: a trigger while a cycle runs joins that cycle. Every probe ends in a finding:
  * a timeout, a dead shell or garbage on stdout becomes that probe's `unknown`, never a lost cycle.
  * PowerShell probes run first, then node probes, which may read the PowerShell probes' data.
+ * A cycle has a bound: once PowerShell has timed out twice in a row (the restarted shell is not
+ * answering either), the remaining PowerShell probes are not run but marked "not checked".
  */
 import { hostname } from 'node:os';
 import { parseEnvelope } from '../../probes/common/envelope.js';
@@ -10,7 +12,7 @@ import { overallStatus, type Finding, type HealthSnapshot } from '../../probes/c
 import { findingFromNodeProbe, findingFromOutput, unknownFinding, type EvaluateContext, type NodeProbe, type PowerShellProbe } from '../../probes/common/probe.js';
 import { PROBES } from '../../probes/index.js';
 import { silentLogger, type AgentLogger } from './logging.js';
-import { ShellDiedError, ShellTimeoutError, ShellUnavailableError, type ScriptSession } from './powershell-session.js';
+import { ShellDiedError, ShellOutputTooLargeError, ShellTimeoutError, ShellUnavailableError, type ScriptSession } from './powershell-session.js';
 import { probeScriptPath } from './script-paths.js';
 
 export type RunnableProbe = PowerShellProbe | NodeProbe;
@@ -45,6 +47,9 @@ export class UnknownProbeError extends Error {
 export const NEEDS_HOST_CHECKER_SUMMARY = 'Needs the host checker: Windows lets only SYSTEM and administrators read what this check looks at, and it ran with your rights.';
 
 const TIMEOUT_SUMMARY = (ms: number): string => `This check timed out: it did not finish within ${Math.round(ms / 1000)} seconds.`;
+export const NOT_ANSWERING_SUMMARY = 'Not checked: PowerShell is not answering (the checks before this one timed out).';
+/** Timeouts in a row after which the shell counts as not answering for the rest of the cycle. */
+const TIMEOUTS_BEFORE_GIVING_UP = 2;
 
 export class CheckRunner {
   private current: Promise<HealthSnapshot> | undefined;
@@ -111,14 +116,21 @@ export class CheckRunner {
     const findings = new Map<string, Finding>();
     const outputs = new Map<string, string>();
     let unavailable: ShellUnavailableError | undefined;
+    let timeoutsInARow = 0;
     for (const probe of selected) {
       if (probe.kind !== 'powershell') continue;
       if (unavailable) {
         findings.set(probe.id, this.unavailableFinding(probe, unavailable));
         continue;
       }
+      if (timeoutsInARow >= TIMEOUTS_BEFORE_GIVING_UP) {
+        findings.set(probe.id, unknownFinding(probe, NOT_ANSWERING_SUMMARY, { notCheckedBecause: `${timeoutsInARow} checks in a row timed out` }, this.now()));
+        continue;
+      }
       try {
-        findings.set(probe.id, this.withRights(await this.runPowerShellProbe(probe, data, outputs)));
+        const finding = this.withRights(await this.runPowerShellProbe(probe, data, outputs));
+        timeoutsInARow = 'timedOutAfterSeconds' in finding.evidence ? timeoutsInARow + 1 : 0;
+        findings.set(probe.id, finding);
       } catch (error) {
         if (!(error instanceof ShellUnavailableError)) throw error;
         this.logger.error('powershell is unavailable', { error: error.message });
@@ -194,6 +206,10 @@ export class CheckRunner {
         if (error instanceof ShellTimeoutError) {
           this.logger.warn('probe timed out', { probe: probe.id, timeoutMs });
           return unknownFinding(probe, TIMEOUT_SUMMARY(timeoutMs), { timedOutAfterSeconds: Math.round(timeoutMs / 1000) }, this.now());
+        }
+        if (error instanceof ShellOutputTooLargeError) {
+          this.logger.warn('probe printed too much', { probe: probe.id, maxBytes: error.maxBytes });
+          return unknownFinding(probe, 'This check printed far more than a check does, so it was stopped.', { problem: error.message }, this.now());
         }
         if (error instanceof ShellDiedError && attempt === 1) {
           this.logger.warn('powershell died during a probe; retrying in a new shell', { probe: probe.id, error: error.message });

@@ -40,6 +40,8 @@ export interface FleetOptions {
   metricsDir?: string;
   /** The certificates the last check read (certificateExpiries(runner.dataOf)). */
   certificates?: () => readonly CertificateExpiry[];
+  /** Bound of one policy read (the probes' timeout). */
+  policyTimeoutMs?: () => number;
 }
 
 /**
@@ -51,6 +53,9 @@ export interface CycleResult {
   source: 'checked' | 'host';
   facts?: { certificates?: unknown };
 }
+
+/** After a policy read timed out, how long the policy in force is kept without asking again. */
+const POLICY_RETRY_MS = 5 * 60_000;
 
 const certificatesSchema = z.array(z.object({ probeId: z.string(), thumbprint: z.string(), notAfter: z.string(), subject: z.string().optional() }));
 
@@ -64,6 +69,7 @@ export interface FixOutcomeLike {
 export class FleetFeatures {
   private current: AdminPolicy = {};
   private lastRead: PolicyReadResult | undefined;
+  private policyTimedOutAt: number | undefined;
   private readonly events: EventLogWriter | undefined;
 
   constructor(private readonly options: FleetOptions) {
@@ -79,9 +85,14 @@ export class FleetFeatures {
     return this.lastRead;
   }
 
-  /** Reads the policy again; a failed read keeps the policy already in force. */
+  /**
+   * Reads the policy again; a failed read keeps the policy already in force. A read that timed out
+   * (a hung registry) is not repeated for POLICY_RETRY_MS: the cycle's checks get the shell instead.
+   */
   async refreshPolicy(): Promise<AdminPolicy> {
-    const read = await readAdminPolicy(this.options.session, this.options.probesDir, this.options.logger);
+    if (this.policyTimedOutAt !== undefined && performance.now() - this.policyTimedOutAt < POLICY_RETRY_MS) return this.current;
+    const read = await readAdminPolicy(this.options.session, this.options.probesDir, this.options.logger, this.options.policyTimeoutMs?.());
+    this.policyTimedOutAt = read.error?.includes('ShellTimeoutError') ? performance.now() : undefined;
     this.lastRead = read;
     if (read.error === undefined) this.current = read.policy;
     return this.current;

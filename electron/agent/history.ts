@@ -1,13 +1,19 @@
 /**
  * Health history: one HealthSnapshot a line (JSON lines), bounded by count and age. Appends are a
- * single write of a whole line; a torn last line (a crash mid-write) is skipped when reading and
- * cut off before the next append, so earlier records are never touched. Compaction writes a temp
+ * single write of a whole line (a short write is completed or undone, and logged); a torn last line
+ * (a crash mid-write) is skipped when reading and cut off before the next append, so earlier records
+ * are never touched. The file is only ever read from its tail (history-tail.ts): a file grown huge
+ * costs the last records' bytes, never the whole file. Compaction writes those records to a temp
  * file and renames it over the old one.
+ * Age is measured as the time the records show passing, each gap between two records (and since
+ * the newest) counting at most MAX_GAP_MS: a clock jumped ahead (or back) for a cycle, or a month
+ * switched off, never ages the present out of the history on its own.
  */
-import { open, readFile, truncate } from 'node:fs/promises';
+import { open, truncate } from 'node:fs/promises';
 import { DAY_MS } from '../../probes/common/days.js';
 import { healthSnapshotSchema, type HealthSnapshot } from '../../probes/common/finding.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { readTailLines } from './history-tail.js';
 import { parseJsonLines } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
@@ -18,6 +24,9 @@ export interface HistoryOptions {
   now?: () => Date;
   logger?: AgentLogger;
 }
+
+/** The most one gap between records counts towards their age. */
+const MAX_GAP_MS = DAY_MS;
 
 export class HistoryStore {
   private readonly maxEntries: number;
@@ -39,14 +48,8 @@ export class HistoryStore {
   append(snapshot: HealthSnapshot): Promise<void> {
     return this.serialize(async () => {
       await this.repairTornTail();
-      this.lines ??= (await this.readRecords()).length;
-      const handle = await open(this.options.path, 'a');
-      try {
-        await handle.write(`${JSON.stringify(snapshot)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      this.lines ??= await this.countLines();
+      await this.appendLine(Buffer.from(`${JSON.stringify(snapshot)}\n`, 'utf8'));
       this.lines += 1;
       if (this.lines > Math.ceil(this.maxEntries * 1.2)) await this.compactNow();
     });
@@ -69,20 +72,67 @@ export class HistoryStore {
     return run;
   }
 
+  /** A whole line or nothing: a short write writes the rest, and a failure cuts the file back. */
+  private async appendLine(line: Buffer): Promise<void> {
+    const handle = await open(this.options.path, 'a');
+    try {
+      const { size } = await handle.stat();
+      let written = 0;
+      try {
+        while (written < line.length) {
+          const { bytesWritten } = await handle.write(line, written, line.length - written);
+          if (bytesWritten < line.length - written) this.logger.warn('history short write', { path: this.options.path, wanted: line.length - written, written: bytesWritten });
+          if (bytesWritten === 0) throw new Error(`history write stopped after ${written} of ${line.length} bytes`);
+          written += bytesWritten;
+        }
+      } catch (error) {
+        this.logger.error('history append failed; the partial record was removed', { path: this.options.path, error: String(error), written });
+        await handle.truncate(size).catch(() => undefined);
+        throw error;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
   private withinBounds(records: HealthSnapshot[]): HealthSnapshot[] {
-    const oldest = this.now().getTime() - this.maxAgeMs;
-    return records.filter((record) => Date.parse(record.startedAt) >= oldest).slice(-this.maxEntries);
+    const kept = records.slice(-this.maxEntries);
+    const ages = this.ages(kept);
+    return kept.filter((_, index) => ages[index]! <= this.maxAgeMs);
+  }
+
+  /** Each record's age as the history saw time pass (see the header), newest last. */
+  private ages(records: HealthSnapshot[]): number[] {
+    const gap = (later: number, earlier: number): number => (Number.isNaN(later - earlier) ? 0 : Math.min(Math.max(later - earlier, 0), MAX_GAP_MS));
+    const ages = new Array<number>(records.length);
+    let age = 0;
+    let later = this.now().getTime();
+    for (let index = records.length - 1; index >= 0; index -= 1) {
+      const time = Date.parse(records[index]!.startedAt);
+      age += gap(later, time);
+      ages[index] = age;
+      if (!Number.isNaN(time)) later = time;
+    }
+    return ages;
+  }
+
+  /** Only what the bounds can keep, plus the fifth compaction allows: the tail of the file. */
+  private tailLines(): number {
+    return Math.ceil(this.maxEntries * 1.2) + 1;
+  }
+
+  /** Lines in the file, counted from its tail: a file with more than the tail holds counts as due for compaction. */
+  private async countLines(): Promise<number> {
+    const tail = await readTailLines(this.options.path, this.tailLines());
+    if (tail === undefined) return 0;
+    return tail.whole ? tail.text.split('\n').filter((line) => line !== '').length : this.tailLines() + 1;
   }
 
   private async readRecords(): Promise<HealthSnapshot[]> {
-    let text: string;
-    try {
-      text = await readFile(this.options.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const { records, skipped } = parseJsonLines(text, (value) => {
+    const tail = await readTailLines(this.options.path, this.tailLines());
+    if (tail === undefined) return [];
+    const { records, skipped } = parseJsonLines(tail.text, (value) => {
       const parsed = healthSnapshotSchema.safeParse(value);
       return parsed.success ? parsed.data : undefined;
     });
@@ -128,6 +178,7 @@ export class HistoryStore {
   }
 
   private async compactNow(): Promise<void> {
+    // Bounded by maxEntries records read from the tail, whatever the file's size.
     const kept = this.withinBounds(await this.readRecords());
     await writeFileAtomic(this.options.path, kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
     this.lines = kept.length;

@@ -1,18 +1,20 @@
 /**
- * Logging: JSON lines through winston into a daily-rotated file per user
- * (`rdp-health-<user>-<date>.log`), pruned after two weeks. The folder is %ProgramData%\RDP Health\logs
- * on Windows (the user's own folder when that is not writable) and <dataDir>/logs elsewhere.
- * Logging is best effort: no failure to log ever reaches a check.
+ * Logging: JSON lines through winston into a file per user and day (`rdp-health-<user>-<date>.log`,
+ * log-file.ts: rotated daily and by size, pruned after two weeks, no link followed, nothing outside
+ * the folder touched). The folder is the user's own: %LOCALAPPDATA%\RDP Health\logs on Windows
+ * (never under %ProgramData%, where another user could plant files) and <dataDir>/logs elsewhere.
+ * Logging is best effort: no failure to log ever reaches a check, and a failing disk (ENOSPC, EIO)
+ * only turns the file off for a while — the entries stay in memory and `problem` says why.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join, win32 } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import DailyRotateFile from 'winston-daily-rotate-file';
 import { parseJsonLines } from './json-text.js';
+import { LogFile, type LogFileSystem } from './log-file.js';
 
 export type LogMeta = Record<string, unknown>;
 
@@ -54,13 +56,12 @@ export interface LogDirEnvironment {
 
 const currentEnvironment = (): LogDirEnvironment => ({ platform: process.platform, env: process.env, home: homedir() });
 
-/** Folders to try, in order: the configured one, the machine-wide default, the user's own. */
+/** Folders to try, in order: the configured one, then the user's own (never a machine-wide one). */
 export function logDirCandidates(configured: string | undefined, dataDir: string, environment: LogDirEnvironment = currentEnvironment()): string[] {
   const candidates = configured ? [configured] : [];
   if (environment.platform === 'win32') {
-    const programData = environment.env.ProgramData ?? 'C:\\ProgramData';
     const localAppData = environment.env.LOCALAPPDATA ?? win32.join(environment.home, 'AppData', 'Local');
-    candidates.push(win32.join(programData, 'RDP Health', 'logs'), win32.join(localAppData, 'RDP Health', 'logs'));
+    candidates.push(win32.join(localAppData, 'RDP Health', 'logs'));
   } else {
     const state = environment.env.XDG_STATE_HOME ?? join(environment.home, '.local', 'state');
     candidates.push(join(dataDir, 'logs'), join(state, 'rdp-health', 'logs'));
@@ -98,9 +99,14 @@ export interface LoggingOptions {
   logDir?: string;
   user?: string;
   level?: string;
-  /** Retention for rotated files (file-stream-rotator syntax, default 14 days). */
-  maxFiles?: string;
+  /** Days of log files kept (default 14). */
+  keepDays?: number;
+  /** Size at which a day's file continues in the next one (default 10 MB). */
+  maxFileBytes?: number;
   environment?: LogDirEnvironment;
+  /** Seams for tests: the file system under the log file, and the clock. */
+  fs?: LogFileSystem;
+  now?: () => Date;
 }
 
 export interface AgentLogging {
@@ -136,23 +142,32 @@ export function createLogging(options: LoggingOptions): AgentLogging {
     }),
   });
   const transports: winston.transport[] = [remember];
-  if (dir !== undefined) {
-    try {
-      const file = new DailyRotateFile({
-        dirname: dir,
-        filename: `rdp-health-${user}-%DATE%.log`,
-        datePattern: 'YYYY-MM-DD',
-        maxFiles: options.maxFiles ?? '14d',
-        maxSize: '10m',
-        auditFile: join(dir, `.rdp-health-${user}-audit.json`),
-      });
-      file.on('error', (error: unknown) => {
-        problem = `Writing the log file failed: ${String(error)}`;
-      });
-      transports.push(file);
-    } catch (error) {
-      problem = `The log file could not be opened in ${dir}: ${String(error)}`;
-    }
+  const file =
+    dir === undefined
+      ? undefined
+      : new LogFile({
+          dir,
+          user,
+          ...(options.keepDays !== undefined ? { keepDays: options.keepDays } : {}),
+          ...(options.maxFileBytes !== undefined ? { maxBytes: options.maxFileBytes } : {}),
+          ...(options.fs ? { fs: options.fs } : {}),
+          ...(options.now ? { now: options.now } : {}),
+        });
+  file?.open();
+  let fileFailed = file?.problem !== undefined;
+  if (file) {
+    transports.push(
+      new winston.transports.Stream({
+        eol: '\n',
+        stream: new Writable({
+          // Never fails: LogFile reports its own trouble, and an 'error' here would end the process.
+          write(chunk: Buffer, _encoding, done) {
+            fileFailed = !file.write(chunk.toString('utf8'));
+            done();
+          },
+        }),
+      }),
+    );
   }
   const winstonLogger = winston.createLogger({
     level: options.level ?? 'info',
@@ -162,18 +177,26 @@ export function createLogging(options: LoggingOptions): AgentLogging {
   });
   winstonLogger.on('error', () => undefined);
   if (problem) winstonLogger.warn('logging problem', { problem });
+  const found = file?.findings ?? [];
+  if (found.length > 0) winstonLogger.warn('log folder holds files RDP Health did not write; left alone', { dir, found });
   let closing: Promise<void> | undefined;
 
   return {
     logger: safeLogger(winstonLogger),
     dir,
     get problem() {
-      return problem;
+      const notes = file?.findings ?? [];
+      return problem ?? file?.problem ?? (notes.length > 0 ? `The log folder ${dir} holds files RDP Health did not write; they were left alone: ${notes.join('; ')}.` : undefined);
     },
-    readRecentLogs: async (limit = 200) => (dir === undefined ? memory.slice(-limit) : readLogFiles(dir, user, limit)),
+    readRecentLogs: async (limit = 200) => (dir === undefined || fileFailed ? memory.slice(-limit) : readLogFiles(dir, user, limit)),
     close: () =>
       (closing ??= new Promise<void>((done) => {
-        winstonLogger.on('finish', () => setTimeout(done, 50));
+        winstonLogger.on('finish', () =>
+          setTimeout(() => {
+            file?.close();
+            done();
+          }, 50),
+        );
         winstonLogger.end();
       })),
   };
@@ -193,6 +216,8 @@ export async function readLogFiles(dir: string, user: string, limit: number): Pr
   const names = files.sort((a, b) => (a.order < b.order ? 1 : a.order > b.order ? -1 : 0)).map((file) => file.name);
   const entries: LogEntry[] = [];
   for (const name of names) {
+    // A link in the folder is not followed, not even to read it.
+    if (!(await lstat(join(dir, name)).then((stat) => stat.isFile(), () => false))) continue;
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
     // A torn last line after a crash is skipped.
     const { records } = parseJsonLines(text, (value) => (isLogEntry(value) ? value : undefined));
@@ -205,7 +230,7 @@ export async function readLogFiles(dir: string, user: string, limit: number): Pr
 /**
  * A sort key (date, then size-rotation count) when `name` is one of `user`'s log files, else
  * undefined: exactly rdp-health-<user>-<date>.log, so "ann" never reads "ann-lee"'s files.
- * Size rotation names the later files <date>.log.<n> (file-stream-rotator); <date>.<n>.log is read too.
+ * Size rotation names the later files <date>.<n>.log (log-file.ts); <date>.log.<n> (older versions) is read too.
  */
 export function logFileOrder(name: string, user: string): string | undefined {
   const escaped = user.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,8 @@
  * Notification policy, a pure function: (previous state, new snapshot, now, settings) →
  * notifications + new state. Certificate expiry warnings at the configured days, each threshold once
  * per certificate thumbprint (several thresholds passed at once, e.g. after a long sleep, give one
- * notification); one when overall health gets worse; one when it is back to ok. The state is
+ * notification), re-armed when days-left goes back above it (a clock that had jumped ahead, a
+ * certificate extended in place, so a real warning is never silenced); one when overall health gets worse; one when it is back to ok. The state is
  * persisted by the agent (notify-state.ts), so nothing repeats after a restart.
  */
 import { z } from 'zod';
@@ -85,8 +86,9 @@ export function decideNotifications(input: NotifyInput): NotifyResult {
     const key = certificate.thumbprint.toUpperCase();
     const days = daysLeft(certificate.notAfter, now);
     if (Number.isNaN(days)) continue;
-    const notified = new Set(certificates[key]?.notified ?? []);
     const reached = settings.warnDays.filter((threshold) => days <= threshold);
+    // Only thresholds still reached count as told: one days-left has gone back above is armed again.
+    const notified = new Set((certificates[key]?.notified ?? []).filter((threshold) => days <= threshold));
     const fresh = reached.filter((threshold) => !notified.has(threshold));
     if (fresh.length > 0) {
       const threshold = Math.min(...fresh);

@@ -3,6 +3,11 @@
  * probe of a cycle. Each script has a timeout after which the shell is killed and a fresh one is
  * started on the next call; a shell that dies is replaced the same way. In simulate mode the shell
  * imports the simulated host and points it at a working copy of a scenario.
+ * The shell's life is bound to this process: a watchdog thread inside the shell waits for the agent's
+ * process to exit and then ends the shell, so even a SIGKILL of the agent (or a crash) never leaves
+ * PowerShell running a hung probe (Windows and elsewhere alike; no job object or process group needed).
+ * Memory stays flat: node-powershell's per-command history is dropped after each command, and a
+ * script printing more than maxOutputBytes is stopped (the shell is killed) instead of buffered.
  */
 import { execFile } from 'node:child_process';
 import { PowerShell } from 'node-powershell';
@@ -25,6 +30,18 @@ export class ShellDiedError extends Error {
   override name = 'ShellDiedError';
 }
 
+export class ShellOutputTooLargeError extends Error {
+  override name = 'ShellOutputTooLargeError';
+  constructor(readonly scriptPath: string, readonly maxBytes: number) {
+    super(`${scriptPath} printed more than ${formatBytes(maxBytes)}; it was stopped (the shell was restarted).`);
+  }
+}
+
+/** Default cap of one script's output: probes print a few kilobytes. */
+export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+const formatBytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`);
+
 export interface SessionOptions {
   shell?: ShellKind;
   executablePath?: string;
@@ -34,6 +51,10 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Time allowed for the shell to start and answer its first command (default 30 s). */
   startTimeoutMs?: number;
+  /** A script printing more than this is stopped (default MAX_OUTPUT_BYTES). */
+  maxOutputBytes?: number;
+  /** The process whose exit ends the shell (default: this one). */
+  watchedPid?: number;
   logger?: AgentLogger;
 }
 
@@ -66,6 +87,8 @@ export interface ScriptSession {
   runScript(scriptPath: string, parameters?: ScriptParameters, options?: RunOptions): Promise<string>;
   info(): ShellInfo | undefined;
   dispose(): Promise<void>;
+  /** Kills the shell at once, synchronously (a signal handler about to exit); optional for fakes. */
+  terminate?(): void;
 }
 
 interface LiveShell {
@@ -85,6 +108,15 @@ const INIT_COMMANDS = [
   'try { $OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { $null = $_ }',
   "if (Test-Path variable:PSStyle) { $PSStyle.OutputRendering = 'PlainText' }",
 ];
+/**
+ * Runs in a thread of its own inside the shell, so a hung probe does not stop it: when the agent's
+ * process is gone (however it ended), the shell kills itself. Works on Windows PowerShell 5.1 and 7.
+ */
+export const watchdogCommand = (parentPid: number): string =>
+  '$rdpHealthWatchdog = [PowerShell]::Create(); [void]$rdpHealthWatchdog.AddScript(' +
+  '{ param($ParentId) try { ([System.Diagnostics.Process]::GetProcessById($ParentId)).WaitForExit() } catch { $null = $_ }; [System.Diagnostics.Process]::GetCurrentProcess().Kill() }' +
+  `).AddArgument(${Math.trunc(parentPid)}); [void]$rdpHealthWatchdog.BeginInvoke()`;
+
 const INFO_COMMAND =
   "[PSCustomObject]@{ pid = $PID; version = $PSVersionTable.PSVersion.ToString(); edition = [string]$PSVersionTable.PSEdition; " +
   'languageMode = [string]$ExecutionContext.SessionState.LanguageMode; computerName = [string]$env:COMPUTERNAME; ' +
@@ -114,6 +146,8 @@ export class PowerShellSession implements ScriptSession {
   private starting: Promise<LiveShell> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** The shell started last, still starting or running: what terminate() kills. */
+  private newest: LiveShell | undefined;
   /** Shells started so far (the first one included): a test and the log can see recycling. */
   startCount = 0;
 
@@ -141,6 +175,16 @@ export class PowerShellSession implements ScriptSession {
     return run;
   }
 
+  terminate(): void {
+    this.disposed = true;
+    const live = this.newest;
+    if (!live || live.exited) return;
+    live.exited = true;
+    signalProcess(live.info.pid, 'SIGKILL');
+    // The launcher too (child-shell keeps its ChildProcess private): a shell still starting has no $PID yet.
+    signalProcess((live.shell as unknown as { process?: { pid?: number } }).process?.pid ?? 0, 'SIGKILL');
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.queue;
@@ -151,21 +195,32 @@ export class PowerShellSession implements ScriptSession {
     if (this.disposed) throw new ShellDiedError('The PowerShell session was closed.');
     const live = await this.ensureShell();
     const started = performance.now();
+    const maxBytes = this.options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
+    const tooLarge = watchOutputSize(live, maxBytes);
     const invocation = live.shell.invoke(command);
     invocation.catch(() => undefined); // settled below or abandoned on timeout
-    let outcome: Awaited<ReturnType<typeof withTimeout<Awaited<typeof invocation>>>>;
+    let outcome: Awaited<ReturnType<typeof withTimeout<Awaited<typeof invocation> | 'too-large'>>>;
     try {
-      outcome = await withTimeout(invocation, timeoutMs);
+      outcome = await withTimeout(Promise.race([invocation, tooLarge.reached]), timeoutMs);
     } catch (error) {
       await this.kill(live, 'SIGKILL');
       throw new ShellDiedError(`PowerShell stopped while running ${scriptPath}: ${String(error)}`);
+    } finally {
+      tooLarge.stop();
+      // child-shell keeps every command's output in `history` for the shell's life: drop it.
+      (live.shell.history as unknown[]).length = 0;
+    }
+    if (outcome !== 'timeout' && outcome.value === 'too-large') {
+      this.options.logger?.warn('powershell script printed too much; restarting the shell', { script: scriptPath, maxBytes, pid: live.info.pid });
+      await this.kill(live, 'SIGKILL');
+      throw new ShellOutputTooLargeError(scriptPath, maxBytes);
     }
     if (outcome === 'timeout') {
       this.options.logger?.warn('powershell script timed out; restarting the shell', { script: scriptPath, timeoutMs, pid: live.info.pid });
       await this.kill(live, 'SIGKILL');
       throw new ShellTimeoutError(scriptPath, timeoutMs);
     }
-    const result = outcome.value;
+    const result = outcome.value as Awaited<typeof invocation>;
     // A shell that exits cleanly mid-script resolves with no output at all.
     if (live.exited || result.stdout === undefined) {
       await this.kill(live, 'SIGKILL');
@@ -194,11 +249,12 @@ export class PowerShellSession implements ScriptSession {
     const executable = resolveShellExecutable(kind, this.options.executablePath);
     const shell = this.spawn(executable);
     const live: LiveShell = { shell, exited: false, info: { executable, pid: 0, version: '', edition: '', languageMode: '', executionPolicies: [], computerName: '' } };
+    this.newest = live;
     shell.streams.stdout.once('close', () => {
       live.exited = true;
     });
     this.startCount += 1;
-    const commands = [...INIT_COMMANDS];
+    const commands = [watchdogCommand(this.options.watchedPid ?? process.pid), ...INIT_COMMANDS];
     const sim = this.options.simulate;
     if (sim) {
       const identity = sim.identity ? ` -Identity ${powershellLiteral(sim.identity)}` : '';
@@ -284,6 +340,20 @@ async function explainFailedStart(executable: string, fallback: string): Promise
   });
   if (mode === '' || mode === 'FullLanguage') return fallback;
   return `PowerShell runs in ${mode} mode on this computer (application control such as WDAC or AppLocker), so the checks cannot run. ${fallback}`;
+}
+
+/** Counts a command's stdout; `reached` resolves once it passes maxBytes. */
+function watchOutputSize(live: LiveShell, maxBytes: number): { reached: Promise<'too-large'>; stop: () => void } {
+  let bytes = 0;
+  let onData: ((chunk: string | Buffer) => void) | undefined;
+  const reached = new Promise<'too-large'>((resolve) => {
+    onData = (chunk) => {
+      bytes += Buffer.byteLength(chunk);
+      if (bytes > maxBytes) resolve('too-large');
+    };
+    live.shell.streams.stdout.on('data', onData);
+  });
+  return { reached, stop: () => void live.shell.streams.stdout.off('data', onData!) };
 }
 
 function signalProcess(pid: number, signal: NodeJS.Signals): void {

@@ -2,31 +2,38 @@
  * When checks run: at start, every N minutes (settings) with a little jitter, on demand, and after
  * resume/unlock (debounced). There is only ever one pending timer, and the next one is set from when
  * a cycle finished, so a long sleep or a clock jump gives one cycle, never a burst of missed ones.
- * Timers go through a SchedulerClock (node-schedule by default) so tests can move time.
+ * Timers go through a SchedulerClock so tests can move time. The default one is monotonic: a wall
+ * clock stepped back (NTP, a person) neither delays the next check nor brings it forward; wall time
+ * is used only for what a person reads (nextCheckAt).
  */
-import schedule from 'node-schedule';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export type CheckReason = 'start' | 'schedule' | 'resume' | 'on-demand';
 
 export interface SchedulerClock {
+  /** This clock's time in ms (monotonic for the default clock). */
   now(): number;
-  /** Calls `fn` at wall-clock time `when` (at once if it has passed); returns a cancel function. */
+  /** Calls `fn` at this clock's time `when` (at once if it has passed); returns a cancel function. */
   at(when: number, fn: () => void): () => void;
+  /** Wall time (epoch ms) for display, when now() is not wall time. */
+  wallNow?(): number;
 }
 
-export const nodeScheduleClock: SchedulerClock = {
-  now: () => Date.now(),
+/** setTimeout takes at most 2^31-1 ms; a longer wait is set in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Monotonic time: performance.now() never steps with the wall clock. */
+export const monotonicClock: SchedulerClock = {
+  now: () => performance.timeOrigin + performance.now(),
+  wallNow: () => Date.now(),
   at(when, fn) {
-    // node-schedule ignores dates in the past; those run on the next tick instead.
-    if (when <= Date.now()) {
-      const timer = setTimeout(fn, 0);
-      return () => clearTimeout(timer);
-    }
-    const job = schedule.scheduleJob(new Date(when), fn);
-    return () => {
-      job?.cancel();
+    let timer: NodeJS.Timeout;
+    const arm = (): void => {
+      const wait = when - monotonicClock.now();
+      timer = wait > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, wait));
     };
+    arm();
+    return () => clearTimeout(timer);
   },
 };
 
@@ -54,13 +61,20 @@ export class Scheduler {
   private running: Promise<void> | undefined;
   private lastFinished: number | undefined;
   private started = false;
-  /** When the next scheduled check is due (epoch ms), for the log and the tests. */
+  /** When the next scheduled check is due, in the clock's time (the log and the tests). */
   nextAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.clock = options.clock ?? nodeScheduleClock;
+    this.clock = options.clock ?? monotonicClock;
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** When the next check is due in wall time, for a person to read. */
+  nextCheckAt(): Date | undefined {
+    if (this.nextAt === undefined) return undefined;
+    const wall = this.clock.wallNow?.();
+    return new Date(wall === undefined ? this.nextAt : wall + (this.nextAt - this.clock.now()));
   }
 
   /** Checks now, then on the schedule. */

@@ -20,7 +20,7 @@ export const settingsSchema = z.object({
   /** Desktop notifications on or off. */
   notifications: z.boolean().default(true),
   startAtLogin: z.boolean().default(true),
-  /** Log folder; null = the default (%ProgramData%\RDP Health\logs on Windows). */
+  /** Log folder; null = the default (%LOCALAPPDATA%\RDP Health\logs on Windows). */
   logDir: z.string().min(1).nullable().default(null),
   /** Which PowerShell runs the probes; auto = Windows PowerShell 5.1 on Windows, pwsh elsewhere. */
   shell: z.enum(['auto', 'windows-powershell', 'pwsh']).default('auto'),

@@ -6,21 +6,42 @@
  * the tray app's history. It checks with the rights it runs as: full rights as SYSTEM (Intune,
  * NRPE) or elevated; as a standard user the checks Windows refuses say "needs the host checker",
  * and do not make the exit code UNKNOWN. `--host-snapshot` prints the host checker's latest
- * published snapshot instead (host-snapshot-output.ts).
+ * published snapshot instead (host-snapshot-output.ts). With --nagios, anything that stops the
+ * check still prints one `RDP HEALTH UNKNOWN - <reason>` line (Nagios shows "(No output returned
+ * from plugin)" otherwise). SIGTERM/SIGINT/SIGHUP (a supervisor's timeout) kill the shell and
+ * remove the folder, then exit 3; the folder of a run killed outright is removed by the next run
+ * (cli-temp-dir.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { EXIT_CODES, type Finding, type HealthSnapshot } from '../../probes/common/finding.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
 import { shippedScenarios } from '../agent/simulated-host.js';
+import { makeCliDir, removeStaleCliDirs } from './cli-temp-dir.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
 import { printHostSnapshot } from './host-snapshot-output.js';
-import { formatNagios, nagiosExitCode } from './nagios.js';
+import { formatNagios, formatNagiosUnknown, nagiosExitCode } from './nagios.js';
+
+const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** While a check runs, a signal ends it cleanly: `cleanUp` runs synchronously, then the process exits 3. */
+function onEndingSignal(cleanUp: (signal: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    try {
+      cleanUp(signal);
+    } finally {
+      process.exit(EXIT_CODES.unknown);
+    }
+  };
+  for (const signal of ENDING_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of ENDING_SIGNALS) process.off(signal, handler);
+  };
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -54,13 +75,19 @@ export const checkCommand: CliCommand = {
   usage: CHECK_USAGE,
   summary: 'Runs every check once and prints the result; the exit code is the overall status.',
   async run(args, io) {
+    // Known before parsing, so a usage error still answers in the plugin format.
+    const nagios = args.includes('--nagios');
+    const cannotCheck = (reason: string): number => {
+      if (nagios) io.out(formatNagiosUnknown(reason));
+      return EXIT_CODES.unknown;
+    };
     let options: CheckOptions;
     try {
       options = parseCheckOptions(args, PROBES.map((probe) => probe.id));
     } catch (error) {
       if (!(error instanceof CheckUsageError)) throw error;
       io.err(`rdp-health check: ${error.message}\nUsage: rdp-health ${CHECK_USAGE}`);
-      return EXIT_CODES.unknown;
+      return cannotCheck(`wrong arguments: ${error.message}`);
     }
     const probesDir = resolveProbesDir();
     if (options.hostSnapshot) return printHostSnapshot(options, probesDir, io);
@@ -76,10 +103,17 @@ export const checkCommand: CliCommand = {
           .filter((line) => line !== '')
           .join('\n'),
       );
-      return EXIT_CODES.unknown;
+      return cannotCheck(`this computer runs ${process.platform}, not Windows; use --simulate <scenario>`);
     }
-    const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
+    await removeStaleCliDirs();
+    const dataDir = await makeCliDir();
     let agent: Agent | undefined;
+    const stopSignals = onEndingSignal((signal) => {
+      agent?.session.terminate?.();
+      rmSync(dataDir, { recursive: true, force: true });
+      io.err(`rdp-health check: stopped by ${signal}.`);
+      if (nagios) io.out(formatNagiosUnknown(`stopped by ${signal} before the check finished`));
+    });
     try {
       agent = await Agent.create({
         dataDir,
@@ -103,9 +137,14 @@ export const checkCommand: CliCommand = {
       io.out(options.format === 'json' ? JSON.stringify(snapshot, null, 2) : formatTable(snapshot));
       if (note) (options.format === 'json' ? io.err : io.out)(options.format === 'json' ? note : `\n${note}`);
       return EXIT_CODES[snapshot.overall];
+    } catch (error) {
+      if (!nagios) throw error;
+      io.err(`rdp-health check: ${error instanceof Error ? error.message : String(error)}`);
+      return cannotCheck(error instanceof Error ? error.message : String(error));
     } finally {
       await agent?.stop();
       await rm(dataDir, { recursive: true, force: true });
+      stopSignals();
     }
   },
 };

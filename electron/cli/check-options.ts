@@ -33,6 +33,18 @@ function probeIdsFrom(values: readonly string[], known: readonly string[]): stri
   return ids;
 }
 
+/** Bounds of --timeout: below 1 s no check can answer; above a day setTimeout would overflow (2^31 ms). */
+export const TIMEOUT_BOUNDS = { min: 1, max: 86_400 } as const;
+
+/** `--timeout <seconds>` (check and handshake): a number within TIMEOUT_BOUNDS, else a usage error. */
+export function parseTimeoutSeconds(text: string): number {
+  const seconds = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(seconds >= TIMEOUT_BOUNDS.min && seconds <= TIMEOUT_BOUNDS.max)) {
+    throw new CheckUsageError(`--timeout takes a number of seconds from ${TIMEOUT_BOUNDS.min} to ${TIMEOUT_BOUNDS.max} (got "${text}").`);
+  }
+  return seconds;
+}
+
 export function parseCheckOptions(args: readonly string[], knownProbeIds: readonly string[]): CheckOptions {
   let values;
   try {
@@ -55,11 +67,9 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
   }
   if (values.json && values.nagios) throw new CheckUsageError('--json and --nagios are two output formats: choose one.');
   if (values['host-snapshot'] && (values.probe !== undefined || values.timeout !== undefined)) throw new CheckUsageError('--host-snapshot prints what the host checker published: --probe and --timeout do not apply.');
-  let timeoutSeconds: number | undefined;
-  if (values.timeout !== undefined) {
-    timeoutSeconds = Number(values.timeout);
-    if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new CheckUsageError('--timeout takes a number of seconds.');
-  }
+  // An empty scenario would silently mean "no --simulate": the real checks of this machine.
+  if (values.simulate !== undefined && values.simulate.trim() === '') throw new CheckUsageError('--simulate needs a scenario name or a path to a scenario file.');
+  const timeoutSeconds = values.timeout === undefined ? undefined : parseTimeoutSeconds(values.timeout);
   return {
     format: values.json ? 'json' : values.nagios ? 'nagios' : 'table',
     verbose: values.verbose,

@@ -61,6 +61,11 @@ export function formatNagios(snapshot: HealthSnapshot, ctx: NagiosContext): stri
   return `${SERVICE_NAME} ${NAGIOS_STATES[snapshot.overall]} - ${oneLine(text)} | ${perf.join(' ')}`;
 }
 
+/** The line when no check could run (wrong arguments, no shell, a bad scenario): UNKNOWN, exit 3. */
+export function formatNagiosUnknown(reason: string): string {
+  return `${SERVICE_NAME} ${NAGIOS_STATES.unknown} - ${oneLine(reason) || 'the check could not run'}`;
+}
+
 /** The exit code that goes with the line (the same as every other output format). */
 export function nagiosExitCode(snapshot: HealthSnapshot): number {
   return EXIT_CODES[snapshot.overall];

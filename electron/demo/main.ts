@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { RENDERER_OUT_DIR } from '../../electron.vite.config.js';
+import { installLastResort } from '../agent/last-resort.js';
 import { buildRenderer, rendererIsStale } from './build-renderer.js';
 import { startDemoServer } from './server.js';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   });
   console.log(`RDP Health demo on a simulated host (scenario: ${values.scenario}); data in ${demo.dataDir}`);
   console.log(`Open: ${demo.url}`);
+  installLastResort({ logger: demo.agent.logger, mode: 'keep-running' });
   const stop = () => {
     demo.close().then(() => process.exit(0), () => process.exit(1));
   };

@@ -76,3 +76,21 @@ describe('HistoryStore', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as HealthSnapshot)).toHaveLength(20);
   });
 });
+
+describe('HistoryStore under faults (issue 17)', () => {
+  const DAY = 86_400_000;
+
+  it('a cycle with the clock a year ahead does not compact the present away', async () => {
+    const { path } = store();
+    let now = NOW;
+    const history = new HistoryStore({ path, now: () => now, maxEntries: 5 });
+    for (let i = 5; i >= 1; i -= 1) await history.append(snapshot(hoursAgo(i)));
+    now = new Date(NOW.getTime() + 365 * DAY);
+    await history.append(snapshot(now.toISOString(), 'warn'));
+    await history.compact();
+    now = NOW;
+    const kept = (await history.read()).map((s) => s.startedAt);
+    expect(kept).toHaveLength(5);
+    expect(kept.slice(0, 4)).toEqual([hoursAgo(4), hoursAgo(3), hoursAgo(2), hoursAgo(1)]);
+  });
+});

@@ -16,12 +16,9 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean):
 }
 
 describe('log folder', () => {
-  it('on Windows: %ProgramData%\\RDP Health\\logs, then the user\'s own folder', () => {
+  it('on Windows: only the user\'s own folder, never one under %ProgramData% that other users can reach', () => {
     const env = { ProgramData: 'C:\\ProgramData', LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' };
-    expect(logDirCandidates(undefined, 'C:\\data', { platform: 'win32', env, home: 'C:\\Users\\ann' })).toEqual([
-      'C:\\ProgramData\\RDP Health\\logs',
-      'C:\\Users\\ann\\AppData\\Local\\RDP Health\\logs',
-    ]);
+    expect(logDirCandidates(undefined, 'C:\\data', { platform: 'win32', env, home: 'C:\\Users\\ann' })).toEqual(['C:\\Users\\ann\\AppData\\Local\\RDP Health\\logs']);
   });
 
   it('elsewhere: under the data folder, then the XDG state folder; a configured folder comes first', () => {

@@ -52,6 +52,19 @@ describe('certificate expiry warnings', () => {
     expect(results.map((r) => r.notifications.map((n) => n.id))).toEqual([[], ['certificate-expiry:AA:7'], []]);
   });
 
+  it('a clock that jumped a year ahead for one cycle does not silence the real warnings', () => {
+    const results = run([
+      { now: at(0), statuses: healthy, certificates: [cert('AA', expires)] },
+      { now: at(365), statuses: healthy, certificates: [cert('AA', expires)] },
+      { now: at(1), statuses: healthy, certificates: [cert('AA', expires)] },
+      { now: at(11), statuses: healthy, certificates: [cert('AA', expires)] },
+      { now: at(27), statuses: healthy, certificates: [cert('AA', expires)] },
+    ]);
+    // The jump tells "expired" once; back at the real time each threshold is armed again.
+    expect(results.map((r) => r.notifications.map((n) => n.id))).toEqual([[], ['certificate-expiry:AA:1'], [], ['certificate-expiry:AA:30'], ['certificate-expiry:AA:14']]);
+    expect(results[2]!.state.certificates.AA!.notified).toEqual([]);
+  });
+
   it('a renewed certificate (new thumbprint) is warned about afresh', () => {
     const results = run([
       { now: at(0), statuses: healthy, certificates: [cert('AA', at(10))] },

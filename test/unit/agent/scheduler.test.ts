@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler, type CheckReason } from '../../../electron/agent/scheduler.js';
 import { FakeClock, settle } from './fake-clock.js';
 
@@ -132,15 +132,43 @@ describe('Scheduler', () => {
   });
 });
 
-describe('nodeScheduleClock', () => {
-  it('fires at a wall-clock time through node-schedule, at once for a time passed, and cancels', async () => {
-    const { nodeScheduleClock } = await import('../../../electron/agent/scheduler.js');
+describe('the default clock is monotonic (issue 17, item 2)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a wall clock stepped back a day does not delay the next check', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    let calls = 0;
+    const scheduler = new Scheduler({ random: () => 0.5, intervalMinutes: () => 30, runCycle: async () => void (calls += 1) });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toBe(1);
+    // NTP steps the wall clock back a day: what a person reads follows it, the interval does not.
+    vi.setSystemTime(Date.now() - DAY);
+    expect(Math.abs(scheduler.nextCheckAt()!.getTime() - (Date.now() + 30 * MINUTE))).toBeLessThan(2000);
+    await vi.advanceTimersByTimeAsync(31 * MINUTE);
+    expect(calls).toBe(2);
+    // Stepped forward a day: no check before its time either.
+    vi.setSystemTime(Date.now() + DAY);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    expect(calls).toBe(2);
+    await vi.advanceTimersByTimeAsync(21 * MINUTE);
+    expect(calls).toBe(3);
+    scheduler.stop();
+  });
+
+  it('a wait longer than setTimeout takes is set in steps, never cut to 1 ms; a time passed fires at once; cancel holds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    const { monotonicClock } = await import('../../../electron/agent/scheduler.js');
     const fired: string[] = [];
-    nodeScheduleClock.at(Date.now() + 50, () => fired.push('soon'));
-    nodeScheduleClock.at(Date.now() - 1000, () => fired.push('past'));
-    const cancel = nodeScheduleClock.at(Date.now() + 60, () => fired.push('cancelled'));
+    monotonicClock.at(monotonicClock.now() + 30 * DAY, () => fired.push('month'));
+    monotonicClock.at(monotonicClock.now() - 1000, () => fired.push('past'));
+    const cancel = monotonicClock.at(monotonicClock.now() + 60, () => fired.push('cancelled'));
     cancel();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(fired).toEqual(['past', 'soon']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fired).toEqual(['past']);
+    await vi.advanceTimersByTimeAsync(30 * DAY);
+    expect(fired).toEqual(['past', 'month']);
   });
 });

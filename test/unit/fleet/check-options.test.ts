@@ -33,6 +33,13 @@ describe('parseCheckOptions', () => {
     [['--host-snapshot', '--probe', 'nla'], /--host-snapshot prints what the host checker published/],
     [['--timeout=-5'], /number of seconds/],
     [['--timeout', '0'], /number of seconds/],
+    // Below a second nothing can answer; above a day setTimeout overflows into 1 ms.
+    [['--timeout', '0.001'], /from 1 to 86400/],
+    [['--timeout', '2147484'], /from 1 to 86400/],
+    [['--timeout', ''], /number of seconds/],
+    // An empty scenario would run the real checks of the machine the command is on.
+    [['--simulate', ''], /--simulate needs a scenario/],
+    [['--simulate', '  '], /--simulate needs a scenario/],
     [['--frobnicate'], /frobnicate/],
     [['extra'], /extra/],
     [['--probe'], /probe/],
