@@ -6,6 +6,7 @@
 import { checkCommand } from './cli/check-command.js';
 import { fixCommand, undoCommand } from './cli/fix-command.js';
 import { handshakeCommand } from './cli/handshake-command.js';
+import { scanCommand } from './cli/scan-command.js';
 import type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export type { CliCommand, CliIo } from './cli/cli-io.js';
@@ -13,6 +14,7 @@ export type { CliCommand, CliIo } from './cli/cli-io.js';
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   check: checkCommand,
   handshake: handshakeCommand,
+  scan: scanCommand,
   fix: fixCommand,
   undo: undoCommand,
 };

@@ -14,8 +14,11 @@ import { encodeClientHello, readServerAnswer, type HelloVersion, type ServerAnsw
 export type { AttemptBreak, BreakKind, Step } from './step.js';
 
 export interface Target {
+  /** The name or address as given: what TLS names (SNI) and what the certificate is checked against. */
   host: string;
   port: number;
+  /** Where to connect when the name was resolved once for every connection (a scan); default host. */
+  address?: string;
 }
 
 export interface StepTimeouts {
@@ -69,7 +72,7 @@ export interface AttemptResult {
 }
 
 function connect(target: Target, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
-  const socket = net.connect({ host: target.host, port: target.port });
+  const socket = net.connect({ host: target.address ?? target.host, port: target.port });
   return withDeadline<net.Socket>('connect', timeoutMs, signal, (resolve, fail) => {
     const onConnect = (): void => resolve(socket);
     const onError = (error: Error): void => fail(error);
