@@ -7,6 +7,7 @@ import { checkCommand } from './cli/check-command.js';
 import { fixCommand, undoCommand } from './cli/fix-command.js';
 import { handshakeCommand } from './cli/handshake-command.js';
 import { scanCommand } from './cli/scan-command.js';
+import { exporterCommand } from './cli/exporter-command.js';
 import type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export type { CliCommand, CliIo } from './cli/cli-io.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   check: checkCommand,
   handshake: handshakeCommand,
   scan: scanCommand,
+  exporter: exporterCommand,
   fix: fixCommand,
   undo: undoCommand,
 };

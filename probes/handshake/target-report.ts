@@ -9,6 +9,7 @@ import type { Status } from '../common/finding.js';
 import type { Verdict } from '../common/probe.js';
 import type { AttemptResult } from './attempt.js';
 import type { CertificateInfo } from './certificate-info.js';
+import { handshakeCompleted } from './handshake-evaluate.js';
 import type { AttemptId, HandshakeObservation } from './observation.js';
 import { formatTarget } from './target.js';
 import { TLS_VERSION_LABELS, type TlsVersionOutcome } from './tls-versions.js';
@@ -38,6 +39,8 @@ export interface TargetReport {
   summary: string;
   /** A TCP connection opened (something listens). */
   reachable: boolean;
+  /** A client could complete the handshake (the certificate's dates aside). */
+  handshakeCompleted: boolean;
   /** Per protocol set: did the server select it when offered (null: no answer to tell). */
   securityProtocols: Record<SecurityProtocol, boolean | null>;
   /** CredSSP accepted and neither standard RDP security nor TLS alone (null: cannot tell). */
@@ -103,6 +106,7 @@ export function targetReport(observation: HandshakeObservation, verdict: Pick<Ve
     status: verdict.status,
     summary: verdict.summary,
     reachable,
+    handshakeCompleted: handshakeCompleted(observation),
     securityProtocols: protocols,
     nlaRequired,
     tlsVersions: observation.tlsVersions
