@@ -1,5 +1,5 @@
 /** What a connect check read, verbatim and in order, for the evidence view and `--json`. */
-import { describeClientTls, describeEncryptionOracle } from '../../../probes/client/client-settings.js';
+import { acceptsRemoteDesktop, describeClientTls, describeEncryptionOracle } from '../../../probes/client/client-settings.js';
 import { AUTHENTICATION_LEVELS } from './client-requirements.js';
 import { failuresFor } from './client-events.js';
 import type { ConnectObservation } from './verdict.js';
@@ -36,6 +36,8 @@ export function connectEvidence(o: ConnectObservation): Record<string, unknown> 
   if (o.client) {
     evidence['This PC: TLS (Schannel client)'] = Object.fromEntries(o.client.tls.map((entry) => [`TLS ${entry.version}`, describeClientTls(entry)]));
     evidence['This PC: CredSSP Encryption Oracle Remediation'] = describeEncryptionOracle(o.client.credSsp.allowEncryptionOracle);
+    const role = acceptsRemoteDesktop(o.client);
+    if (!role.accepts) evidence['This PC itself'] = `does not accept Remote Desktop connections: ${role.why} (it can still connect to others)`;
     const failures = failuresFor(o.client, o.host);
     if (failures.length > 0) evidence['This PC: recent disconnects from this host'] = failures.slice(0, 5).map((entry) => `${entry.time}: ${entry.translation.code}, ${entry.translation.words}`);
   } else {

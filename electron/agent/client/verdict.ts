@@ -11,7 +11,6 @@ import { certificateNamesHost, certificateNames } from './certificate-name.js';
 import type { HostHandshake } from './host-handshake.js';
 import { linkProblem, type ConnectOutcome, type LinkLimits, type LinkStats } from './link.js';
 import type { Resolution, ResolvedAddress } from './resolve.js';
-import { CLIENT_FIXES } from './client-fixes.js';
 
 export type FaultSide = 'this-pc' | 'host' | 'network' | 'none' | 'unknown';
 
@@ -86,9 +85,8 @@ function tlsProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const evidence = hostVersions.map((version) => { const entry = off(version); return entry ? `TLS ${version} ${describeClientTls(entry)}` : `TLS ${version} off`; }).join('; ');
   const modern = hostVersions.includes('1.2') || hostVersions.includes('1.3');
   if (modern) {
-    const fixes = hostVersions.includes('1.2') && off('1.2')?.source === 'registry' ? [CLIENT_FIXES.enableTls12] : [];
     const modernOff = hostVersions.filter((version) => version === '1.2' || version === '1.3');
-    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).`, fixes }];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).` }];
   }
   return [{ status: 'fail', side: 'host', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on the host: enable TLS 1.2 (KB3080079 on Windows 7 / Server 2008 R2). Turning old TLS back on here would lower this PC's security for every program.` }];
 }
@@ -97,7 +95,7 @@ function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const r = o.requirements;
   const rdpOnly = !h.tls.accepted && !h.credSsp.accepted && h.standardRdp.accepted;
   if (h.requiresNla && !r.credSsp) {
-    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file.`, fixes: [CLIENT_FIXES.rdpFileEnableCredSsp] }];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
   }
   if (rdpOnly && r.requiresNla) {
     return [{ status: 'fail', side: 'host', summary: `The host offers only standard RDP security (no TLS, no NLA: ${h.tls.accepted ? '' : h.tls.why}) and ${r.source} insists on NLA (negotiate security layer:i:0): they cannot agree. Fix on the host: set its security layer to Negotiate or TLS and require NLA.` }];
@@ -107,7 +105,7 @@ function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   }
   if (rdpOnly) return [{ status: 'warn', side: 'host', summary: 'The host offers only standard RDP security: connections work, but nothing proves the host is the one you meant, and NLA is off. Fix on the host: security layer Negotiate or TLS, with NLA.' }];
   if (!h.tls.accepted && !h.credSsp.accepted && h.tlsBroke) return [{ status: 'fail', side: 'host', summary: `The host's secure (TLS) handshake fails from this PC too (${h.tlsBroke}): its certificate or private key is the likely cause.` }];
-  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file.`, fixes: [CLIENT_FIXES.rdpFileEnableCredSsp] }];
+  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
   return [];
 }
 
