@@ -94,3 +94,21 @@ describe('translateDisconnect', () => {
     expect(translateDisconnect(12345).words).toContain('an unlisted disconnect code (12345)');
   });
 });
+
+describe('clientDisconnects', () => {
+  it('ties each 1026 reason to the 1024 server before it, newest first, and keeps only errors for a host', async () => {
+    const { clientDisconnects, failuresFor } = await import('../../../electron/agent/client/client-events.js');
+    const settings: ClientSettings = {
+      ...client(),
+      events: [
+        { id: 1026, time: '2026-12-02T10:00:05Z', reason: 2308, server: null, message: 'RDP ClientActiveX has been disconnected (Reason= 2308)' },
+        { id: 1024, time: '2026-12-02T10:00:00Z', reason: null, server: 'PC1.contoso.com', message: '' },
+        { id: 1024, time: '2026-12-02T11:00:00Z', reason: null, server: 'pc2', message: '' },
+        { id: 1026, time: '2026-12-02T11:30:00Z', reason: 1, server: null, message: '' },
+      ],
+    };
+    expect(clientDisconnects(settings).map((entry) => [entry.server, entry.translation.code])).toEqual([['pc2', '0x1'], ['PC1.contoso.com', '0x904']]);
+    expect(failuresFor(settings, 'pc1.contoso.com').map((entry) => entry.reason)).toEqual([2308]);
+    expect(failuresFor(settings, 'pc2')).toEqual([]);
+  });
+});
