@@ -28,31 +28,37 @@ function listen(server: net.Server, port = 0): Promise<number> {
   });
 }
 
-/** A server that is up for one connection, then down for the next try, then up again. */
+/** A server that goes away for DOWN_MS after each connection it takes, then comes back on the same port. */
+const DOWN_MS = 700;
 async function flappingServer(): Promise<number> {
-  let server = net.createServer((socket) => socket.destroy());
-  const port = await listen(server);
-  let up = true;
-  const flip = async () => {
-    if (up) await new Promise<void>((done) => server.close(() => done()));
-    else {
-      server = net.createServer((socket) => socket.destroy());
-      await listen(server, port);
-    }
-    up = !up;
-  };
-  server.on('connection', () => void flip());
+  let server: net.Server | null = null;
   let stopped = false;
-  // Bring it back after each refused try (no connection event while it is down).
-  const timer = setInterval(() => { if (!up && !stopped) void flip(); }, 150);
-  closers.push(async () => { stopped = true; clearInterval(timer); if (up) await new Promise<void>((done) => server.close(() => done())); });
+  let timer: NodeJS.Timeout | undefined;
+  const up = async (port: number): Promise<number> => {
+    const next = net.createServer((socket) => {
+      socket.destroy();
+      next.close();
+      server = null;
+      if (!stopped) timer = setTimeout(() => void up(port), DOWN_MS);
+    });
+    server = next;
+    return listen(next, port);
+  };
+  const port = await up(0);
+  closers.push(async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const open = server as net.Server | null;
+    if (open) await new Promise<void>((done) => open.close(() => done()));
+  });
   return port;
 }
 
 describe('the link to one address', () => {
   it('reports the connects a flapping server refuses, as failures of some tries', async () => {
     const port = await flappingServer();
-    const stats = await measureLink('127.0.0.1', port, { tries: 4, timeoutMs: 2000, gapMs: 80 });
+    // Tries 450 ms apart: the second and fourth fall into a down time (margins of 250 ms for a busy machine).
+    const stats = await measureLink('127.0.0.1', port, { tries: 4, timeoutMs: 2000, gapMs: 450 });
     expect(stats.tries).toBe(4);
     expect(stats.failures).toBeGreaterThan(0);
     expect(stats.failures).toBeLessThan(4);
