@@ -4,6 +4,7 @@
  * (0 ok, 1 warn, 2 fail, 3 unknown — the monitoring-plugin convention; usage errors are 3 too).
  */
 import { checkCommand } from './cli/check-command.js';
+import { connectCommand } from './cli/connect-command.js';
 import { fixCommand, undoCommand } from './cli/fix-command.js';
 import { handshakeCommand } from './cli/handshake-command.js';
 import { scanCommand } from './cli/scan-command.js';
@@ -15,6 +16,7 @@ export type { CliCommand, CliIo } from './cli/cli-io.js';
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   check: checkCommand,
   handshake: handshakeCommand,
+  connect: connectCommand,
   scan: scanCommand,
   exporter: exporterCommand,
   fix: fixCommand,
