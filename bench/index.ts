@@ -5,11 +5,13 @@
  */
 import { agentSection } from './agent-section.js';
 import type { BenchSection } from './bench-section.js';
+import { connectSection } from './connect-section.js';
 import { handshakeSection } from './handshake.js';
 import { rendererSection } from './renderer.js';
+import { scanSection } from './scan.js';
 import { soakSection } from './soak-section.js';
 
-export const BENCH_SECTIONS: readonly BenchSection[] = [agentSection, handshakeSection, rendererSection, soakSection];
+export const BENCH_SECTIONS: readonly BenchSection[] = [agentSection, handshakeSection, connectSection, scanSection, rendererSection, soakSection];
 
 function table(rows: Array<[string, string, string, string]>): string {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));

@@ -4,9 +4,12 @@
  * (0 ok, 1 warn, 2 fail, 3 unknown — the monitoring-plugin convention; usage errors are 3 too).
  */
 import { checkCommand } from './cli/check-command.js';
+import { connectCommand } from './cli/connect-command.js';
 import { fixCommand, undoCommand } from './cli/fix-command.js';
 import { handshakeCommand } from './cli/handshake-command.js';
 import { hostCheckCommand } from './cli/host-check-command.js';
+import { scanCommand } from './cli/scan-command.js';
+import { exporterCommand } from './cli/exporter-command.js';
 import type { CliCommand, CliIo } from './cli/cli-io.js';
 
 export type { CliCommand, CliIo } from './cli/cli-io.js';
@@ -14,6 +17,9 @@ export type { CliCommand, CliIo } from './cli/cli-io.js';
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   check: checkCommand,
   handshake: handshakeCommand,
+  connect: connectCommand,
+  scan: scanCommand,
+  exporter: exporterCommand,
   fix: fixCommand,
   undo: undoCommand,
   'host-check': hostCheckCommand,

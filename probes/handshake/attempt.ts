@@ -8,10 +8,17 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { decodeConnectionConfirm, encodeConnectionRequest, hex, startsTls, tpktLength, type NegotiationReply } from './x224.js';
 import { describeCertificate, type CertificateInfo } from './certificate-info.js';
+import { ALERT_RECORD_LENGTH, StepError, toBreak, withDeadline, type AttemptBreak, type Step } from './step.js';
+import { encodeClientHello, readServerAnswer, type HelloVersion, type ServerAnswer } from './tls-hello.js';
+
+export type { AttemptBreak, BreakKind, Step } from './step.js';
 
 export interface Target {
+  /** The name or address as given: what TLS names (SNI) and what the certificate is checked against. */
   host: string;
   port: number;
+  /** Where to connect when the name was resolved once for every connection (a scan); default host. */
+  address?: string;
 }
 
 export interface StepTimeouts {
@@ -34,18 +41,15 @@ export interface AttemptOptions {
   timeouts?: Partial<StepTimeouts>;
   signal?: AbortSignal;
   tls?: TlsClientOptions;
-}
-
-export type Step = 'connect' | 'reply' | 'tls';
-export type BreakKind = 'refused' | 'timeout' | 'closed' | 'reset' | 'unreachable' | 'not-found' | 'aborted' | 'tls' | 'error';
-
-export interface AttemptBreak {
-  step: Step;
-  kind: BreakKind;
-  message: string;
-  code?: string;
-  /** TLS step only: whether our ClientHello left this machine (false = the client could not offer). */
-  clientHelloSent?: boolean;
+  /**
+   * Instead of a TLS handshake: send our own ClientHello offering this version at most and read the
+   * first answer. A promise is awaited once the server selected TLS; null then means the handshake.
+   */
+  hello?: HelloVersion | PromiseLike<HelloVersion | null>;
+  /** Told once TCP is connected, so dependent attempts can start without waiting for the whole one. */
+  onConnected?: () => void;
+  /** Told the decoded Connection Confirm as soon as it arrives. */
+  onReply?: (reply: NegotiationReply) => void;
 }
 
 export interface TlsSession {
@@ -59,90 +63,16 @@ export interface AttemptResult {
   /** The Connection Confirm, decoded; absent when the connection broke before one arrived. */
   reply?: NegotiationReply;
   tls?: TlsSession;
+  /** The server's first answer to our own ClientHello (AttemptOptions.hello). */
+  hello?: ServerAnswer;
+  /** Which version our ClientHello offered at most, when `hello` holds the answer. */
+  helloOffered?: HelloVersion;
   /** Where and how the attempt broke; absent when every step that applied completed. */
   broke?: AttemptBreak;
 }
 
-class StepError extends Error {
-  constructor(
-    readonly info: AttemptBreak,
-  ) {
-    super(info.message);
-  }
-}
-
-const ALERT_RECORD_LENGTH = 7;
-
-const CODE_KINDS: Record<string, BreakKind> = {
-  ECONNREFUSED: 'refused',
-  ETIMEDOUT: 'timeout',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  EHOSTUNREACH: 'unreachable',
-  ENETUNREACH: 'unreachable',
-  EHOSTDOWN: 'unreachable',
-  ENOTFOUND: 'not-found',
-  EAI_AGAIN: 'not-found',
-  EAI_NONAME: 'not-found',
-  ABORT_ERR: 'aborted',
-};
-
-function toBreak(step: Step, error: unknown): AttemptBreak {
-  if (error instanceof StepError) return error.info;
-  const err = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; reason?: unknown; message?: unknown };
-  const code = typeof err.code === 'string' ? err.code : undefined;
-  // OpenSSL errors carry a readable reason ("tlsv1 alert protocol version"); their message is a dump.
-  const reason = typeof err.reason === 'string' ? err.reason : undefined;
-  const firstLine = typeof err.message === 'string' ? err.message.split('\n')[0] : undefined;
-  const message = reason ?? firstLine ?? String(error);
-  let kind: BreakKind = (code && CODE_KINDS[code]) || 'error';
-  if (step === 'tls' && code?.startsWith('ERR_SSL')) kind = 'tls';
-  if (step === 'tls' && /disconnected before secure TLS connection/.test(message)) kind = 'closed';
-  return code === undefined ? { step, kind, message } : { step, kind, message, code };
-}
-
-/**
- * Runs `work` with a deadline and the abort signal; `cleanup` always runs. `work` gets `fail`
- * to end the step early with a described break.
- */
-function withDeadline<T>(
-  step: Step,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  work: (resolve: (value: T) => void, fail: (error: unknown) => void) => () => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let cleanup: () => void = () => {};
-    const finish = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      cleanup();
-      action();
-    };
-    const onAbort = (): void =>
-      finish(() => reject(new StepError({ step, kind: 'aborted', message: 'the check was cancelled' })));
-    const timer = setTimeout(
-      () => finish(() => reject(new StepError({ step, kind: 'timeout', message: `no answer within ${timeoutMs} ms` }))),
-      timeoutMs,
-    );
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    cleanup = work(
-      (value) => finish(() => resolve(value)),
-      (error) => finish(() => reject(error)),
-    );
-    if (settled) cleanup();
-  });
-}
-
 function connect(target: Target, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
-  const socket = net.connect({ host: target.host, port: target.port });
+  const socket = net.connect({ host: target.address ?? target.host, port: target.port });
   return withDeadline<net.Socket>('connect', timeoutMs, signal, (resolve, fail) => {
     const onConnect = (): void => resolve(socket);
     const onError = (error: Error): void => fail(error);
@@ -202,7 +132,7 @@ function handshakeTls(
   signal?: AbortSignal,
 ): Promise<TlsSession> {
   const before = socket.bytesWritten;
-  // OpenSSL that cannot build a ClientHello may still send a 7-byte alert record: count only more than that.
+  // Count only more than an alert record: OpenSSL that cannot build a ClientHello may still send one.
   const clientHelloSent = (): boolean => socket.bytesWritten - before > ALERT_RECORD_LENGTH;
   return withDeadline<TlsSession>('tls', timeoutMs, signal, (resolve, fail) => {
     let secure: tls.TLSSocket;
@@ -249,6 +179,33 @@ function handshakeTls(
   });
 }
 
+/** Sends our ClientHello and resolves with the first record of the answer (ServerHello or alert). */
+function exchangeHello(socket: net.Socket, version: HelloVersion, host: string, timeoutMs: number, signal?: AbortSignal): Promise<ServerAnswer> {
+  return withDeadline<ServerAnswer>('tls', timeoutMs, signal, (resolve, fail) => {
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      const answer = readServerAnswer(received);
+      if (answer !== 'need-more') resolve(answer);
+    };
+    const onEnd = (): void =>
+      fail(new StepError({ step: 'tls', kind: 'closed', message: 'the server closed the connection after our ClientHello', clientHelloSent: true }));
+    const onError = (error: Error): void => fail(new StepError({ ...toBreak('tls', error), clientHelloSent: true }));
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    socket.once('error', onError);
+    socket.resume();
+    socket.write(encodeClientHello(version, host));
+    return () => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.off('error', onError);
+    };
+  });
+}
+
 /** One RDP connection start. Resolves with what was seen; never rejects. */
 export async function runAttempt(options: AttemptOptions): Promise<AttemptResult> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -257,15 +214,21 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
   let step: Step = 'connect';
   try {
     socket = await connect(options.target, timeouts.connectMs, options.signal);
+    options.onConnected?.();
     // Errors after a step ended (a reset while idle) must not crash the process.
     socket.on('error', () => {});
     step = 'reply';
     socket.write(encodeConnectionRequest(options.requestedProtocols));
     const packet = await readConfirm(socket, timeouts.replyMs, options.signal);
     result.reply = decodeConnectionConfirm(packet);
+    options.onReply?.(result.reply);
     if (result.reply.kind === 'selected' && startsTls(result.reply.selectedProtocol)) {
       step = 'tls';
-      result.tls = await handshakeTls(socket, options.target.host, options.tls ?? {}, timeouts.tlsMs, options.signal);
+      const hello = (await options.hello) ?? null;
+      if (hello !== null) {
+        result.helloOffered = hello;
+        result.hello = await exchangeHello(socket, hello, options.target.host, timeouts.tlsMs, options.signal);
+      } else result.tls = await handshakeTls(socket, options.target.host, options.tls ?? {}, timeouts.tlsMs, options.signal);
     }
   } catch (error) {
     result.broke = toBreak(step, error);

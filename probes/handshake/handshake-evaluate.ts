@@ -46,6 +46,8 @@ function brokenHandshake(attempt: LabelledAttempt): Problem | null {
     return { status: 'fail', summary: 'Something answers on the Remote Desktop port, but not with a Remote Desktop handshake.' };
   }
   if (!broke) return null;
+  // A connection that asked one TLS version by ClientHello: a close there is that version refused.
+  if (broke.step === 'tls' && result.helloOffered) return null;
   if (broke.step === 'reply') {
     return broke.kind === 'timeout'
       ? { status: 'fail', summary: 'The Remote Desktop service accepts connections but never answers the first handshake message.' }
@@ -99,6 +101,13 @@ function certificateProblems(observation: HandshakeObservation, ctx: EvaluateCon
     }
   }
   return problems;
+}
+
+/** Whether a client could complete the handshake: something usable answered and nothing broke. */
+export function handshakeCompleted(observation: HandshakeObservation): boolean {
+  const first = observation.attempts[0]?.result;
+  if (!first || connectProblem(observation, first)) return false;
+  return observation.attempts.every((attempt) => brokenHandshake(attempt) === null) && observation.attempts.some((attempt) => usable(attempt.result));
 }
 
 export function evaluateHandshake(observation: HandshakeObservation, ctx: EvaluateContext): Verdict {

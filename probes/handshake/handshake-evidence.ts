@@ -3,6 +3,7 @@ import type { AttemptResult } from './attempt.js';
 import { ATTEMPT_PLAN, type HandshakeObservation, type PortSource } from './observation.js';
 import type { CertificateInfo } from './certificate-info.js';
 import { TLS_VERSION_LABELS, type TlsVersionResult } from './tls-versions.js';
+import type { ServerAnswer } from './tls-hello.js';
 import { protocolNames } from './x224.js';
 import { formatTarget } from './target.js';
 
@@ -25,8 +26,15 @@ export function describeReply(result: AttemptResult): string {
     parts.push(`not an RDP reply: ${reply.problem}`);
   }
   if (result.tls) parts.push(`${result.tls.version} handshake completed, ${result.tls.cipher}`);
+  if (result.hello) parts.push(`then asked for ${TLS_VERSION_LABELS[result.helloOffered ?? 'TLSv1.2']} at most: ${describeAnswer(result.hello)}`);
   if (result.broke) parts.push(`broke at ${stepName(result.broke.step)}: ${result.broke.message}`);
   return parts.join('; ');
+}
+
+function describeAnswer(answer: ServerAnswer): string {
+  if (answer.kind === 'server-hello') return `the server answered with ${answer.version}, ${answer.cipher}`;
+  if (answer.kind === 'alert') return `the server answered with the alert ${answer.description}`;
+  return answer.problem;
 }
 
 const PROTOCOL_LABELS: Record<string, string> = {

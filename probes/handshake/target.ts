@@ -32,6 +32,7 @@ export function parseTarget(text: string): ParsedTarget {
     host = colon === -1 ? trimmed : trimmed.slice(0, colon);
     portText = colon === -1 ? undefined : trimmed.slice(colon + 1);
   }
+  if (host.length > 253) return { ok: false, problem: 'the host name is longer than a DNS name can be (253 characters)' };
   if (!/^[A-Za-z0-9._:%-]+$/.test(host)) return { ok: false, problem: `"${host}" is not a host name or address` };
   if (portText === undefined) return { ok: true, host, port: null };
   const port = parsePort(portText);

@@ -213,6 +213,9 @@ function Get-ChildItem {
     )
     process {
         $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Items') { $Path } else { $LiteralPath })
+        # Registry keys and simulated files: ClientFiles.ps1.
+        if ($paths.Count -gt 0 -and (Test-SimRegistryPath $paths[0])) { Get-SimRegistryChildItem -Path $paths -Name:$Name; return }
+        if ($paths.Count -gt 0 -and (Test-SimFilePath $paths[0])) { Get-SimFileChildItem -Path $paths -Filter $Filter -Name:$Name; return }
         if ($paths.Count -eq 0 -or -not (Test-SimCertPath $paths[0])) {
             Microsoft.PowerShell.Management\Get-ChildItem @PSBoundParameters
             return

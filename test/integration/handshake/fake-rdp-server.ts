@@ -4,6 +4,7 @@
  * here (not with the probe's own encoder), so the decoder is checked against an independent source.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 
 export type FakeBehaviour =
   | { kind: 'garbage' }
@@ -14,13 +15,20 @@ export type FakeBehaviour =
   | { kind: 'failure'; code: number }
   | { kind: 'no-negotiation' }
   | { kind: 'tls-then-garbage' }
-  | { kind: 'tls-then-stall' };
+  | { kind: 'tls-then-stall' }
+  | { kind: 'tls-then-close' }
+  /** 10 MB of bytes that are not RDP, as fast as the peer reads. */
+  | { kind: 'flood' }
+  /** A working TLS-only listener (security layer TLS): Confirm selecting TLS, then a real TLS server. */
+  | { kind: 'tls'; key: string; cert: string };
 
 export interface FakeRdpServer {
   host: '127.0.0.1';
   port: number;
   /** Every requestedProtocols value the fake received, in order. */
   requests: number[];
+  /** TCP connections accepted. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -72,6 +80,21 @@ function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]
       case 'tls-then-stall':
         socket.write(connectionConfirm({ type: 0x02, flags: 0, value: requested & 1 }));
         return;
+      case 'tls-then-close':
+        socket.write(connectionConfirm({ type: 0x02, flags: 0, value: requested & 1 }));
+        socket.once('data', () => socket.destroy());
+        return;
+      case 'flood':
+        socket.end(Buffer.alloc(10 * 1024 * 1024, 0x41));
+        return;
+      case 'tls':
+        if ((requested & 1) === 0) {
+          socket.end(connectionConfirm({ type: 0x03, flags: 0, value: 1 })); // SSL_REQUIRED_BY_SERVER
+          return;
+        }
+        socket.write(connectionConfirm({ type: 0x02, flags: 0, value: 1 }));
+        new tls.TLSSocket(socket, { isServer: true, key: behaviour.key, cert: behaviour.cert }).on('error', () => socket.destroy());
+        return;
     }
   });
 }
@@ -79,7 +102,9 @@ function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]
 export function startFakeRdpServer(behaviour: FakeBehaviour): Promise<FakeRdpServer> {
   const sockets = new Set<net.Socket>();
   const requests: number[] = [];
+  let connections = 0;
   const server = net.createServer((socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
@@ -97,6 +122,7 @@ export function startFakeRdpServer(behaviour: FakeBehaviour): Promise<FakeRdpSer
         host: '127.0.0.1',
         port: address.port,
         requests,
+        connections: () => connections,
         stop: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();

@@ -37,13 +37,13 @@ async function checkFake(behaviour: FakeBehaviour, timeouts?: Partial<StepTimeou
 }
 
 describe('handshake probe against misbehaving peers', () => {
-  it('fails when nothing listens, and does not retry the other requests', async () => {
+  it('fails when nothing listens, and says so for every request (they start together)', async () => {
     const port = await freePort();
     const verdict = await checkPort(port);
     expect(verdict.status).toBe('fail');
     expect(verdict.summary).toBe(`Nothing is accepting Remote Desktop connections on 127.0.0.1:${port}.`);
     expect(verdict.evidence['Standard RDP security, requestedProtocols 0']).toMatch(/broke at connect: connect ECONNREFUSED/);
-    expect(verdict.evidence['TLS, requestedProtocols 1']).toBe('not tried');
+    expect(verdict.evidence['TLS, requestedProtocols 1']).toMatch(/broke at connect: connect ECONNREFUSED/);
   });
 
   it('fails on a reply that is not RDP, and shows its first bytes', async () => {
@@ -51,7 +51,7 @@ describe('handshake probe against misbehaving peers', () => {
     expect(verdict.status).toBe('fail');
     expect(verdict.summary).toMatch(/not with a Remote Desktop handshake/);
     expect(verdict.evidence['TLS, requestedProtocols 1']).toMatch(/first byte 0x48.*bytes: 48545450/);
-    expect(fake.requests).toEqual([0, 1, 3]);
+    expect([...new Set(fake.requests)].sort()).toEqual([0, 1, 3]);
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('handshake probe against misbehaving peers', () => {
     expect(verdict.status).toBe('fail');
     expect(verdict.summary).toBe('The Remote Desktop service accepts connections but never answers the first handshake message.');
     expect(verdict.evidence['CredSSP (NLA), requestedProtocols 3']).toBe('broke at the X.224 reply: no answer within 300 ms');
-    expect(fake.requests).toEqual([0, 1, 3]);
+    expect([...new Set(fake.requests)].sort()).toEqual([0, 1, 3]);
   });
 
   it('names the failure code when every request is refused', async () => {

@@ -89,10 +89,11 @@ export class TestCertificateAuthority {
 }
 
 /** A self-signed certificate, like the one Windows makes for Remote Desktop. */
-export async function selfSignedCertificate(dir: string, name: string, days: number): Promise<CertificateFiles> {
+export async function selfSignedCertificate(dir: string, name: string, days: number, subjectAltName?: string): Promise<CertificateFiles> {
   await mkdir(dir, { recursive: true });
   const key = path.join(dir, `${name}.key`);
   const certificate = path.join(dir, `${name}.pem`);
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-subj', `/CN=${name}.rdp-health.test`, '-days', String(days)], dir);
+  const san = subjectAltName ? ['-addext', `subjectAltName=${subjectAltName}`] : [];
+  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-subj', `/CN=${name}.rdp-health.test`, '-days', String(days), ...san], dir);
   return describe({ certificate, key }, dir);
 }

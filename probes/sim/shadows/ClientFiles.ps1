@@ -1,0 +1,65 @@
+# Follows the registry and FileSystem providers as real Windows shows them (Get-ChildItem on an
+# HKCU: key lists its subkeys with PSChildName; on a folder, its files with Name, FullName, Length;
+# Get-Content -Raw returns the text): the client side's RDP history and .rdp files.
+# Registry subkeys come from the scenario's `registry` section (a key path's next segment);
+# files from the `files` section, entries with a `content` string:
+#   "files": { "C:\\Users\\alice\\Documents\\work.rdp": { "owner": "S-1-5-21-...-1001", "content": "full address:s:host\n" } }
+# Certificates.ps1's Get-ChildItem hands registry and simulated file paths here.
+# Faults: 'Get-Content' (simulated files only).
+
+function Get-SimRegistryChildItem {
+    param([Parameter(Mandatory)][string[]]$Path, [switch]$Name)
+    foreach ($one in $Path) {
+        $parent = Find-SimRegistryKey $one
+        if ($null -eq $parent) { Write-Error -ErrorRecord (New-SimItemNotFound $one); continue }
+        $children = [ordered]@{}
+        foreach ($key in (Get-SimSection -Key 'registry').Keys) {
+            if (-not $key.StartsWith("$parent\", [System.StringComparison]::OrdinalIgnoreCase)) { continue }
+            $child = $key.Substring($parent.Length + 1).Split('\')[0]
+            if (-not $children.Contains($child)) { $children[$child] = "$parent\$child" }
+        }
+        foreach ($child in $children.Keys) {
+            if ($Name) { $child; continue }
+            $full = $children[$child] -replace '^HKCU:', 'HKEY_CURRENT_USER' -replace '^HKLM:', 'HKEY_LOCAL_MACHINE'
+            [PSCustomObject]@{ PSChildName = $child; Name = $full; PSPath = "Microsoft.PowerShell.Core\Registry::$full"; PSIsContainer = $true }
+        }
+    }
+}
+
+function Get-SimFileChildItem {
+    param([Parameter(Mandatory)][string[]]$Path, [string]$Filter, [switch]$Name)
+    $files = Get-SimSection -Key 'files'
+    foreach ($one in $Path) {
+        $folder = ($one -replace '/', '\').TrimEnd('\')
+        $inFolder = @($files.Keys | Where-Object { $_.StartsWith("$folder\", [System.StringComparison]::OrdinalIgnoreCase) -and $_.Substring($folder.Length + 1) -notmatch '\\' })
+        if ($inFolder.Count -eq 0) { Write-Error -ErrorRecord (New-SimItemNotFound $one); continue }
+        foreach ($key in $inFolder) {
+            $leaf = $key.Substring($folder.Length + 1)
+            if ($Filter -and $leaf -notlike $Filter) { continue }
+            if ($Name) { $leaf; continue }
+            $length = 0
+            if ($files[$key].Contains('content')) { $length = [System.Text.Encoding]::Unicode.GetByteCount([string]$files[$key]['content']) + 2 }
+            [PSCustomObject]@{ Name = $leaf; FullName = $key; Length = [long]$length; PSIsContainer = $false; PSPath = "Microsoft.PowerShell.Core\FileSystem::$key" }
+        }
+    }
+}
+
+function Get-Content {
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][Alias('PSPath', 'LP')][string[]]$LiteralPath,
+        [switch]$Raw,
+        [object]$Encoding,
+        [long]$TotalCount = -1
+    )
+    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+    if (-not (Test-SimFilePath $paths[0])) { return Microsoft.PowerShell.Management\Get-Content @PSBoundParameters }
+    Invoke-SimFault -Command 'Get-Content'
+    foreach ($one in $paths) {
+        $key = Find-SimFile $one
+        if ($null -eq $key -or -not (Get-SimSection -Key 'files')[$key].Contains('content')) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
+        $text = [string](Get-SimSection -Key 'files')[$key]['content']
+        if ($Raw) { $text } else { $text -split "`r?`n" }
+    }
+}
