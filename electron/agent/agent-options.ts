@@ -11,6 +11,8 @@ export interface AgentOptions {
   dataDir: string;
   /** Simulated host: a shipped scenario name or a path to a scenario file. */
   simulate?: string;
+  /** Simulated host: a working copy made and kept by the caller (the CLI's, shared by its commands); wins over `simulate`. */
+  simulatedHostPath?: string;
   /** Log folder; overrides settings.logDir. */
   logDir?: string;
   /** Where the probe scripts are (default: resolveProbesDir()). */

@@ -164,7 +164,11 @@ export class Agent {
 
   /** The last `limit` snapshots, oldest first. */
   getHistory(options: { limit?: number } = {}): Promise<HealthSnapshot[]> {
-    return this.history.read(options);
+    // An unreadable history is said once as the data folder's problem (getStatus), not as an error on every refresh.
+    return this.history.read(options).catch((error: unknown) => {
+      this.dataFolderFailed('history not readable', error);
+      return [];
+    });
   }
 
   /** The settings in force: the user's, with the administrator's policy laid over them. */

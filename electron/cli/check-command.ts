@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
@@ -17,6 +17,7 @@ import { shippedScenarios } from '../agent/simulated-host.js';
 import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } from './check-options.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
 import { formatNagios, nagiosExitCode } from './nagios.js';
+import { cliDataDir, simulatedWorkingCopy } from './sim-working-copy.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
@@ -58,6 +59,11 @@ export const checkCommand: CliCommand = {
       );
       return EXIT_CODES.unknown;
     }
+    // The simulated host is the working copy fix and undo change (one per scenario), so a check sees what they did.
+    const simulatedHostPath =
+      options.simulate === undefined
+        ? undefined
+        : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
     const dataDir = await mkdtemp(join(tmpdir(), 'rdp-health-cli-'));
     let agent: Agent | undefined;
     try {
@@ -69,7 +75,7 @@ export const checkCommand: CliCommand = {
         // host's shared snapshot (monitoring wants this check, not another session's).
         eventLog: false,
         sharedDir: null,
-        ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
+        ...(simulatedHostPath !== undefined ? { simulatedHostPath } : {}),
         ...(options.timeoutSeconds !== undefined ? { probeTimeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
       const snapshot = options.probeIds ? await agent.recheck(options.probeIds) : await agent.checkNow();

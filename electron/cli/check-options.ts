@@ -12,6 +12,10 @@ export interface CheckOptions {
   /** Only these checks (catalog ids, in the order given, without repeats); undefined = all. */
   probeIds?: string[];
   simulate?: string;
+  /** Start the simulated host's working copy again from the scenario file. */
+  reset: boolean;
+  /** The CLI data folder that keeps the working copy (default cliDataDir()). */
+  dataDir?: string;
   timeoutSeconds?: number;
   verbose: boolean;
 }
@@ -20,7 +24,7 @@ export class CheckUsageError extends Error {
   override name = 'CheckUsageError';
 }
 
-export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path>] [--timeout <seconds>] [--verbose]';
+export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path> [--reset]] [--timeout <seconds>] [--verbose]';
 
 /** `--probe nla --probe tls` or `--probe nla,tls`: Nagios and Intune configurations like one argument. */
 function probeIdsFrom(values: readonly string[], known: readonly string[]): string[] {
@@ -40,6 +44,8 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
         json: { type: 'boolean', default: false },
         nagios: { type: 'boolean', default: false },
         simulate: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
         probe: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         verbose: { type: 'boolean', default: false },
@@ -50,6 +56,7 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
   } catch (error) {
     throw new CheckUsageError(error instanceof Error ? error.message : String(error));
   }
+  if (values.reset && values.simulate === undefined) throw new CheckUsageError('--reset starts a simulated host again from its scenario: give --simulate too.');
   if (values.json && values.nagios) throw new CheckUsageError('--json and --nagios are two output formats: choose one.');
   let timeoutSeconds: number | undefined;
   if (values.timeout !== undefined) {
@@ -59,6 +66,8 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
   return {
     format: values.json ? 'json' : values.nagios ? 'nagios' : 'table',
     verbose: values.verbose,
+    reset: values.reset,
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values.probe !== undefined ? { probeIds: probeIdsFrom(values.probe, knownProbeIds) } : {}),
     ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),

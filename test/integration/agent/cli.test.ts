@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, healthSnapshotSchema } from '../../../probes/common/finding.js';
@@ -7,6 +9,8 @@ import { main } from '../../../electron/cli.js';
 import { formatTable } from '../../../electron/cli/check-command.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
+// The simulated hosts' working copies go to a folder of this test, not the user's CLI data folder.
+process.env.RDP_HEALTH_DATA_DIR = mkdtempSync(join(tmpdir(), 'rdp-cli-check-'));
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
