@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_CODES, type HealthSnapshot } from '../../probes/common/finding.js';
+import { checksPassedText, problemsFirst } from '../../probes/common/problems-first.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
@@ -23,13 +24,22 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
+/**
+ * Problems first, worst first, one row each; the checks that passed fold into one line while there
+ * are problems (every row is shown when all passed). The first line names the worst problem.
+ */
 export function formatTable(snapshot: HealthSnapshot): string {
-  const rows = snapshot.findings.map((finding) => [finding.status.toUpperCase(), finding.probeId, finding.summary]);
+  const { problems, passed } = problemsFirst(snapshot.findings);
+  const shown = problems.length === 0 ? passed : problems;
+  const rows = shown.map((finding) => [finding.status.toUpperCase(), finding.probeId, finding.summary]);
   const header = ['STATUS', 'PROBE', 'SUMMARY'];
   const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${row[2]}`;
   const seconds = (snapshot.durationMs / 1000).toFixed(1);
-  return [`${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)`, '', line(header), ...rows.map(line)].join('\n');
+  const worst = problems[0];
+  const head = `${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)${worst ? ` - ${worst.probeId}: ${worst.summary}` : ''}`;
+  const folded = problems.length > 0 && passed.length > 0 ? [`${checksPassedText(passed.length)}: ${passed.map((f) => f.probeId).join(', ')}.`] : [];
+  return [head, '', line(header), ...rows.map(line), ...folded].join('\n');
 }
 
 export const checkCommand: CliCommand = {
@@ -45,6 +55,10 @@ export const checkCommand: CliCommand = {
       return EXIT_CODES.unknown;
     }
     const probesDir = resolveProbesDir();
+    if (options.simulate !== undefined && options.probeIds?.includes('handshake')) {
+      io.err('rdp-health check: the handshake check opens real network connections, so it does not run on a simulated host (nothing listens there). Leave out --probe handshake, or run `rdp-health handshake <host>` against a real listener.');
+      return EXIT_CODES.unknown;
+    }
     if (options.simulate === undefined && process.platform !== 'win32') {
       const scenarios = shippedScenarios(probesDir);
       io.err(

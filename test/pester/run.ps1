@@ -1,9 +1,9 @@
-# Runs every Pester test under test/pester with the Pester that .ci/install-powershell.sh restored.
+# Runs every Pester test under test/pester with the Pester that `npm run setup` restored into .tools/.
 # Exit code: the number of failed tests (0 = all passed).
 $ErrorActionPreference = 'Stop'
 $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
 $pester = Get-ChildItem -Path (Join-Path $root '.tools/pester/pester') -Filter 'Pester.psd1' -Recurse | Select-Object -First 1
-if ($null -eq $pester) { throw 'Pester is not installed: run .ci/install-powershell.sh first.' }
+if ($null -eq $pester) { throw 'Pester is not installed in .tools/pester: run npm run setup first.' }
 Import-Module $pester.FullName -Force
 
 $configuration = New-PesterConfiguration
