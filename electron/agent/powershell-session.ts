@@ -99,6 +99,15 @@ export function describeRestriction(info: Pick<ShellInfo, 'languageMode' | 'exec
   return undefined;
 }
 
+/** child-shell's ProcessError reads "Shell process N exited.\nundefined" when it has no cause: say it plainly. */
+export function shellFailure(scriptPath: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const exited = /^Shell process(?: (\d+))? exited\.\n?([\s\S]*)$/.exec(text);
+  if (!exited) return `PowerShell stopped while running ${scriptPath}: ${text}`;
+  const cause = exited[2]!.trim();
+  return `PowerShell${exited[1] ? ` (pid ${exited[1]})` : ''} exited while running ${scriptPath}${cause !== '' && cause !== 'undefined' ? `: ${cause}` : '.'}`;
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -157,7 +166,7 @@ export class PowerShellSession implements ScriptSession {
       outcome = await withTimeout(invocation, timeoutMs);
     } catch (error) {
       await this.kill(live, 'SIGKILL');
-      throw new ShellDiedError(`PowerShell stopped while running ${scriptPath}: ${String(error)}`);
+      throw new ShellDiedError(shellFailure(scriptPath, error));
     }
     if (outcome === 'timeout') {
       this.options.logger?.warn('powershell script timed out; restarting the shell', { script: scriptPath, timeoutMs, pid: live.info.pid });

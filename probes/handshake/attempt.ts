@@ -46,6 +46,8 @@ export interface AttemptBreak {
   code?: string;
   /** TLS step only: whether our ClientHello left this machine (false = the client could not offer). */
   clientHelloSent?: boolean;
+  /** Reply step, timeout only: bytes of a reply that had begun (a peer that answers, but too slowly). */
+  bytesReceived?: number;
 }
 
 export interface TlsSession {
@@ -110,6 +112,8 @@ function withDeadline<T>(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   work: (resolve: (value: T) => void, fail: (error: unknown) => void) => () => void,
+  /** What the step had seen when its deadline passed (a reply that had begun). */
+  atDeadline: () => Partial<AttemptBreak> = () => ({}),
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
@@ -125,7 +129,11 @@ function withDeadline<T>(
     const onAbort = (): void =>
       finish(() => reject(new StepError({ step, kind: 'aborted', message: 'the check was cancelled' })));
     const timer = setTimeout(
-      () => finish(() => reject(new StepError({ step, kind: 'timeout', message: `no answer within ${timeoutMs} ms` }))),
+      () => {
+        const seen = atDeadline();
+        const message = seen.bytesReceived ? `only ${seen.bytesReceived} bytes of the answer within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
+        finish(() => reject(new StepError({ step, kind: 'timeout', message, ...seen })));
+      },
       timeoutMs,
     );
     if (signal?.aborted) {
@@ -160,8 +168,8 @@ function connect(target: Target, timeoutMs: number, signal?: AbortSignal): Promi
 
 /** Reads exactly one TPKT; garbage is returned as soon as it is recognisable, so it is decoded as such. */
 function readConfirm(socket: net.Socket, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+  let received = Buffer.alloc(0);
   return withDeadline<Buffer>('reply', timeoutMs, signal, (resolve, fail) => {
-    let received = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
       const length = tpktLength(received);
@@ -191,7 +199,7 @@ function readConfirm(socket: net.Socket, timeoutMs: number, signal?: AbortSignal
       socket.off('close', onEnd);
       socket.off('error', onError);
     };
-  });
+  }, () => (received.length > 0 ? { bytesReceived: received.length } : {}));
 }
 
 function handshakeTls(

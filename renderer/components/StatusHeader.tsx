@@ -37,7 +37,7 @@ export function StatusHeader({ snapshot, lastKnown = false, checking, nextCheckA
             <>
               {lastKnown ? <strong className="last-known">Last known state, </strong> : null}
               {lastKnown ? 'checked' : 'Last checked'} <time dateTime={snapshot.startedAt} title={clockTime(snapshot.startedAt)}>{relativeTime(snapshot.startedAt, now)}</time> on {snapshot.host}
-              {lastKnown ? ' · a new check is running' : null}
+              {lastKnown && checking ? ' · a new check is running' : null}
               {nextCheckAt && !checking ? <> · next check {relativeTime(nextCheckAt, now)}</> : null}
             </>
           ) : null}

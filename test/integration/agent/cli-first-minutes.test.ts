@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli.js';
+import { PowerShellSession } from '../../../electron/agent/powershell-session.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'rdp-cli-first-'));
@@ -88,5 +89,19 @@ describe('messages that name what is wrong', () => {
     expect(result.code).toBe(3);
     expect(result.err).toMatch(/the handshake check opens real network connections, so it does not run on a simulated host/);
     expect(result.err).not.toMatch(/Unknown check/);
+  });
+});
+
+describe('a shell that exits mid-script', () => {
+  it('says so plainly, with its pid, never "undefined"', async () => {
+    const script = join(work, 'exits.ps1');
+    writeFileSync(script, 'Stop-Process -Id $PID -Force\n');
+    const session = new PowerShellSession({});
+    try {
+      const error = await session.runScript(script).then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(new RegExp(`^PowerShell \\(pid \\d+\\) exited while running ${script.replace(/[.\\/]/g, '\\$&')}\\.$`));
+    } finally {
+      await session.dispose();
+    }
   });
 });
