@@ -61,7 +61,7 @@ export function ProbeList({ findings, busy, onRepair }: Props) {
       {passed.length > 0 ? (
         <details className="passed">
           <summary>{checksPassedText(passed.length)}</summary>
-          <ul className="probes" aria-label="Checks that passed">
+          <ul className="probes" aria-label="Passed">
             {passed.map(item)}
           </ul>
         </details>

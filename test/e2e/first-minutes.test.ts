@@ -47,9 +47,9 @@ describe('the first minutes', () => {
       const passed = broken!.findings.length - failing.length;
       const fold = page.locator('details.passed > summary');
       await expect(fold.textContent()).resolves.toBe(`${passed} checks passed`);
-      await expect(page.getByRole('list', { name: 'Checks that passed' }).isVisible()).resolves.toBe(false);
+      await expect(page.getByRole('list', { name: 'Passed', exact: true }).isVisible()).resolves.toBe(false);
       await fold.click();
-      await expect(page.getByRole('list', { name: 'Checks that passed' }).getByRole('listitem').count()).resolves.toBe(passed);
+      await expect(page.getByRole('list', { name: 'Passed', exact: true }).getByRole('listitem').count()).resolves.toBe(passed);
     } finally {
       await session.close();
     }
