@@ -36,7 +36,7 @@ export function HistoryStrip({ history, now }: { history: HealthSnapshot[]; now:
       </fieldset>
       {model.cells.length > 0 ? (
         <>
-          <ol className="strip" aria-label="Checks over time" onKeyDown={move}>
+          <ol className="strip" aria-label="Health over time" onKeyDown={move}>
             {model.cells.map((cell, index) => (
               <li
                 key={cell.at + String(index)}

@@ -95,7 +95,7 @@ describe('the first minutes', () => {
       await expect(page.locator('.checked-at').textContent()).resolves.toMatch(/^Last known state, checked 3 hours ago on RDPHOST01/);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Remote Desktop connections will fail');
 
-      const strip = page.getByRole('list', { name: 'Checks over time' });
+      const strip = page.getByRole('list', { name: 'Health over time' });
       await expect(strip.getByRole('listitem').count()).resolves.toBe(4);
       await page.getByRole('radio', { name: 'Last week' }).check();
       await expect(strip.getByRole('listitem').count()).resolves.toBe(7);
