@@ -84,12 +84,20 @@ export const logEntrySchema = z.object({
 });
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
+/** A problem with the agent itself (its settings file, its log, its data folder), in plain words. */
+export const agentProblemSchema = z.object({ kind: z.enum(['settings', 'logging', 'data-folder']), message: z.string().max(2000) });
+export type AgentProblem = z.infer<typeof agentProblemSchema>;
+
 export const agentStatusSchema = z.object({
   checking: z.boolean(),
   /** When the next scheduled check runs. */
   nextCheckAt: z.string().optional(),
   /** The host checker's snapshot is shown (when it checked), or why this agent checked by itself. */
   hostChecker: z.union([z.object({ used: z.literal(true), checkedAt: z.string() }), z.object({ used: z.literal(false), problem: z.string() })]).optional(),
+  /** Said once in the window (and the tray): the settings were reset, logging fell back, nothing can be saved. */
+  problems: z.array(agentProblemSchema).max(10).optional(),
+  /** The shown snapshot is the last known one from history (its startedAt), until this start's first check ends. */
+  lastKnownAt: z.string().optional(),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 

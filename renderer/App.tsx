@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Navigation, RendererBridge } from './bridge.js';
-import { HistoryChart } from './components/HistoryChart.js';
+import { AgentProblems } from './components/AgentProblems.js';
+import { HistoryStrip } from './components/HistoryStrip.js';
 import { ProbeList, probeElementId } from './components/ProbeList.js';
 import { RecentLog } from './components/RecentLog.js';
 import { RepairAllDialog } from './components/RepairAllDialog.js';
@@ -31,6 +32,9 @@ export function App({ bridge }: { bridge: RendererBridge }) {
       // After the next paint, so a probe that just appeared is there to focus.
       requestAnimationFrame(() => {
         const element = document.getElementById(probeElementId(to.probeId));
+        // A check that passed may be folded away: unfold it first.
+        const folded = element?.closest('details');
+        if (folded) folded.open = true;
         element?.scrollIntoView({ block: 'center' });
         element?.focus();
       });
@@ -43,6 +47,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
   const safe = useMemo(() => repairAllPlan(findings), [findings]);
   const busy = repair.state.step !== 'closed' || repairAllOpen;
   const shown = Boolean(view.snapshot);
+  const lastKnown = view.lastKnownAt !== undefined && view.snapshot?.startedAt === view.lastKnownAt;
   useEffect(() => {
     // User Timing mark (devtools, the renderer benchmark): when the first results were on screen.
     if (shown && performance.getEntriesByName(FIRST_SNAPSHOT_MARK).length === 0) performance.mark(FIRST_SNAPSHOT_MARK);
@@ -50,8 +55,9 @@ export function App({ bridge }: { bridge: RendererBridge }) {
 
   return (
     <>
-      <StatusHeader snapshot={view.snapshot} checking={view.checking} nextCheckAt={view.nextCheckAt} hostChecker={view.hostChecker} now={now} onCheckNow={() => void checkNow()} />
+      <StatusHeader snapshot={view.snapshot} lastKnown={lastKnown} checking={view.checking} nextCheckAt={view.nextCheckAt} hostChecker={view.hostChecker} now={now} onCheckNow={() => void checkNow()} />
       <main>
+        <AgentProblems problems={view.problems} />
         {view.error ? (
           <p className="error" role="alert">
             {view.error}
@@ -70,7 +76,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
         </section>
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
-          <HistoryChart history={view.history} />
+          <HistoryStrip history={view.history} now={now} />
         </section>
         <section aria-labelledby="log-title">
           <h2 id="log-title">Recent log</h2>

@@ -6,7 +6,7 @@
 import type { RendererBridge } from '../electron/preload.js';
 
 export type { RendererBridge };
-export type { AgentStatus, FixOutcome, FixPreview, HealthSnapshot, LogEntry, Navigation, Settings, SettingsView } from '../electron/contract.js';
+export type { AgentProblem, AgentStatus, FixOutcome, FixPreview, HealthSnapshot, LogEntry, Navigation, Settings, SettingsView } from '../electron/contract.js';
 export type { Finding, FixDescriptor, Status } from '../probes/common/finding.js';
 
 declare global {

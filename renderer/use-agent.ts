@@ -1,6 +1,6 @@
 /** The agent's state as the page sees it: loaded once, then kept current by the bridge's pushes. */
 import { useCallback, useEffect, useState } from 'react';
-import type { AgentStatus, HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
+import type { AgentProblem, AgentStatus, HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
 
 export interface AgentView {
   snapshot: HealthSnapshot | null | undefined;
@@ -8,17 +8,24 @@ export interface AgentView {
   nextCheckAt: string | undefined;
   /** The host checker's snapshot is shown, or why this agent checked by itself. */
   hostChecker: AgentStatus['hostChecker'];
+  /** The agent's own problems (settings, log, data folder). */
+  problems: AgentProblem[];
+  /** While the shown snapshot is the last known one from history: its startedAt. */
+  lastKnownAt: string | undefined;
   history: HealthSnapshot[];
   logs: LogEntry[];
   settings: SettingsView | undefined;
   error: string | undefined;
 }
 
-const HISTORY_LIMIT = 200;
+// The whole history file (its bound): the strip chooses the range (day, week, month) from it.
+const HISTORY_LIMIT = 1000;
 const LOG_LIMIT = 40;
 
+const fromStatus = (status: AgentStatus) => ({ nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker, problems: status.problems ?? [], lastKnownAt: status.lastKnownAt });
+
 export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void) {
-  const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, hostChecker: undefined, history: [], logs: [], settings: undefined, error: undefined });
+  const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, hostChecker: undefined, problems: [], lastKnownAt: undefined, history: [], logs: [], settings: undefined, error: undefined });
   const patch = useCallback((next: Partial<AgentView>) => setView((current) => ({ ...current, ...next })), []);
   const fail = useCallback((error: unknown) => patch({ error: error instanceof Error ? error.message : String(error) }), [patch]);
 
@@ -30,8 +37,7 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       ...current,
       history,
       logs,
-      nextCheckAt: status.nextCheckAt,
-      hostChecker: status.hostChecker,
+      ...fromStatus(status),
       settings: JSON.stringify(current.settings) === JSON.stringify(settings) ? current.settings : settings,
     }));
   }, [bridge]);
@@ -53,7 +59,7 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       .catch(fail);
     bridge
       .getStatus()
-      .then((status) => patch({ checking: status.checking, nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker }))
+      .then((status) => patch({ checking: status.checking, ...fromStatus(status) }))
       .catch(fail);
     refreshRecords().catch(fail);
     return () => unsubscribe.forEach((off) => off());

@@ -1,6 +1,6 @@
 /**
  * `npm run test:pester`: runs test/pester/run.ps1 in pwsh, found the way the agent finds it
- * (PATH, then the .NET global tool folder .ci/install-powershell.sh installs into).
+ * (PATH, then the .NET global tool folder `npm run setup` installs into).
  * Extra arguments name test files or folders.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,6 @@ try {
   process.exit(run.status ?? 1);
 } catch (error) {
   if (!(error instanceof ShellUnavailableError)) throw error;
-  console.error(`${error.message} (bash .ci/install-powershell.sh installs it with Pester.)`);
+  console.error(error.message);
   process.exit(1);
 }

@@ -61,7 +61,7 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
 
   const probesDir = options.probesDir ?? resolveProbesDir();
   const executable = options.executablePath ? { executablePath: options.executablePath } : {};
-  const simulatedHostPath = options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined;
+  const simulatedHostPath = options.simulatedHostPath ?? (options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined);
   const host = { dataDir: options.dataDir, probesDir, simulatedHostPath, ...executable };
   const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger, ...(options.simulateIdentity ? { identity: options.simulateIdentity } : {}) });
   const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);

@@ -1,4 +1,5 @@
 /** What Agent.create takes and what agent.getStatus() says (electron/agent/agent.ts re-exports both). */
+import type { AgentProblem } from './agent-problems.js';
 import type { RunnableProbe } from './check-runner.js';
 import type { Identity } from './host-snapshot.js';
 import type { AgentLogger } from './logging.js';
@@ -13,6 +14,8 @@ export interface AgentOptions {
   simulate?: string;
   /** Who this agent's checks run as on the simulated host, over the scenario's (the demo's window: standard-user). */
   simulateIdentity?: Identity;
+  /** Simulated host: a working copy made and kept by the caller (the CLI's, shared by its commands); wins over `simulate`. */
+  simulatedHostPath?: string;
   /** Log folder; overrides settings.logDir. */
   logDir?: string;
   /** Where the probe scripts are (default: resolveProbesDir()). */
@@ -57,6 +60,12 @@ export interface AgentStatus {
   settingsProblem?: string;
   /** Why logs are not where they should be, if so. */
   loggingProblem?: string;
+  /** Why history and notification state cannot be saved, if so. */
+  dataFolderProblem?: string;
+  /** The three above, in plain words, as the window and the tray say them. */
+  problems: AgentProblem[];
+  /** The shown snapshot's startedAt while it is the last known one (from history) and this start's first check has not ended. */
+  lastKnownAt?: string;
   logDir?: string;
   /** What the PowerShell session said about itself (version, LanguageMode, execution policy). */
   shell?: ShellInfo;

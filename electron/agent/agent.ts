@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import type { LockedSetting } from './admin-policy.js';
 import type { AgentOptions, AgentStatus, HostCheckerStatus } from './agent-options.js';
+import { agentProblems, checkDataFolder, dataFolderMessage } from './agent-problems.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
 import type { CycleResult, FleetFeatures } from './fleet.js';
@@ -55,6 +56,9 @@ export class Agent {
   private readonly events = new EventEmitter<AgentEvents>();
   private readonly logging: AgentLogging | undefined;
   private readonly settingsProblem: string | undefined;
+  private dataFolderProblem: string | undefined;
+  /** False until a check (or another session's) ends in this run: until then lastShown comes from history. */
+  private checkedThisRun = false;
   private readonly now: () => Date;
   private settings: Settings;
   private notifyState: NotifyState;
@@ -117,6 +121,8 @@ export class Agent {
     const agent = new Agent(await assembleAgentParts(options));
     // The Event Log reports changes since the last snapshot this user saw, across restarts too.
     agent.lastShown = (await agent.history.read({ limit: 1 }).catch(() => []))[0];
+    agent.dataFolderProblem = await checkDataFolder(agent.dataDir, join(agent.dataDir, HISTORY_FILE));
+    if (agent.dataFolderProblem) agent.logger.error('data folder not writable', { problem: agent.dataFolderProblem });
     // The fix policy binds from the start, not from the first cycle (refreshPolicy never throws).
     await agent.fleet.refreshPolicy();
     return agent;
@@ -167,7 +173,11 @@ export class Agent {
 
   /** The last `limit` snapshots, oldest first. */
   getHistory(options: { limit?: number } = {}): Promise<HealthSnapshot[]> {
-    return this.history.read(options);
+    // An unreadable history is said once as the data folder's problem (getStatus), not as an error on every refresh.
+    return this.history.read(options).catch((error: unknown) => {
+      this.dataFolderFailed('history not readable', error);
+      return [];
+    });
   }
 
   /** The settings in force: the user's, with the administrator's policy laid over them. */
@@ -214,6 +224,9 @@ export class Agent {
       checking: this.running > 0,
       ...(this.settingsProblem ? { settingsProblem: this.settingsProblem } : {}),
       ...(this.logging?.problem ? { loggingProblem: this.logging.problem } : {}),
+      ...(this.dataFolderProblem ? { dataFolderProblem: this.dataFolderProblem } : {}),
+      problems: agentProblems({ settingsProblem: this.settingsProblem, loggingProblem: this.logging?.problem, dataFolderProblem: this.dataFolderProblem }),
+      ...(this.lastShown && !this.checkedThisRun ? { lastKnownAt: this.lastShown.startedAt } : {}),
       ...(this.logging?.dir ? { logDir: this.logging.dir } : {}),
       ...(shell ? { shell } : {}),
       ...(this.simulatedHostPath ? { simulatedHostPath: this.simulatedHostPath } : {}),
@@ -282,7 +295,8 @@ export class Agent {
       // The host checker's snapshot this session already showed: no second history entry or notification.
       if (result.source === 'host' && this.lastShown && Date.parse(result.snapshot.startedAt) <= Date.parse(this.lastShown.startedAt)) return snapshot;
       this.lastShown = result.snapshot;
-      await this.history.append(snapshot).catch((error: unknown) => this.logger.error('history append failed', { error: String(error) }));
+      this.checkedThisRun = true;
+      await this.history.append(snapshot).catch((error: unknown) => this.dataFolderFailed('history append failed', error));
       await this.notify(snapshot, result);
       this.emit('snapshot', snapshot);
       return snapshot;
@@ -301,13 +315,16 @@ export class Agent {
     });
     this.notifyState = result.state;
     // Saved before showing: a crash right after must not repeat them.
-    await saveNotifyState(join(this.dataDir, NOTIFY_STATE_FILE), result.state).catch((error: unknown) =>
-      this.logger.error('notification state not saved', { error: String(error) }),
-    );
+    await saveNotifyState(join(this.dataDir, NOTIFY_STATE_FILE), result.state).catch((error: unknown) => this.dataFolderFailed('notification state not saved', error));
     for (const notification of result.notifications) {
       this.logger.info('notification', { kind: notification.kind, probeId: notification.probeId, title: notification.title });
       this.emit('notification', notification);
     }
+  }
+
+  private dataFolderFailed(what: string, error: unknown): void {
+    this.logger.error(what, { error: String(error) });
+    this.dataFolderProblem ??= dataFolderMessage(this.dataDir, error);
   }
 
   private setChecking(checking: boolean): void {

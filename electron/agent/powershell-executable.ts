@@ -74,8 +74,24 @@ export function resolveShellExecutable(
     return path;
   }
   const found = pwshCandidates(environment).find((candidate) => exists(candidate));
-  if (found === undefined) {
-    throw new ShellUnavailableError('PowerShell 7 (pwsh) was not found on PATH or in ~/.dotnet/tools; install it to run the checks.');
-  }
+  if (found === undefined) throw new ShellUnavailableError(pwshMissingMessage(environment, exists));
   return found;
+}
+
+/** Where pwsh was looked for, and the exact command that installs it on this platform. */
+export function pwshMissingMessage(environment: ExecutableEnvironment = currentEnvironment(), exists: (path: string) => boolean = isFile): string {
+  const windows = environment.platform === 'win32';
+  const places = windows ? 'in Program Files\\PowerShell\\7, on PATH or in ~/.dotnet/tools' : 'on PATH or in ~/.dotnet/tools';
+  const pathVariable = environment.env.PATH ?? environment.env.Path ?? '';
+  const dotnet = pathVariable
+    .split(windows ? ';' : delimiter)
+    .some((dir) => (windows ? win32.isAbsolute(dir) && exists(win32.join(dir, 'dotnet.exe')) : isAbsolute(dir) && exists(join(dir, 'dotnet'))));
+  const install = dotnet
+    ? 'The .NET SDK is here: `npm run setup` installs it (dotnet tool install --global PowerShell) with Pester for the tests.'
+    : windows
+      ? 'Install it with `winget install --id Microsoft.PowerShell`, or install the .NET SDK and run `npm run setup`.'
+      : environment.platform === 'darwin'
+        ? 'Install it with `brew install powershell`, or install the .NET SDK and run `npm run setup`.'
+        : 'Install the .NET SDK (https://dot.net/download) and run `npm run setup`, or install PowerShell from your package manager (https://aka.ms/install-powershell).';
+  return `PowerShell 7 (pwsh) was not found ${places}. ${install}`;
 }

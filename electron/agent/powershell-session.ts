@@ -132,6 +132,15 @@ export function describeRestriction(info: Pick<ShellInfo, 'languageMode' | 'exec
   return undefined;
 }
 
+/** child-shell's ProcessError reads "Shell process N exited.\nundefined" when it has no cause: say it plainly. */
+export function shellFailure(scriptPath: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const exited = /^Shell process(?: (\d+))? exited\.\n?([\s\S]*)$/.exec(text);
+  if (!exited) return `PowerShell stopped while running ${scriptPath}: ${text}`;
+  const cause = exited[2]!.trim();
+  return `PowerShell${exited[1] ? ` (pid ${exited[1]})` : ''} exited while running ${scriptPath}${cause !== '' && cause !== 'undefined' ? `: ${cause}` : '.'}`;
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -204,7 +213,7 @@ export class PowerShellSession implements ScriptSession {
       outcome = await withTimeout(Promise.race([invocation, tooLarge.reached]), timeoutMs);
     } catch (error) {
       await this.kill(live, 'SIGKILL');
-      throw new ShellDiedError(`PowerShell stopped while running ${scriptPath}: ${String(error)}`);
+      throw new ShellDiedError(shellFailure(scriptPath, error));
     } finally {
       tooLarge.stop();
       // child-shell keeps every command's output in `history` for the shell's life: drop it.

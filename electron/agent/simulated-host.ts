@@ -4,7 +4,7 @@
  * ever read. The session then points its shell at the copy with Use-SimHost.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Identity } from './host-snapshot.js';
@@ -57,6 +57,27 @@ function identityArgument(identity: SimulatedIdentity | undefined): string {
   return ` -Identity ${powershellLiteral(identity)}`;
 }
 
+/** A scenario file must hold a JSON object; anything else is said with the file's name, before PowerShell sees it. */
+export function assertScenarioFile(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ScenarioError(code === 'ENOENT' ? `The scenario file ${path} does not exist.` : `The scenario file ${path} cannot be read (${code ?? String(error)}).`);
+  }
+  if (text.trim() === '') throw new ScenarioError(`The scenario file ${path} is empty: it must hold a JSON object (see probes/sim/scenarios/).`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ScenarioError(`The scenario file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ScenarioError(`The scenario file ${path} must hold a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}.`);
+  }
+}
+
 /** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
 export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
   const probesDir = options.probesDir ?? resolveProbesDir();
@@ -65,6 +86,7 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
   const statePath = resolve(workDir, options.fileName ?? 'simulated-host.json');
   // A name stays a name; anything that looks like a path is made absolute for the shell.
   const scenarioArg = isScenarioPath(scenario) && !isAbsolute(scenario) ? resolve(scenario) : scenario;
+  if (isScenarioPath(scenario)) assertScenarioFile(scenarioArg);
   const command = [
     "$ErrorActionPreference = 'Stop'",
     `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,

@@ -14,7 +14,9 @@
  */
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { EXIT_CODES, type Finding, type HealthSnapshot } from '../../probes/common/finding.js';
+import { checksPassedText, problemsFirst } from '../../probes/common/problems-first.js';
 import { PROBES } from '../../probes/index.js';
 import { Agent } from '../agent/agent.js';
 import { certificateExpiries } from '../agent/certificate-expiry.js';
@@ -25,6 +27,7 @@ import { CHECK_USAGE, CheckUsageError, parseCheckOptions, type CheckOptions } fr
 import { verboseLogger, type CliCommand } from './cli-io.js';
 import { printHostSnapshot } from './host-snapshot-output.js';
 import { formatNagios, formatNagiosUnknown, nagiosExitCode } from './nagios.js';
+import { cliDataDir, simulatedWorkingCopy } from './sim-working-copy.js';
 
 const ENDING_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
@@ -52,13 +55,22 @@ function statusWord(finding: Finding): string {
   return finding.needsHostChecker ? 'NEEDS HOST CHECKER' : finding.status.toUpperCase();
 }
 
+/**
+ * Problems first, worst first, one row each; the checks that passed fold into one line while there
+ * are problems (every row is shown when all passed). The first line names the worst problem.
+ */
 export function formatTable(snapshot: HealthSnapshot): string {
-  const rows = snapshot.findings.map((finding) => [statusWord(finding), finding.probeId, finding.summary]);
+  const { problems, passed } = problemsFirst(snapshot.findings);
+  const shown = problems.length === 0 ? passed : problems;
+  const rows = shown.map((finding) => [statusWord(finding), finding.probeId, finding.summary]);
   const header = ['STATUS', 'PROBE', 'SUMMARY'];
   const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `${pad(row[0]!, widths[0]!)}  ${pad(row[1]!, widths[1]!)}  ${row[2]}`;
   const seconds = (snapshot.durationMs / 1000).toFixed(1);
-  return [`${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)`, '', line(header), ...rows.map(line)].join('\n');
+  const worst = problems[0];
+  const head = `${snapshot.host}: ${snapshot.overall.toUpperCase()} (${snapshot.findings.length} checks in ${seconds} s)${worst ? ` - ${worst.probeId}: ${worst.summary}` : ''}`;
+  const folded = problems.length > 0 && passed.length > 0 ? [`${checksPassedText(passed.length)}: ${passed.map((f) => f.probeId).join(', ')}.`] : [];
+  return [head, '', line(header), ...rows.map(line), ...folded].join('\n');
 }
 
 /** Which checks need the host checker, and where its result is; undefined when none does. */
@@ -91,6 +103,10 @@ export const checkCommand: CliCommand = {
     }
     const probesDir = resolveProbesDir();
     if (options.hostSnapshot) return printHostSnapshot(options, probesDir, io);
+    if (options.simulate !== undefined && options.probeIds?.includes('handshake')) {
+      io.err('rdp-health check: the handshake check opens real network connections, so it does not run on a simulated host (nothing listens there). Leave out --probe handshake, or run `rdp-health handshake <host>` against a real listener.');
+      return cannotCheck('the handshake check does not run on a simulated host');
+    }
     if (options.simulate === undefined && process.platform !== 'win32') {
       const scenarios = shippedScenarios(probesDir);
       io.err(
@@ -105,6 +121,11 @@ export const checkCommand: CliCommand = {
       );
       return cannotCheck(`this computer runs ${process.platform}, not Windows; use --simulate <scenario>`);
     }
+    // The simulated host is the working copy fix and undo change (one per scenario), so a check sees what they did.
+    const simulatedHostPath =
+      options.simulate === undefined
+        ? undefined
+        : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
     await removeStaleCliDirs();
     const dataDir = await makeCliDir();
     let agent: Agent | undefined;
@@ -123,7 +144,7 @@ export const checkCommand: CliCommand = {
         // the host checker's last one (that is --host-snapshot).
         eventLog: false,
         hostSnapshot: false,
-        ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
+        ...(simulatedHostPath !== undefined ? { simulatedHostPath } : {}),
         ...(options.timeoutSeconds !== undefined ? { probeTimeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
       const snapshot = options.probeIds ? await agent.recheck(options.probeIds) : await agent.checkNow();

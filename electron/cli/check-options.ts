@@ -12,6 +12,10 @@ export interface CheckOptions {
   /** Only these checks (catalog ids, in the order given, without repeats); undefined = all. */
   probeIds?: string[];
   simulate?: string;
+  /** Start the simulated host's working copy again from the scenario file. */
+  reset: boolean;
+  /** The CLI data folder that keeps the working copy (default cliDataDir()). */
+  dataDir?: string;
   timeoutSeconds?: number;
   verbose: boolean;
   /** Print the host checker's latest published snapshot (verified) instead of checking. */
@@ -22,7 +26,7 @@ export class CheckUsageError extends Error {
   override name = 'CheckUsageError';
 }
 
-export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path>] [--timeout <seconds>] [--verbose] [--host-snapshot]';
+export const CHECK_USAGE = 'check [--json | --nagios] [--probe <id>]... [--simulate <scenario|path> [--reset]] [--timeout <seconds>] [--verbose] [--host-snapshot]';
 
 /** `--probe nla --probe tls` or `--probe nla,tls`: Nagios and Intune configurations like one argument. */
 function probeIdsFrom(values: readonly string[], known: readonly string[]): string[] {
@@ -54,6 +58,8 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
         json: { type: 'boolean', default: false },
         nagios: { type: 'boolean', default: false },
         simulate: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
         probe: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         verbose: { type: 'boolean', default: false },
@@ -65,6 +71,7 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
   } catch (error) {
     throw new CheckUsageError(error instanceof Error ? error.message : String(error));
   }
+  if (values.reset && values.simulate === undefined) throw new CheckUsageError('--reset starts a simulated host again from its scenario: give --simulate too.');
   if (values.json && values.nagios) throw new CheckUsageError('--json and --nagios are two output formats: choose one.');
   if (values['host-snapshot'] && (values.probe !== undefined || values.timeout !== undefined)) throw new CheckUsageError('--host-snapshot prints what the host checker published: --probe and --timeout do not apply.');
   // An empty scenario would silently mean "no --simulate": the real checks of this machine.
@@ -74,6 +81,8 @@ export function parseCheckOptions(args: readonly string[], knownProbeIds: readon
     format: values.json ? 'json' : values.nagios ? 'nagios' : 'table',
     verbose: values.verbose,
     hostSnapshot: values['host-snapshot'],
+    reset: values.reset,
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values.probe !== undefined ? { probeIds: probeIdsFrom(values.probe, knownProbeIds) } : {}),
     ...(values.simulate !== undefined ? { simulate: values.simulate } : {}),
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),

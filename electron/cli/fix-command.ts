@@ -8,10 +8,7 @@
  * Exit codes: 0 fixed / undone / previewed, 1 cancelled at the elevation prompt, 2 still failing or
  * failed, 3 refused or a usage error.
  */
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROBES } from '../../probes/index.js';
 import { fixRefusal, readAdminPolicy } from '../agent/admin-policy.js';
@@ -20,24 +17,12 @@ import { CheckRunner } from '../agent/check-runner.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
-import { isScenarioPath, prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
 import { verboseLogger, type CliCommand, type CliIo } from './cli-io.js';
+import { cliDataDir, simulatedWorkingCopy } from './sim-working-copy.js';
+
+export { cliDataDir, scenarioFileName } from './sim-working-copy.js';
 
 const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, skipped: 0, refused: 3 } as const;
-
-/** The CLI's own data folder: RDP_HEALTH_DATA_DIR, else %LOCALAPPDATA%\RDP Health\cli, else ~/.local/state/rdp-health. */
-export function cliDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.RDP_HEALTH_DATA_DIR) return resolve(env.RDP_HEALTH_DATA_DIR);
-  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'RDP Health', 'cli');
-  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'rdp-health');
-}
-
-/** One working-copy file per scenario: its name, or for a path its file name plus a hash of where it is. */
-export function scenarioFileName(scenario: string): string {
-  const stem = basename(scenario).replace(/\.json$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'scenario';
-  if (!isScenarioPath(scenario)) return `${stem}.json`;
-  return `${stem}-${createHash('sha256').update(resolve(scenario)).digest('hex').slice(0, 8)}.json`;
-}
 
 interface Repairs {
   service: RepairService;
@@ -45,16 +30,10 @@ interface Repairs {
   dispose(): Promise<void>;
 }
 
-async function openRepairs(simulate: string | undefined, dataDir: string, logger: AgentLogger): Promise<Repairs> {
+async function openRepairs(values: RepairValues, dataDir: string, io: CliIo, logger: AgentLogger): Promise<Repairs> {
   const probesDir = resolveProbesDir();
-  let statePath: string | undefined;
-  if (simulate !== undefined) {
-    const hostDir = simulatedHostDir(dataDir);
-    const fileName = scenarioFileName(simulate);
-    statePath = join(hostDir, fileName);
-    // Kept between runs: the fix changes it, and undo must find the change.
-    if (!existsSync(statePath)) statePath = await prepareSimulatedHost(simulate, hostDir, { probesDir, fileName });
-  }
+  // Kept between runs: the fix changes it, a later check sees it, and undo must find the change.
+  const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir, probesDir, reset: values.reset, verbose: values.verbose });
   const host = { dataDir, probesDir, simulatedHostPath: statePath };
   const session = createSession({ ...host, logger });
   const elevator = createElevator(host);
@@ -97,6 +76,7 @@ function formatOutcome(outcome: RepairOutcome, undo = false): string {
 const COMMON_OPTIONS = {
   simulate: { type: 'string' },
   'data-dir': { type: 'string' },
+  reset: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
 } as const;
@@ -107,11 +87,17 @@ function notOnWindows(io: CliIo, example: string): number {
 }
 
 /** Runs a repair command body; a refused request is exit 3 with its reason, not a stack trace. */
-async function withRepairs(values: { simulate?: string; 'data-dir'?: string; verbose: boolean }, io: CliIo, body: (repairs: Repairs) => Promise<number>): Promise<number> {
+interface RepairValues {
+  simulate?: string | undefined;
+  'data-dir'?: string | undefined;
+  reset: boolean;
+  verbose: boolean;
+}
+
+async function withRepairs(values: RepairValues, io: CliIo, body: (repairs: Repairs) => Promise<number>): Promise<number> {
   const dataDir = values['data-dir'] !== undefined ? resolve(values['data-dir']) : cliDataDir();
-  const repairs = await openRepairs(values.simulate, dataDir, verboseLogger(io, values.verbose));
+  const repairs = await openRepairs(values, dataDir, io, verboseLogger(io, values.verbose));
   try {
-    if (repairs.statePath) io.err(`Simulated host: ${repairs.statePath}`);
     return await body(repairs);
   } catch (error) {
     if (!(error instanceof RepairRequestError)) throw error;
@@ -123,7 +109,7 @@ async function withRepairs(values: { simulate?: string; 'data-dir'?: string; ver
 }
 
 export const fixCommand: CliCommand = {
-  usage: 'fix <fix-id> [--what-if] [--yes] [--simulate <scenario|path>] [--json]',
+  usage: 'fix <fix-id> [--what-if] [--yes] [--simulate <scenario|path> [--reset]] [--json]',
   summary: 'Previews a repair (-WhatIf), then applies it with elevation and checks again. Exit 0 fixed, 1 cancelled, 2 not fixed, 3 refused.',
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -160,7 +146,7 @@ export const fixCommand: CliCommand = {
 };
 
 export const undoCommand: CliCommand = {
-  usage: 'undo <record-id> [--yes] [--simulate <scenario|path>] [--json]',
+  usage: 'undo <record-id> [--yes] [--simulate <scenario|path> [--reset]] [--json]',
   summary: 'Puts back what a repair changed (with elevation), as its undo record says; --yes when that lowers security. Exit 0 undone, 1 cancelled, 2 failed, 3 refused.',
   async run(args, io) {
     const { values, positionals } = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, yes: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });

@@ -14,8 +14,7 @@ import { runHostCheck } from '../agent/host-checker.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
 import { simulatedProgramDataDir } from '../agent/simulated-host.js';
 import { verboseLogger, type CliCommand } from './cli-io.js';
-import { cliDataDir } from './fix-command.js';
-import { sharedSimulatedHost } from './host-copy.js';
+import { cliDataDir, simulatedWorkingCopy } from './sim-working-copy.js';
 
 export const HOST_CHECK_USAGE = 'host-check [--simulate <scenario|path>] [--timeout <seconds>] [--verbose]';
 
@@ -40,7 +39,7 @@ export const hostCheckCommand: CliCommand = {
     }
     const probesDir = resolveProbesDir();
     const logger = verboseLogger(io, values.verbose);
-    const statePath = values.simulate === undefined ? undefined : await sharedSimulatedHost(values.simulate, cliDataDir(), probesDir);
+    const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir: cliDataDir(), probesDir, reset: false, verbose: values.verbose });
     // No data folder: the checker keeps nothing under a user profile (SYSTEM's or anyone's).
     const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger, identity: 'system' });
     try {

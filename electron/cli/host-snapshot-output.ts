@@ -12,8 +12,7 @@ import { defaultSettings } from '../agent/settings.js';
 import type { CheckOptions } from './check-options.js';
 import { verboseLogger, type CliIo } from './cli-io.js';
 import { formatTable } from './check-command.js';
-import { cliDataDir } from './fix-command.js';
-import { sharedSimulatedHost } from './host-copy.js';
+import { cliDataDir, simulatedWorkingCopy } from './sim-working-copy.js';
 import { formatNagios, nagiosExitCode } from './nagios.js';
 
 export async function printHostSnapshot(options: CheckOptions, probesDir: string, io: CliIo): Promise<number> {
@@ -22,7 +21,7 @@ export async function printHostSnapshot(options: CheckOptions, probesDir: string
     return EXIT_CODES.unknown;
   }
   const logger = verboseLogger(io, options.verbose);
-  const statePath = options.simulate === undefined ? undefined : await sharedSimulatedHost(options.simulate, cliDataDir(), probesDir);
+  const statePath = options.simulate === undefined ? undefined : await simulatedWorkingCopy(options.simulate, io, { dataDir: cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
   const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger });
   try {
     const { policy } = await readAdminPolicy(session, probesDir, logger);

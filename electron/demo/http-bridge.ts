@@ -10,6 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contract, events, type Action, type EventName, type EventOf } from '../contract.js';
+import { RepairRequestError } from '../agent/repair/repair-service.js';
 import { RejectedRequest, runAction, type ActionHandlers } from '../shell/actions.js';
 import { SECURITY_HEADERS } from '../shell/content-security-policy.js';
 import { mimeType, resolveStaticFile } from '../shell/static-files.js';
@@ -95,6 +96,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       send(response, 200, { value });
     } catch (error) {
       if (error instanceof RejectedRequest) return send(response, 400, { error: 'The request is not valid.' });
+      // A refused repair request (a preview already used or too old, an unknown record) is a conflict the page can explain.
+      if (error instanceof RepairRequestError) return send(response, 409, { error: error.message });
       options.log?.(`action ${action} failed: ${String(error)}`);
       send(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }

@@ -9,7 +9,13 @@ import type { HealthSnapshot } from '../../probes/common/finding.js';
 /** What the window needs from the agent (electron/agent/agent.ts satisfies it structurally). */
 export interface AgentPort {
   getSnapshot(): HealthSnapshot | undefined;
-  getStatus(): { checking: boolean; nextCheckAt?: string; hostChecker?: { used: true; checkedAt: string } | { used: false; problem: string } };
+  getStatus(): {
+    checking: boolean;
+    nextCheckAt?: string;
+    hostChecker?: { used: true; checkedAt: string } | { used: false; problem: string };
+    lastKnownAt?: string;
+    problems?: Array<{ kind: 'settings' | 'logging' | 'data-folder'; message: string }>;
+  };
   checkNow(): Promise<HealthSnapshot>;
   getHistory(options?: { limit?: number }): Promise<HealthSnapshot[]>;
   getLogs(options?: { limit?: number }): Promise<unknown[]>;

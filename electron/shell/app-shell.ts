@@ -52,6 +52,8 @@ export interface RunningShell {
   beforeQuit(): boolean;
 }
 
+export const AGENT_PROBLEM_TITLE = { settings: 'RDP Health: your settings were reset', logging: 'RDP Health: logging fell back', 'data-folder': 'RDP Health cannot save its data' } as const;
+
 /** Quit waits this long for the agent to stop (a hung script must not keep the app alive). */
 export const AGENT_STOP_TIMEOUT_MS = 5000;
 
@@ -61,7 +63,11 @@ export function startShell(electron: ShellElectron, agent: ShellAgent, options: 
   const push = <E extends EventName>(event: E, value: EventOf<E>) => window.send(eventChannelOf(event), events[event].parse(value));
 
   let checking = agent.getStatus().checking;
-  const model = () => trayModel({ snapshot: agent.getSnapshot(), checking, startAtLogin: options.loginItem.get() });
+  const model = () => {
+    const snapshot = agent.getSnapshot();
+    const lastKnownAt = agent.getStatus().lastKnownAt;
+    return trayModel({ snapshot, checking, startAtLogin: options.loginItem.get(), lastKnown: lastKnownAt !== undefined && snapshot?.startedAt === lastKnownAt });
+  };
 
   let quitting: Promise<void> | undefined;
   let quitCalled = false;
@@ -107,12 +113,22 @@ export function startShell(electron: ShellElectron, agent: ShellAgent, options: 
 
   const tray = setupTray(electron, { assetsDir: options.paths.assetsDir, platform: options.platform, initial: model(), onAction: onTray });
   const notifier = setupNotifications(electron, { iconPath: options.paths.appIcon, open: (to) => window.show(to) });
+  // Problems with the agent itself (settings reset, logging fell back, nothing can be saved): one notification each.
+  const told = new Set<string>();
+  const tellProblems = () => {
+    for (const problem of agent.getStatus().problems ?? []) {
+      if (told.has(problem.message)) continue;
+      told.add(problem.message);
+      notifier.show({ title: AGENT_PROBLEM_TITLE[problem.kind], body: problem.message });
+    }
+  };
 
   const disposers = [
     registerIpcHandlers(electron.ipcMain, agentActions(agent, options.loginItem), ownWindowSender(window.webContentsId), log),
     watchPowerEvents(electron.powerMonitor, () => agent.onResume()),
     agent.on('snapshot', (snapshot) => {
       tray.update(model());
+      tellProblems();
       push('snapshot', snapshot);
     }),
     agent.on('checking', (value) => {
@@ -124,6 +140,7 @@ export function startShell(electron: ShellElectron, agent: ShellAgent, options: 
   ];
 
   if (!options.hidden) window.show();
+  tellProblems();
   const beforeQuit = () => {
     if (quitCalled) return false;
     void quit();

@@ -30,6 +30,8 @@ export interface TrayInput {
   snapshot: HealthSnapshot | undefined;
   checking: boolean;
   startAtLogin: boolean;
+  /** The snapshot is the last known one from history: the icon shows it (not "checking") while the first check runs. */
+  lastKnown?: boolean;
 }
 
 export const TOOLTIP_MAX = 127;
@@ -58,12 +60,13 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
-export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean): string {
+export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean, lastKnown = false): string {
   if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
   const needHostChecker = snapshot.findings.filter((f) => !countsForOverall(f)).length;
   // "All checks passed" would claim the checks the user's rights could not run.
   const state = snapshot.overall === 'ok' && needHostChecker > 0 ? 'no problems found' : STATE_WORDS[snapshot.overall];
-  const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${state}`;
+  const prefix = lastKnown ? 'last known: ' : checking ? 'checking… last result: ' : '';
+  const head = `${PRODUCT_NAME}: ${prefix}${state}`;
   const worst = worstFinding(snapshot);
   if (!worst) return clip(needHostChecker > 0 ? `${head} - ${needHostChecker} ${needHostChecker === 1 ? 'check needs' : 'checks need'} the host checker` : head, TOOLTIP_MAX);
   const others = snapshot.findings.filter((f) => f.status !== 'ok' && countsForOverall(f)).length - 1;
@@ -73,11 +76,12 @@ export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: bool
   return room < 8 ? clip(head, TOOLTIP_MAX) : `${head} - ${clip(worst.title, room)}${more}`;
 }
 
-export function trayModel({ snapshot, checking, startAtLogin }: TrayInput): TrayModel {
+export function trayModel({ snapshot, checking, startAtLogin, lastKnown = false }: TrayInput): TrayModel {
   const fixes = safeFixCount(snapshot);
+  const showLastKnown = lastKnown && snapshot !== undefined;
   return {
-    icon: checking ? 'checking' : (snapshot?.overall ?? 'unknown'),
-    tooltip: trayTooltip(snapshot, checking),
+    icon: checking && !showLastKnown ? 'checking' : (snapshot?.overall ?? 'unknown'),
+    tooltip: trayTooltip(snapshot, checking, showLastKnown),
     menu: [
       { action: 'open', label: `Open ${PRODUCT_NAME}`, type: 'normal', enabled: true },
       { action: 'check-now', label: checking ? 'Checking…' : 'Check now', type: 'normal', enabled: !checking },

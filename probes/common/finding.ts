@@ -4,13 +4,12 @@
  * boundary (history, IPC, CLI --json) is validated, not trusted.
  */
 import { z } from 'zod';
+import { SEVERITY } from './problems-first.js';
 
 export const STATUSES = ['ok', 'warn', 'fail', 'unknown'] as const;
 export const statusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof statusSchema>;
 
-/** Severity order: `unknown` ranks below `fail` and above `warn`. */
-const SEVERITY: Record<Status, number> = { ok: 0, warn: 1, unknown: 2, fail: 3 };
 
 export function worstStatus(statuses: Iterable<Status>): Status {
   let worst: Status = 'ok';

@@ -90,8 +90,8 @@ function connect(target: Target, timeoutMs: number, signal?: AbortSignal): Promi
 
 /** Reads exactly one TPKT; garbage is returned as soon as it is recognisable, so it is decoded as such. */
 function readConfirm(socket: net.Socket, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+  let received = Buffer.alloc(0);
   return withDeadline<Buffer>('reply', timeoutMs, signal, (resolve, fail) => {
-    let received = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
       const length = tpktLength(received);
@@ -121,7 +121,7 @@ function readConfirm(socket: net.Socket, timeoutMs: number, signal?: AbortSignal
       socket.off('close', onEnd);
       socket.off('error', onError);
     };
-  });
+  }, () => (received.length > 0 ? { bytesReceived: received.length } : {}));
 }
 
 function handshakeTls(

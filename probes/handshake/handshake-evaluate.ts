@@ -49,6 +49,9 @@ function brokenHandshake(attempt: LabelledAttempt): Problem | null {
   // A connection that asked one TLS version by ClientHello: a close there is that version refused.
   if (broke.step === 'tls' && result.helloOffered) return null;
   if (broke.step === 'reply') {
+    if (broke.kind === 'timeout' && broke.bytesReceived) {
+      return { status: 'fail', summary: `The Remote Desktop service answers the first handshake message too slowly (${broke.message}), so clients give up.` };
+    }
     return broke.kind === 'timeout'
       ? { status: 'fail', summary: 'The Remote Desktop service accepts connections but never answers the first handshake message.' }
       : { status: 'fail', summary: 'The Remote Desktop service drops connections at the first handshake message.' };

@@ -12,6 +12,8 @@ export interface AttemptBreak {
   code?: string;
   /** TLS step only: whether our ClientHello left this machine (false = the client could not offer). */
   clientHelloSent?: boolean;
+  /** Reply step, timeout only: bytes of a reply that had begun (a peer that answers, but too slowly). */
+  bytesReceived?: number;
 }
 
 export class StepError extends Error {
@@ -62,6 +64,8 @@ export function withDeadline<T>(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   work: (resolve: (value: T) => void, fail: (error: unknown) => void) => () => void,
+  /** What the step had seen when its deadline passed (a reply that had begun). */
+  atDeadline: () => Partial<AttemptBreak> = () => ({}),
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
@@ -77,7 +81,11 @@ export function withDeadline<T>(
     const onAbort = (): void =>
       finish(() => reject(new StepError({ step, kind: 'aborted', message: 'the check was cancelled' })));
     const timer = setTimeout(
-      () => finish(() => reject(new StepError({ step, kind: 'timeout', message: `no answer within ${timeoutMs} ms` }))),
+      () => {
+        const seen = atDeadline();
+        const message = seen.bytesReceived ? `only ${seen.bytesReceived} bytes of the answer within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
+        finish(() => reject(new StepError({ step, kind: 'timeout', message, ...seen })));
+      },
       timeoutMs,
     );
     if (signal?.aborted) {

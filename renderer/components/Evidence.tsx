@@ -1,23 +1,13 @@
-import { evidenceText } from '../format.js';
+import { EvidenceRows } from './EvidenceValue.js';
 
-/** What the check read, verbatim, behind a disclosure. */
+/** What the check read, behind a disclosure: lists as lists, nested values as nested rows. */
 export function Evidence({ evidence }: { evidence: Record<string, unknown> }) {
   const entries = Object.entries(evidence);
   if (entries.length === 0) return null;
   return (
     <details className="evidence">
       <summary>Evidence</summary>
-      <dl>
-        {entries.map(([label, value]) => {
-          const text = evidenceText(value);
-          return (
-            <div key={label} className="evidence-row">
-              <dt>{label}</dt>
-              <dd>{text.includes('\n') ? <pre>{text}</pre> : <code>{text}</code>}</dd>
-            </div>
-          );
-        })}
-      </dl>
+      <EvidenceRows entries={entries} />
     </details>
   );
 }

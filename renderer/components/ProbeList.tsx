@@ -1,4 +1,5 @@
 import type { Finding, FixDescriptor } from '../bridge.js';
+import { checksPassedText, problemsFirst } from '../../probes/common/problems-first.js';
 import { Evidence } from './Evidence.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -10,37 +11,61 @@ interface Props {
 
 export const probeElementId = (probeId: string) => `probe-${probeId}`;
 
-/** Every probe as a list item named by its title: status in words, the summary, evidence, repairs. */
-export function ProbeList({ findings, busy, onRepair }: Props) {
+function ProbeItem({ finding, busy, onRepair }: { finding: Finding } & Omit<Props, 'findings'>) {
+  const titleId = `${probeElementId(finding.probeId)}-title`;
+  const fixes = finding.status === 'ok' ? [] : finding.fixes;
   return (
-    <ul className="probes" aria-label="Checks">
-      {findings.map((finding) => {
-        const titleId = `${probeElementId(finding.probeId)}-title`;
-        const fixes = finding.status === 'ok' ? [] : finding.fixes;
-        return (
-          <li key={finding.probeId} id={probeElementId(finding.probeId)} className={`probe probe-${finding.status}`} aria-labelledby={titleId} tabIndex={-1}>
-            <div className="probe-head">
-              <h3 id={titleId}>{finding.title}</h3>
-              <StatusBadge status={finding.status} needsHostChecker={finding.needsHostChecker === true} />
+    <li id={probeElementId(finding.probeId)} className={`probe probe-${finding.status}`} aria-labelledby={titleId} tabIndex={-1}>
+      <div className="probe-head">
+        <h3 id={titleId}>{finding.title}</h3>
+        <StatusBadge status={finding.status} needsHostChecker={finding.needsHostChecker === true} />
+      </div>
+      <p className="summary">{finding.summary}</p>
+      <Evidence evidence={finding.evidence} />
+      {fixes.length > 0 ? (
+        <div className="fixes">
+          {fixes.map((fix) => (
+            <div key={fix.id} className="fix">
+              <button type="button" disabled={busy} onClick={() => onRepair(fix)}>
+                Repair: {fix.title}
+              </button>
+              {fix.lowersSecurity ? <span className="risk">Lowers security</span> : null}
+              {fix.disruptsSessions ? <span className="risk">Drops active sessions</span> : null}
             </div>
-            <p className="summary">{finding.summary}</p>
-            <Evidence evidence={finding.evidence} />
-            {fixes.length > 0 ? (
-              <div className="fixes">
-                {fixes.map((fix) => (
-                  <div key={fix.id} className="fix">
-                    <button type="button" disabled={busy} onClick={() => onRepair(fix)}>
-                      Repair: {fix.title}
-                    </button>
-                    {fix.lowersSecurity ? <span className="risk">Lowers security</span> : null}
-                    {fix.disruptsSessions ? <span className="risk">Drops active sessions</span> : null}
-                  </div>
-                ))}
-              </div>
-            ) : null}
-          </li>
-        );
-      })}
-    </ul>
+          ))}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/**
+ * Problems first, worst first, each a list item named by its title (status in words, the summary,
+ * evidence, repairs); the checks that passed fold into "N checks passed" while there are problems.
+ */
+export function ProbeList({ findings, busy, onRepair }: Props) {
+  const { problems, passed } = problemsFirst(findings);
+  const item = (finding: Finding) => <ProbeItem key={finding.probeId} finding={finding} busy={busy} onRepair={onRepair} />;
+  if (problems.length === 0) {
+    return (
+      <ul className="probes" aria-label="Checks">
+        {passed.map(item)}
+      </ul>
+    );
+  }
+  return (
+    <>
+      <ul className="probes" aria-label="Checks">
+        {problems.map(item)}
+      </ul>
+      {passed.length > 0 ? (
+        <details className="passed">
+          <summary>{checksPassedText(passed.length)}</summary>
+          <ul className="probes" aria-label="Passed">
+            {passed.map(item)}
+          </ul>
+        </details>
+      ) : null}
+    </>
   );
 }

@@ -1,10 +1,13 @@
 import type { AgentStatus, HealthSnapshot } from '../bridge.js';
+import { worstProblem } from '../../probes/common/problems-first.js';
 import { clockTime, relativeTime } from '../format.js';
 import { OVERALL_DETAIL, OVERALL_HEADING } from '../status.js';
 import { StatusBadge } from './StatusBadge.js';
 
 interface Props {
   snapshot: HealthSnapshot | null | undefined;
+  /** The snapshot is the last one in history, shown until this start's first check ends. */
+  lastKnown?: boolean;
   checking: boolean;
   nextCheckAt: string | undefined;
   /** Whose check this is: the host checker's (as SYSTEM), or this user's own, and why. */
@@ -13,13 +16,19 @@ interface Props {
   onCheckNow: () => void;
 }
 
-/** The overall state at the top: a heading in words, a badge, when it was checked, and Check now. */
-export function StatusHeader({ snapshot, checking, nextCheckAt, hostChecker, now, onCheckNow }: Props) {
+/** The overall state at the top: a heading in words, the worst problem in one line, a badge, when it was checked, and Check now. */
+export function StatusHeader({ snapshot, lastKnown = false, checking, nextCheckAt, hostChecker, now, onCheckNow }: Props) {
   const status = snapshot?.overall;
+  const worst = snapshot ? worstProblem(snapshot.findings) : undefined;
   return (
     <header className={`overall overall-${status ?? 'pending'}`}>
       <div className="overall-text">
         <h1>{status ? OVERALL_HEADING[status] : snapshot === null ? 'Remote Desktop has not been checked yet' : 'Loading…'}</h1>
+        {worst ? (
+          <p className="overall-worst">
+            {worst.title}: {worst.summary}
+          </p>
+        ) : null}
         {status ? (
           <p className="overall-detail">
             <StatusBadge status={status} /> {OVERALL_DETAIL[status]}
@@ -28,7 +37,9 @@ export function StatusHeader({ snapshot, checking, nextCheckAt, hostChecker, now
         <p className="checked-at">
           {snapshot ? (
             <>
-              Last checked <time dateTime={snapshot.startedAt} title={clockTime(snapshot.startedAt)}>{relativeTime(snapshot.startedAt, now)}</time> on {snapshot.host}
+              {lastKnown ? <strong className="last-known">Last known state, </strong> : null}
+              {lastKnown ? 'checked' : 'Last checked'} <time dateTime={snapshot.startedAt} title={clockTime(snapshot.startedAt)}>{relativeTime(snapshot.startedAt, now)}</time> on {snapshot.host}
+              {lastKnown && checking ? ' · a new check is running' : null}
               {nextCheckAt && !checking ? <> · next check {relativeTime(nextCheckAt, now)}</> : null}
             </>
           ) : null}

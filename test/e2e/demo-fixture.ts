@@ -30,9 +30,10 @@ export interface DemoSession {
   close(): Promise<void>;
 }
 
-export async function openDemo(browser: Browser, rendererDir: string, scenario: string, options: { declineElevation?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<DemoSession> {
-  const dataDir = mkdtempSync(join(tmpdir(), `rdp-health-e2e-${basename(scenario, '.json')}-`));
-  const demo = await startDemoServer({ scenario, rendererDir, dataDir, ...(options.declineElevation ? { declineElevation: true } : {}) });
+export async function openDemo(browser: Browser, rendererDir: string, scenario: string, options: { declineElevation?: boolean; colorScheme?: 'light' | 'dark'; dataDir?: string; schedule?: boolean } = {}): Promise<DemoSession> {
+  // A data folder given by the test (prepared history, settings) is removed at close like a fresh one.
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `rdp-health-e2e-${basename(scenario, '.json')}-`));
+  const demo = await startDemoServer({ scenario, rendererDir, dataDir, ...(options.declineElevation ? { declineElevation: true } : {}), ...(options.schedule === false ? { schedule: false } : {}) });
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-# Runs every Pester test under test/pester with the Pester that .ci/install-powershell.sh restored.
+# Runs every Pester test under test/pester with the Pester that `npm run setup` restored into .tools/.
 # Exit code: the number of failed tests (0 = all passed).
 # Suites tagged RealHost or Installer change and read a real Windows host: they run only when
 # RDPHEALTH_PESTER_TAG names them (the Windows workflow does, on disposable runners). Elsewhere
@@ -6,7 +6,7 @@
 $ErrorActionPreference = 'Stop'
 $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
 $pester = Get-ChildItem -Path (Join-Path $root '.tools/pester/pester') -Filter 'Pester.psd1' -Recurse | Select-Object -First 1
-if ($null -eq $pester) { throw 'Pester is not installed: run .ci/install-powershell.sh first.' }
+if ($null -eq $pester) { throw 'Pester is not installed in .tools/pester: run npm run setup first.' }
 Import-Module $pester.FullName -Force
 
 $windowsOnlyTags = @('RealHost', 'Installer')

@@ -70,6 +70,7 @@ describe('Agent on the simulated host (real pwsh)', () => {
     const status = agent.getStatus();
     expect(status.settingsProblem).toMatch(/settings\.json\.corrupt-/);
     expect(status.loggingProblem).toMatch(/not writable/);
+    expect(status.problems.map((problem) => problem.kind)).toEqual(['settings', 'logging']);
     expect(readdirSync(dataDir).some((name) => name.startsWith('settings.json.corrupt-'))).toBe(true);
     expect(agent.getSettings().checkIntervalMinutes).toBe(30);
     expect((await agent.checkNow()).findings[0]).toMatchObject({ probeId: 'nla', status: 'ok' });

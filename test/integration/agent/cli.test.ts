@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, healthSnapshotSchema } from '../../../probes/common/finding.js';
@@ -7,6 +9,8 @@ import { main } from '../../../electron/cli.js';
 import { formatTable } from '../../../electron/cli/check-command.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
+// The simulated hosts' working copies go to a folder of this test, not the user's CLI data folder.
+process.env.RDP_HEALTH_DATA_DIR = mkdtempSync(join(tmpdir(), 'rdp-cli-check-'));
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -67,9 +71,22 @@ describe('rdp-health check', () => {
 });
 
 describe('formatTable', () => {
-  it('lines up status, probe and summary', () => {
-    const finding = (probeId: string, status: 'ok' | 'fail', summary: string) => ({ probeId, status, summary, title: probeId, evidence: {}, fixes: [], checkedAt: '' });
-    const table = formatTable({ overall: 'fail', host: 'H', startedAt: '', durationMs: 1234, findings: [finding('nla', 'ok', 'Fine.'), finding('certificate', 'fail', 'Expired.')] });
-    expect(table.split('\n')).toEqual(['H: FAIL (2 checks in 1.2 s)', '', 'STATUS  PROBE        SUMMARY', 'OK      nla          Fine.', 'FAIL    certificate  Expired.']);
+  const finding = (probeId: string, status: 'ok' | 'warn' | 'fail', summary: string) => ({ probeId, status, summary, title: probeId, evidence: {}, fixes: [], checkedAt: '' });
+  it('lines up status, probe and summary; all passed: every row', () => {
+    const table = formatTable({ overall: 'ok', host: 'H', startedAt: '', durationMs: 1234, findings: [finding('nla', 'ok', 'Fine.'), finding('certificate', 'ok', 'Valid.')] });
+    expect(table.split('\n')).toEqual(['H: OK (2 checks in 1.2 s)', '', 'STATUS  PROBE        SUMMARY', 'OK      nla          Fine.', 'OK      certificate  Valid.']);
+  });
+
+  it('leads with the worst problem; problems first, the passed checks folded into one line', () => {
+    const findings = [finding('nla', 'ok', 'Fine.'), finding('tls', 'warn', 'Old TLS.'), finding('listener', 'fail', 'Port held.'), finding('firewall', 'ok', 'Open.')];
+    const table = formatTable({ overall: 'fail', host: 'H', startedAt: '', durationMs: 1234, findings });
+    expect(table.split('\n')).toEqual([
+      'H: FAIL (4 checks in 1.2 s) - listener: Port held.',
+      '',
+      'STATUS  PROBE     SUMMARY',
+      'FAIL    listener  Port held.',
+      'WARN    tls       Old TLS.',
+      '2 checks passed: nla, firewall.',
+    ]);
   });
 });

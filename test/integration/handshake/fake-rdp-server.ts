@@ -12,6 +12,7 @@ export type FakeBehaviour =
   | { kind: 'close-after-request' }
   | { kind: 'truncated-reply' }
   | { kind: 'stall' }
+  | { kind: 'trickle' }
   | { kind: 'failure'; code: number }
   | { kind: 'no-negotiation' }
   | { kind: 'tls-then-garbage' }
@@ -67,6 +68,14 @@ function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]
         return;
       case 'stall':
         return;
+      case 'trickle': {
+        // A peer that answers, one byte at a time, far too slowly.
+        const reply = connectionConfirm({ type: 0x02, flags: 0, value: 0 });
+        let sent = 0;
+        const timer = setInterval(() => (sent < reply.length && !socket.destroyed ? socket.write(reply.subarray(sent, ++sent)) : clearInterval(timer)), 100);
+        socket.once('close', () => clearInterval(timer));
+        return;
+      }
       case 'failure':
         socket.end(connectionConfirm({ type: 0x03, flags: 0, value: behaviour.code }));
         return;

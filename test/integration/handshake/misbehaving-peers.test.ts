@@ -70,6 +70,12 @@ describe('handshake probe against misbehaving peers', () => {
     expect(verdict.evidence['TLS, requestedProtocols 1']).toMatch(/closed the connection after 9 bytes \(030000130ed0/);
   });
 
+  it('says a peer that answers a byte at a time answers too slowly, not that it never answers', async () => {
+    const { verdict } = await checkFake({ kind: 'trickle' }, { replyMs: 1000 });
+    expect(verdict.status).toBe('fail');
+    expect(verdict.summary).toMatch(/^The Remote Desktop service answers the first handshake message too slowly \(only \d+ bytes of the answer within 1000 ms\), so clients give up\.$/);
+  });
+
   it('fails, without hanging, when the peer accepts and never answers', async () => {
     const { verdict, fake } = await checkFake({ kind: 'stall' }, STALLED_REPLY);
     expect(verdict.status).toBe('fail');

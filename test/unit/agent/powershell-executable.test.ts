@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pwshCandidates, resolveShellExecutable, ShellUnavailableError, windowsPowerShellPath, type ExecutableEnvironment } from '../../../electron/agent/powershell-executable.js';
+import { pwshCandidates, pwshMissingMessage, resolveShellExecutable, ShellUnavailableError, windowsPowerShellPath, type ExecutableEnvironment } from '../../../electron/agent/powershell-executable.js';
 
 const windows = (overrides: Partial<ExecutableEnvironment> = {}): ExecutableEnvironment => ({
   platform: 'win32',
@@ -47,12 +47,25 @@ describe('pwsh', () => {
   });
 
   it('missing everywhere is a ShellUnavailableError that says how to fix it', () => {
-    expect(() => resolveShellExecutable('pwsh', undefined, linux, () => false)).toThrow(/install it/);
+    expect(() => resolveShellExecutable('pwsh', undefined, linux, () => false)).toThrow(/not found on PATH or in ~\/\.dotnet\/tools\. Install the \.NET SDK .* and run `npm run setup`/);
   });
 
   it('an explicit executable must be a full path that exists', () => {
     expect(() => resolveShellExecutable('pwsh', 'pwsh', linux, () => true)).toThrow(/full path/);
     expect(() => resolveShellExecutable('pwsh', '/opt/pwsh', linux, () => false)).toThrow(ShellUnavailableError);
     expect(resolveShellExecutable('pwsh', '/opt/pwsh', linux, () => true)).toBe('/opt/pwsh');
+  });
+});
+
+describe('pwsh missing', () => {
+  it('names the exact command for the platform: npm run setup where dotnet is, else the platform installer', () => {
+    expect(pwshMissingMessage(linux, (p) => p === '/usr/bin/dotnet')).toBe(
+      'PowerShell 7 (pwsh) was not found on PATH or in ~/.dotnet/tools. The .NET SDK is here: `npm run setup` installs it (dotnet tool install --global PowerShell) with Pester for the tests.',
+    );
+    expect(pwshMissingMessage(windows(), () => false)).toBe(
+      'PowerShell 7 (pwsh) was not found in Program Files\\PowerShell\\7, on PATH or in ~/.dotnet/tools. Install it with `winget install --id Microsoft.PowerShell`, or install the .NET SDK and run `npm run setup`.',
+    );
+    expect(pwshMissingMessage(windows(), (p) => p === 'C:\\Windows\\System32\\dotnet.exe')).toMatch(/The \.NET SDK is here: `npm run setup`/);
+    expect(pwshMissingMessage({ ...linux, platform: 'darwin' }, () => false)).toMatch(/brew install powershell/);
   });
 });

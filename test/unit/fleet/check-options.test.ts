@@ -6,7 +6,7 @@ const known = ['certificate', 'nla', 'tls', 'handshake'];
 
 describe('parseCheckOptions', () => {
   it('defaults to a table of every check', () => {
-    expect(parseCheckOptions([], known)).toEqual({ format: 'table', verbose: false, hostSnapshot: false });
+    expect(parseCheckOptions([], known)).toEqual({ format: 'table', verbose: false, hostSnapshot: false, reset: false });
   });
 
   it('takes --probe repeatedly and as a comma list, in the order given, without repeats', () => {
@@ -14,9 +14,11 @@ describe('parseCheckOptions', () => {
   });
 
   it('reads every other option', () => {
-    expect(parseCheckOptions(['--nagios', '--simulate', 'healthy', '--timeout', '20', '--verbose'], known)).toEqual({
+    expect(parseCheckOptions(['--nagios', '--simulate', 'healthy', '--reset', '--data-dir', 'd', '--timeout', '20', '--verbose'], known)).toEqual({
       format: 'nagios',
       simulate: 'healthy',
+      reset: true,
+      dataDir: 'd',
       timeoutSeconds: 20,
       verbose: true,
       hostSnapshot: false,
@@ -29,6 +31,7 @@ describe('parseCheckOptions', () => {
     [['--probe', 'bogus'], /Unknown check "bogus"\. Known checks: certificate, nla, tls, handshake\./],
     [['--probe', 'nla,'], /needs a check id/],
     [['--json', '--nagios'], /choose one/],
+    [['--reset'], /give --simulate too/],
     [['--timeout', 'soon'], /number of seconds/],
     [['--host-snapshot', '--probe', 'nla'], /--host-snapshot prints what the host checker published/],
     [['--timeout=-5'], /number of seconds/],

@@ -121,6 +121,15 @@ describe('evaluateHandshake: security offered', () => {
     expect(evaluateHandshake(observation(required, good, good), ctx).status).toBe('ok');
   });
 
+  it('tells a peer that answers too slowly from one that never answers', () => {
+    const slow: AttemptResult = { requestedProtocols: 0, broke: { step: 'reply', kind: 'timeout', message: 'only 3 bytes of the answer within 5000 ms', bytesReceived: 3 } };
+    const silent: AttemptResult = { requestedProtocols: 0, broke: { step: 'reply', kind: 'timeout', message: 'no answer within 5000 ms' } };
+    expect(evaluateHandshake(observation(slow, null, null), ctx).summary).toBe(
+      'The Remote Desktop service answers the first handshake message too slowly (only 3 bytes of the answer within 5000 ms), so clients give up.',
+    );
+    expect(evaluateHandshake(observation(silent, null, null), ctx).summary).toMatch(/never answers/);
+  });
+
   it('says a broken TLS step once even when two attempts broke the same way', () => {
     const broken: AttemptResult = {
       requestedProtocols: 1,

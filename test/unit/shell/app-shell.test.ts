@@ -15,7 +15,8 @@ class EmittingAgent extends EventEmitter {
   current: HealthSnapshot | undefined;
   calls: string[] = [];
   getSnapshot = () => this.current;
-  getStatus = () => ({ checking: false });
+  status: ReturnType<ShellAgent['getStatus']> = { checking: false };
+  getStatus = () => this.status;
   checkNow = async () => (this.calls.push('checkNow'), this.current!);
   onResume = () => this.calls.push('onResume');
   stop = async () => void this.calls.push('stop');
@@ -27,8 +28,10 @@ class EmittingAgent extends EventEmitter {
   }
 }
 
-function setup(options: { hidden?: boolean } = {}) {
+function setup(options: { hidden?: boolean; status?: ReturnType<ShellAgent['getStatus']>; current?: HealthSnapshot } = {}) {
   const agent = new EmittingAgent();
+  if (options.status) agent.status = options.status;
+  agent.current = options.current;
   const ipcMain = new FakeIpcMain();
   const powerMonitor = new FakePowerMonitor();
   const quit = vi.fn();
@@ -130,6 +133,30 @@ describe('app shell', () => {
     const window = FakeBrowserWindow.created[0]!;
     window.webContents.finishLoad();
     expect(window.webContents.sent).toContainEqual(['rdp-health:event:navigate', { to: 'probe', probeId: 'certificate' }]);
+  });
+
+  it('says each problem of the agent itself once, in a notification', () => {
+    const problem = { kind: 'settings' as const, message: 'The settings file was damaged; it was kept as settings.json.corrupt-1 and the defaults are used.' };
+    const { agent } = setup({ hidden: true, status: { checking: false, problems: [problem] } });
+    expect(FakeNotification.shown.map((toast) => toast.options)).toMatchObject([{ title: 'RDP Health: your settings were reset', body: problem.message }]);
+    agent.current = snapshot([finding('nla', 'ok')]);
+    agent.emit('snapshot', agent.current);
+    expect(FakeNotification.shown).toHaveLength(1);
+    agent.status = { checking: false, problems: [problem, { kind: 'data-folder', message: 'RDP Health cannot save in its data folder D (EISDIR)…' }] };
+    agent.emit('snapshot', agent.current);
+    expect(FakeNotification.shown.map((toast) => toast.options.title)).toEqual(['RDP Health: your settings were reset', 'RDP Health cannot save its data']);
+  });
+
+  it('at a cold start the tray shows the last known state, not "checking"', () => {
+    const last = snapshot([finding('certificate', 'warn', { title: 'RDP certificate' })]);
+    const { agent, tray } = setup({ hidden: true, current: last, status: { checking: true, lastKnownAt: last.startedAt } });
+    agent.emit('checking', true);
+    expect(tray.images.at(-1)).toEqual({ path: '/app/resources/assets/tray/warn.ico' });
+    expect(tray.tooltip).toBe('RDP Health: last known: needs attention - RDP certificate');
+    agent.status = { checking: true };
+    agent.current = snapshot([finding('certificate', 'ok')]);
+    agent.emit('snapshot', agent.current);
+    expect(tray.images.at(-1)).toEqual({ path: '/app/resources/assets/tray/checking.ico' });
   });
 
   it('checks after resume and unlock, once', () => {

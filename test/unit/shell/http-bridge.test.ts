@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpBridge as createServerBridge, tokenMatches, type HttpBridge } from '../../../electron/demo/http-bridge.js';
+import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
 import { agentActions, type AgentPort } from '../../../electron/shell/actions.js';
 import { createHttpBridge as createPageBridge } from '../../../renderer/bridge-http.js';
 import { finding, snapshot } from './snapshots.js';
@@ -37,7 +38,11 @@ function recordingAgent(): AgentPort {
     },
     repairs: {
       preview: async (fixId) => (calls.push(`preview:${fixId}`), { fixId, previewId: 'p1', changes: [], lowersSecurity: false, disruptsSessions: false }),
-      apply: async (fixId, previewId) => (calls.push(`apply:${fixId}:${previewId}`), { outcome: 'cancelled', message: 'Declined.' }),
+      apply: async (fixId, previewId) => {
+        calls.push(`apply:${fixId}:${previewId}`);
+        if (previewId === 'used') throw new RepairRequestError('Preview this fix first: a fix is applied only after its preview.');
+        return { outcome: 'cancelled', message: 'Declined.' };
+      },
       undo: async () => ({ outcome: 'fixed', message: '' }),
       repairAllSafe: async () => [],
     },
@@ -93,6 +98,12 @@ describe('demo HTTP bridge', () => {
     await expect(page.getHistory(5)).resolves.toHaveLength(1);
     await expect(page.setSettings({ notifications: false })).resolves.toEqual({ checkIntervalMinutes: 30, warnDays: [30], notifications: false, startAtLogin: false, locked: ['warnDays'] });
     expect(calls).toEqual(['getSnapshot', 'preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:5', 'setSettings:{"notifications":false}']);
+  });
+
+  it('answers a used or unknown preview with 409 and what happened, not 500', async () => {
+    await expect(pageBridge().applyFix('certificate.renew', 'used', false)).rejects.toThrow('Preview this fix first: a fix is applied only after its preview.');
+    const response = await raw('/api/applyFix', { headers: { 'x-rdp-health-token': TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ payload: { fixId: 'certificate.renew', previewId: 'used' } }) });
+    expect(response).toEqual({ status: 409, body: JSON.stringify({ error: 'Preview this fix first: a fix is applied only after its preview.' }) });
   });
 
   it('refuses a wrong token with 403 and runs nothing', async () => {
