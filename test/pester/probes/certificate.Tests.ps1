@@ -70,7 +70,7 @@ Describe 'Get-RdpCertificate' {
         @($data.boundFoundIn).Count | Should -Be 0
     }
 
-    It 'reports stopped and disabled renewal services' {
+    It 'reports stopped and disabled renewal services (evidence only: cert-renewal-services-stopped)' {
         $data = (Invoke-SimProbe -Script $Probe -Scenario 'cert-renewal-services-stopped').data
         ($data.services | Where-Object name -EQ 'CertPropSvc').state | Should -Be 'Stopped'
         ($data.services | Where-Object name -EQ 'KeyIso').startMode | Should -Be 'Disabled'
@@ -86,7 +86,7 @@ Describe 'Get-RdpCertificate' {
         $crypt.state | Should -BeNullOrEmpty
     }
 
-    It 'uses the registry copy when WMI has no hash, and sees a registry copy that disagrees' {
+    It 'uses the registry''s custom copy when WMI has no hash, and sees a custom copy that disagrees with a type 1 binding' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{
             registry = @{ 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' = @{ SSLCertificateSHA1Hash = @{ binary = '00112233445566778899AABBCCDDEEFF00112233' } } }
         }
