@@ -152,13 +152,13 @@ Describe 'Repair-RdpCertificate on cert-self-signed-expired' {
     }
 
     It 'a failure after Windows replaced the key is reported as restore incomplete, and no keyless certificate is left' {
-        # The first binding read passes; the one that verifies the renewal fails.
-        Set-FixHostFault -Command 'Get-CimInstance:Win32_TSGeneralSetting' -Fault @{ kind = 'error'; after = 1 }
+        # The first store read passes; the one that verifies the renewal fails.
+        Set-FixHostFault -Command 'X509Store.Open' -Fault @{ kind = 'error'; after = 1 }
         $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'RenewSelfSigned'; WaitSeconds = 0 }
         $run.ExitCode | Should -Be 3
         $run.Result.undoAvailable | Should -BeTrue
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 2
-        Set-FixHostFault -Command 'Get-CimInstance:Win32_TSGeneralSetting' -Remove
+        Set-FixHostFault -Command 'X509Store.Open' -Remove
         @(Get-StoreThumbprint).Count | Should -Be 1
         $null = Assert-Renewed -Old @($Bound, $OlderExpired)
     }
