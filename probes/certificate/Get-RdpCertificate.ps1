@@ -6,9 +6,11 @@ its private key, and what might stop Windows from renewing it.
 
 .DESCRIPTION
 The binding comes from Win32_TSGeneralSetting (SSLCertificateSHA1Hash, SSLCertificateSHA1HashType:
-1 self-signed, 2 group-policy template, 3 custom) and the REG_BINARY RDP-Tcp\SSLCertificateSHA1Hash
-(hex-encoded before comparing). The certificate is looked up in Cert:\LocalMachine\Remote Desktop and
-Cert:\LocalMachine\My; other expired certificates in those stores are listed too. Also read: the
+1 self-signed, 2 group-policy template, 3 custom), cross-checked with the registry: WinStations\
+SelfSignedCertificate (+ SelfSignedCertStore) for the self-signed one, RDP-Tcp\SSLCertificateSHA1Hash
+for a custom one; when WMI refuses this account, the registry's binding is used. The certificate is
+looked up, with X509Store (a refused store is told from an absent one), in the SelfSignedCertStore store
+and LocalMachine\My; other expired certificates in those stores are listed too. Also read: the
 services Windows needs to regenerate a self-signed certificate (SessionEnv, CertPropSvc, KeyIso,
 CryptSvc) and recent System events 1057/1058 and Schannel 36870/36871/36874. An event log that
 cannot be read is reported in the data, not as a failure of the check.
@@ -85,17 +87,16 @@ Invoke-RdpProbe -Name 'certificate' -Body {
     $binding = Get-RdpCertificateBinding
     $now = Get-Date
 
-    $bound = $null
-    if ($null -ne $binding.BoundThumbprint) { $bound = Find-RdpCertificate -Thumbprint $binding.BoundThumbprint -BindingType $binding.BindingType }
+    $search = Find-RdpBoundCertificate -Binding $binding
+    $bound = $search.Found
 
     $stores = @()
     $expired = @()
-    foreach ($storeName in @(Get-RdpCertificateStoreName)) {
-        $store = Get-RdpStoreCertificate -Store $storeName
-        $stores += [PSCustomObject][ordered]@{ name = $storeName; present = $store.Present; count = @($store.Certificates).Count }
+    foreach ($store in @($search.Stores)) {
+        $stores += [PSCustomObject][ordered]@{ name = $store.Store; present = ($store.Access -eq 'read'); access = $store.Access; error = $store.Error; count = @($store.Certificates).Count }
         foreach ($certificate in @($store.Certificates)) {
             if ((ConvertTo-RdpThumbprint ([string]$certificate.Thumbprint)) -eq $binding.BoundThumbprint) { continue }
-            if ($certificate.NotAfter -lt $now) { $expired += ConvertTo-RdpCertificateInfo -Certificate $certificate -Store $storeName }
+            if ($certificate.NotAfter -lt $now) { $expired += ConvertTo-RdpCertificateInfo -Certificate $certificate -Store $store.Store }
         }
     }
 
@@ -113,11 +114,16 @@ Invoke-RdpProbe -Name 'certificate' -Body {
     }
 
     [PSCustomObject][ordered]@{
-        boundThumbprint     = $binding.BoundThumbprint
-        bindingType         = $binding.BindingType
-        wmiThumbprint       = $binding.WmiThumbprint
-        registryThumbprint  = $binding.RegistryThumbprint
-        thumbprintsAgree    = $binding.ThumbprintsAgree
+        boundThumbprint      = $binding.BoundThumbprint
+        bindingType          = $binding.BindingType
+        bindingSource        = $binding.BindingSource
+        wmiThumbprint        = $binding.WmiThumbprint
+        registryThumbprint   = $binding.RegistryThumbprint
+        customThumbprint     = $binding.CustomThumbprint
+        selfSignedThumbprint = $binding.SelfSignedThumbprint
+        selfSignedStore      = $binding.SelfSignedStore
+        thumbprintsAgree     = $binding.ThumbprintsAgree
+        wmi                  = ConvertTo-RdpWmiReadData -Read $binding.Wmi
         boundFound          = ($null -ne $bound)
         boundStore          = $boundStore
         boundFoundIn        = @($foundIn)

@@ -7,9 +7,6 @@ Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 
-# Where the listener's certificate can live: the self-signed one in 'Remote Desktop', others in 'My'.
-$script:RdpCertificateStores = @('Remote Desktop', 'My')
-
 function ConvertTo-RdpThumbprint {
     <#
     .SYNOPSIS
@@ -25,88 +22,167 @@ function ConvertTo-RdpThumbprint {
     $hex
 }
 
+function ConvertTo-RdpRegistryThumbprint {
+    <#
+    .SYNOPSIS
+    A REG_BINARY (or REG_SZ) thumbprint value as canonical hex; $null when absent.
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([AllowNull()]$Raw)
+    # REG_BINARY: Get-RdpRegistryValue's output unrolls the byte[] into object[], so test for any array.
+    if ($Raw -is [array]) { return ConvertTo-RdpThumbprint (ConvertTo-RdpHex -Bytes ([byte[]]$Raw)) }
+    if ($null -ne $Raw) { return ConvertTo-RdpThumbprint ([string]$Raw) }
+    $null
+}
+
 function Get-RdpCertificateBinding {
     <#
     .SYNOPSIS
-    The certificate RDP-Tcp is bound to: WMI SSLCertificateSHA1Hash and its type, and the registry copy.
+    The certificate RDP-Tcp is bound to: from WMI when it can be read, else from the registry.
     .DESCRIPTION
-    Win32_TSGeneralSetting gives the hash (hex string) and SSLCertificateSHA1HashType (1 self-signed,
-    2 group-policy template, 3 custom). The REG_BINARY RDP-Tcp\SSLCertificateSHA1Hash, when present, is
-    hex-encoded before it is compared. The bound thumbprint is the WMI value, else the registry one.
+    Win32_TSGeneralSetting gives the hash and SSLCertificateSHA1HashType (1 self-signed, 2 group-policy
+    template, 3 custom). The registry keeps the self-signed one in WinStations\SelfSignedCertificate
+    (REG_BINARY, 20 bytes) with its store in WinStations\SelfSignedCertStore, and a custom one in
+    RDP-Tcp\SSLCertificateSHA1Hash, which exists only for a custom certificate and then wins (KB3042780,
+    Method 2). WMI is cross-checked with the registry's binding (custom, else self-signed). WMI may refuse
+    an unelevated account: the registry's binding is then used and the refusal is in Wmi.
     .OUTPUTS
-    PSCustomObject with BoundThumbprint, BindingType, WmiThumbprint, RegistryThumbprint, ThumbprintsAgree.
+    PSCustomObject with BoundThumbprint, BindingType, BindingSource ('wmi', 'registry-custom',
+    'registry-self-signed', 'none'), WmiThumbprint, RegistryThumbprint, CustomThumbprint,
+    SelfSignedThumbprint, SelfSignedStore, ThumbprintsAgree, Wmi (Readable, ErrorKind, Error).
     #>
     [CmdletBinding()]
     param()
-    $setting = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'"
-    if ($null -eq $setting) { throw (New-RdpProbeError -Kind 'not-found' -Message 'Win32_TSGeneralSetting has no RDP-Tcp instance: the RDP listener is not configured on this computer.') }
+    $read = Get-RdpTsGeneralSetting
+    $setting = $read.Instance
+    if ($read.Readable -and $null -eq $setting) { throw (New-RdpProbeError -Kind 'not-found' -Message 'Win32_TSGeneralSetting has no RDP-Tcp instance: the RDP listener is not configured on this computer.') }
     $wmiThumbprint = $null
     $bindingType = $null
-    if ($setting.PSObject.Properties['SSLCertificateSHA1Hash']) { $wmiThumbprint = ConvertTo-RdpThumbprint ([string]$setting.SSLCertificateSHA1Hash) }
-    if ($setting.PSObject.Properties['SSLCertificateSHA1HashType'] -and $null -ne $setting.SSLCertificateSHA1HashType) { $bindingType = [int]$setting.SSLCertificateSHA1HashType }
+    if ($null -ne $setting) {
+        if ($setting.PSObject.Properties['SSLCertificateSHA1Hash']) { $wmiThumbprint = ConvertTo-RdpThumbprint ([string]$setting.SSLCertificateSHA1Hash) }
+        if ($setting.PSObject.Properties['SSLCertificateSHA1HashType'] -and $null -ne $setting.SSLCertificateSHA1HashType) { $bindingType = [int]$setting.SSLCertificateSHA1HashType }
+    }
 
-    $registryThumbprint = $null
-    $raw = Get-RdpRegistryValue -Path (Get-RdpPath -Name 'RdpTcp') -Name 'SSLCertificateSHA1Hash'
-    # REG_BINARY: Get-RdpRegistryValue's output unrolls the byte[] into object[], so test for any array.
-    if ($raw -is [array]) { $registryThumbprint = ConvertTo-RdpThumbprint (ConvertTo-RdpHex -Bytes ([byte[]]$raw)) }
-    elseif ($null -ne $raw) { $registryThumbprint = ConvertTo-RdpThumbprint ([string]$raw) }
+    $winStations = (Get-RdpPath -Name 'TerminalServer') + '\WinStations'
+    $custom = ConvertTo-RdpRegistryThumbprint (Get-RdpRegistryValue -Path (Get-RdpPath -Name 'RdpTcp') -Name 'SSLCertificateSHA1Hash')
+    $selfSigned = ConvertTo-RdpRegistryThumbprint (Get-RdpRegistryValue -Path $winStations -Name 'SelfSignedCertificate')
+    $selfSignedStore = [string](Get-RdpRegistryValue -Path $winStations -Name 'SelfSignedCertStore')
+    if (-not $selfSignedStore) { $selfSignedStore = 'Remote Desktop' }
+    $registryThumbprint = $custom
+    if ($null -eq $registryThumbprint) { $registryThumbprint = $selfSigned }
 
     $bound = $wmiThumbprint
-    if ($null -eq $bound) { $bound = $registryThumbprint }
+    $source = 'wmi'
+    if ($null -eq $bound) {
+        $bound = $registryThumbprint
+        $source = 'none'
+        if ($null -ne $custom) { $source = 'registry-custom' } elseif ($null -ne $selfSigned) { $source = 'registry-self-signed' }
+        # Without WMI the registry says which kind: only a self-signed binding is known for sure.
+        if ($null -eq $bindingType -and $source -eq 'registry-self-signed') { $bindingType = 1 }
+    }
     $agree = $null
     if ($null -ne $registryThumbprint -and $null -ne $wmiThumbprint) { $agree = ($registryThumbprint -eq $wmiThumbprint) }
     [PSCustomObject]@{
-        BoundThumbprint    = $bound
-        BindingType        = $bindingType
-        WmiThumbprint      = $wmiThumbprint
-        RegistryThumbprint = $registryThumbprint
-        ThumbprintsAgree   = $agree
+        BoundThumbprint      = $bound
+        BindingType          = $bindingType
+        BindingSource        = $source
+        WmiThumbprint        = $wmiThumbprint
+        RegistryThumbprint   = $registryThumbprint
+        CustomThumbprint     = $custom
+        SelfSignedThumbprint = $selfSigned
+        SelfSignedStore      = $selfSignedStore
+        ThumbprintsAgree     = $agree
+        Wmi                  = $read
     }
 }
 
 function Get-RdpStoreCertificate {
     <#
     .SYNOPSIS
-    The certificates of one LocalMachine store, and whether the store exists at all.
+    The certificates of one LocalMachine store, and whether it could be read, was refused or is absent.
+    .DESCRIPTION
+    Opened with X509Store and OpenExistingOnly: the Cert: provider reports a store this account may not
+    open as "does not exist", X509Store tells them apart (0x80070005 access denied, 0x80070002 absent).
     .OUTPUTS
-    PSCustomObject with Store, Present, Certificates (X509Certificate2[]).
+    PSCustomObject with Store, Access ('read', 'denied', 'absent', 'error'), Present, Error, Certificates.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][string]$Store)
+    $result = [PSCustomObject]@{ Store = $Store; Access = 'read'; Present = $true; Error = $null; Certificates = @() }
+    $x509 = New-Object System.Security.Cryptography.X509Certificates.X509Store $Store, 'LocalMachine'
     try {
-        $certificates = @(Get-ChildItem -LiteralPath "Cert:\LocalMachine\$Store" -ErrorAction Stop)
-        [PSCustomObject]@{ Store = $Store; Present = $true; Certificates = $certificates }
-    } catch [System.Management.Automation.ItemNotFoundException] {
-        [PSCustomObject]@{ Store = $Store; Present = $false; Certificates = @() }
+        $x509.Open([System.Security.Cryptography.X509Certificates.OpenFlags]'ReadOnly, OpenExistingOnly')
+        $result.Certificates = @($x509.Certificates)
+    } catch {
+        $exception = $_.Exception
+        while ($null -ne $exception -and $exception -isnot [System.Security.Cryptography.CryptographicException]) { $exception = $exception.InnerException }
+        if ($null -eq $exception) { throw }
+        $result.Present = $false
+        $result.Error = ([string]$exception.Message).Trim()
+        $result.Access = 'error'
+        if ($exception.HResult -eq 0x80070005) { $result.Access = 'denied'; $result.Present = $null }
+        elseif ($exception.HResult -eq 0x80070002) { $result.Access = 'absent' }
+    } finally {
+        $x509.Close()
     }
+    $result
+}
+
+function Get-RdpCertificateStoreName {
+    <#
+    .SYNOPSIS
+    The stores the listener's certificate is looked up in, the likely one first.
+    .DESCRIPTION
+    A self-signed binding lives in the store WinStations\SelfSignedCertStore names ('Remote Desktop' by
+    default; hardening guides change it); custom and template certificates in 'My'.
+    .OUTPUTS
+    System.String[]
+    #>
+    [CmdletBinding()]
+    param([string]$SelfSignedStore = 'Remote Desktop', $BindingType = $null)
+    $order = @($SelfSignedStore, 'My')
+    if ($null -ne $BindingType -and [int]$BindingType -ne 1) { $order = @('My', $SelfSignedStore) }
+    @($order | Select-Object -Unique)
 }
 
 function Find-RdpCertificate {
     <#
     .SYNOPSIS
-    Looks a thumbprint up in the RDP certificate stores, the likely store first.
-    .DESCRIPTION
-    A type 1 (self-signed) binding lives in 'Remote Desktop'; custom and template certificates in 'My'.
+    Looks a thumbprint up in store reads (Get-RdpStoreCertificate), in their order.
     .OUTPUTS
     PSCustomObject with Certificate, Store and FoundIn (every store that holds it), or $null.
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][string]$Thumbprint, $BindingType = $null)
-    $order = $script:RdpCertificateStores
-    if ($null -ne $BindingType -and [int]$BindingType -ne 1) { $order = @('My', 'Remote Desktop') }
+    param([Parameter(Mandatory)][string]$Thumbprint, [Parameter(Mandatory)][AllowEmptyCollection()][object[]]$StoreRead)
     $first = $null
     $foundIn = @()
-    foreach ($store in $order) {
-        try {
-            $certificate = Get-Item -LiteralPath "Cert:\LocalMachine\$store\$Thumbprint" -ErrorAction Stop
-        } catch [System.Management.Automation.ItemNotFoundException] {
-            continue
+    foreach ($read in $StoreRead) {
+        foreach ($certificate in @($read.Certificates)) {
+            if ((ConvertTo-RdpThumbprint ([string]$certificate.Thumbprint)) -ne $Thumbprint) { continue }
+            $foundIn += $read.Store
+            if ($null -eq $first) { $first = [PSCustomObject]@{ Certificate = $certificate; Store = $read.Store } }
+            break
         }
-        $foundIn += $store
-        if ($null -eq $first) { $first = [PSCustomObject]@{ Certificate = $certificate; Store = $store } }
     }
     if ($null -eq $first) { return $null }
     [PSCustomObject]@{ Certificate = $first.Certificate; Store = $first.Store; FoundIn = @($foundIn) }
+}
+
+function Find-RdpBoundCertificate {
+    <#
+    .SYNOPSIS
+    The bound certificate, looked up in the stores it can live in, with what each store read gave.
+    .OUTPUTS
+    PSCustomObject with Found (Find-RdpCertificate's result or $null) and Stores (Get-RdpStoreCertificate results).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Binding)
+    $reads = @(foreach ($store in @(Get-RdpCertificateStoreName -SelfSignedStore $Binding.SelfSignedStore -BindingType $Binding.BindingType)) { Get-RdpStoreCertificate -Store $store })
+    $found = $null
+    if ($null -ne $Binding.BoundThumbprint) { $found = Find-RdpCertificate -Thumbprint $Binding.BoundThumbprint -StoreRead $reads }
+    [PSCustomObject]@{ Found = $found; Stores = $reads }
 }
 
 function ConvertTo-RdpCertificateInfo {
@@ -133,16 +209,4 @@ function ConvertTo-RdpCertificateInfo {
     }
 }
 
-function Get-RdpCertificateStoreName {
-    <#
-    .SYNOPSIS
-    The stores the listener's certificate is looked up in, in order.
-    .OUTPUTS
-    System.String[]
-    #>
-    [CmdletBinding()]
-    param()
-    $script:RdpCertificateStores
-}
-
-Export-ModuleMember -Function ConvertTo-RdpThumbprint, Get-RdpCertificateBinding, Get-RdpStoreCertificate, Find-RdpCertificate, ConvertTo-RdpCertificateInfo, Get-RdpCertificateStoreName
+Export-ModuleMember -Function ConvertTo-RdpThumbprint, Get-RdpCertificateBinding, Get-RdpStoreCertificate, Find-RdpCertificate, Find-RdpBoundCertificate, ConvertTo-RdpCertificateInfo, Get-RdpCertificateStoreName

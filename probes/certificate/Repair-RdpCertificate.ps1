@@ -13,7 +13,9 @@ SSLCertificateSHA1HashType 1). It changes nothing and says why when:
   renewed by whoever issued them, never deleted here;
 - this computer is an RD Connection Broker (the Tssdis service exists): its certificates belong to
   the deployment (Set-RDCertificate), and its binding is never cleared;
-- SessionEnv, CertPropSvc, KeyIso or CryptSvc is not running: Windows would not make a new certificate.
+- SessionEnv or CryptSvc is disabled (or missing): Windows would not make a new certificate. Microsoft's
+  renewal is "delete the certificate, restart SessionEnv" (troubleshoot-rdp-internal-error.md); nothing
+  documents a need for CertPropSvc or KeyIso, and Restart-Service starts a stopped SessionEnv.
 Every self-signed certificate in the Remote Desktop store that is in -Scope is deleted (a loop: there
 may be several), the bound one last, then SessionEnv is restarted (not TermService: sessions stay).
 The script then re-reads the binding until a NEW thumbprint is bound and its certificate is valid,
@@ -66,7 +68,8 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.FixCertificate.psm1'
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Certificate.psm1')
 
 $script:Store = 'Remote Desktop'
-$script:RenewalServices = @('SessionEnv', 'CertPropSvc', 'KeyIso', 'CryptSvc')
+# Disabled, these stop Windows making the certificate (SessionEnv makes it, CryptSvc stores it).
+$script:RenewalServices = @('SessionEnv', 'CryptSvc')
 # The RD Connection Broker service: present only on a broker.
 $script:BrokerService = 'Tssdis'
 $script:BindingTypeNames = @{ 2 = 'a group policy certificate template (type 2)'; 3 = 'a custom certificate (type 3)' }
@@ -99,7 +102,7 @@ function Get-RdpRenewedBinding {
         $result.Message = "the listener is still bound to $thumbprint (type $($binding.BindingType)): Windows did not bind a new certificate."
         return $result
     }
-    $found = Find-RdpCertificate -Thumbprint $thumbprint -BindingType $binding.BindingType
+    $found = (Find-RdpBoundCertificate -Binding $binding).Found
     if ($null -eq $found -or $found.Store -ne $script:Store) {
         $result.Message = "the new thumbprint $thumbprint is not in Cert:\LocalMachine\$script:Store."
         return $result
@@ -146,10 +149,12 @@ Invoke-RdpFix -Fix $fix -Body {
     if ($null -ne $bound -and $due -notcontains $bound) { return }
 
     $services = @(Get-RdpServiceState -Name $script:RenewalServices)
-    $notRunning = @($services | Where-Object { -not $_.Present -or $_.State -ne 'Running' } | ForEach-Object { $_.Name })
-    if ($notRunning.Count -gt 0) {
-        throw (New-RdpProbeError -Kind 'error' -Message "Windows makes a new self-signed certificate only while SessionEnv, CertPropSvc, KeyIso and CryptSvc run, and $($notRunning -join ', ') $(if ($notRunning.Count -eq 1) { 'is' } else { 'are' }) not running: start $(if ($notRunning.Count -eq 1) { 'it' } else { 'them' }) first. Nothing was changed.")
+    $blocked = @($services | Where-Object { -not $_.Present -or $_.StartMode -eq 'Disabled' } | ForEach-Object { $_.Name })
+    if ($blocked.Count -gt 0) {
+        throw (New-RdpProbeError -Kind 'error' -Message "Windows makes a new self-signed certificate through SessionEnv and CryptSvc, and $($blocked -join ' and ') $(if ($blocked.Count -eq 1) { 'is' } else { 'are' }) disabled or missing: enable $(if ($blocked.Count -eq 1) { 'it' } else { 'them' }) first. Nothing was changed.")
     }
+    $sessionEnv = @($services | Where-Object { $_.Name -eq 'SessionEnv' })[0]
+    if ($sessionEnv.State -ne 'Running') { Add-RdpFixNote -Fix $fix -Message 'The Remote Desktop Configuration service (SessionEnv) is stopped: restarting it starts it.' }
 
     # The bound certificate goes last: if a deletion fails, the listener still has what it had.
     $ordered = @($due | Where-Object { $_ -ne $bound } | Sort-Object -Property NotAfter) + @($due | Where-Object { $_ -eq $bound })

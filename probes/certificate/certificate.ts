@@ -9,6 +9,7 @@ import type { FixDescriptor } from '../common/finding.js';
 import { DAY_MS, daysLeft } from '../common/days.js';
 import { fix } from '../common/fixes.js';
 import { serviceStateSchema } from '../common/service-state.js';
+import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO date');
 
@@ -35,20 +36,38 @@ const eventGroupSchema = z.object({
   message: z.string().nullable(),
 });
 
+/** A store as X509Store opened it: read, refused to this account (unknown, never a failure), absent. */
+const storeReadSchema = z.object({
+  name: z.string(),
+  present: z.boolean(),
+  access: z.enum(['read', 'denied', 'absent', 'error']),
+  error: z.string().nullable(),
+  count: z.number().int(),
+});
+
 export const certificateDataSchema = z.object({
-  /** What the listener uses (WMI SSLCertificateSHA1Hash, else the registry copy), upper-case hex. */
+  /** What the listener uses (WMI SSLCertificateSHA1Hash, else the registry's binding), upper-case hex. */
   boundThumbprint: z.string().nullable(),
-  /** SSLCertificateSHA1HashType: 1 self-signed, 2 group-policy template, 3 custom. */
+  /** SSLCertificateSHA1HashType: 1 self-signed, 2 group-policy template, 3 custom (1 also when only the registry's self-signed copy was read). */
   bindingType: z.number().int().nullable(),
+  /** Where the binding was read: WMI, or (WMI refused or empty) the registry's custom or self-signed copy. */
+  bindingSource: z.enum(['wmi', 'registry-custom', 'registry-self-signed', 'none']),
   wmiThumbprint: z.string().nullable(),
-  /** The REG_BINARY RDP-Tcp\SSLCertificateSHA1Hash, hex-encoded; null when absent. */
+  /** The registry's binding: the custom RDP-Tcp\SSLCertificateSHA1Hash, else WinStations\SelfSignedCertificate. */
   registryThumbprint: z.string().nullable(),
+  /** RDP-Tcp\SSLCertificateSHA1Hash (REG_BINARY): present only for a custom certificate (KB3042780). */
+  customThumbprint: z.string().nullable(),
+  /** WinStations\SelfSignedCertificate (REG_BINARY, 20 bytes). */
+  selfSignedThumbprint: z.string().nullable(),
+  /** WinStations\SelfSignedCertStore: where the self-signed certificate lives ('Remote Desktop' by default). */
+  selfSignedStore: z.string(),
   thumbprintsAgree: z.boolean().nullable(),
+  wmi: wmiReadSchema,
   boundFound: z.boolean(),
   boundStore: z.string().nullable(),
   boundFoundIn: z.array(z.string()),
   boundCertificate: certificateInfoSchema.nullable(),
-  stores: z.array(z.object({ name: z.string(), present: z.boolean(), count: z.number().int() })),
+  stores: z.array(storeReadSchema),
   /** Expired certificates other than the bound one, in the Remote Desktop and My stores. */
   expiredCertificates: z.array(certificateInfoSchema),
   services: z.array(serviceStateSchema),
@@ -69,6 +88,31 @@ export const CERTIFICATE_FIXES = {
 };
 
 const BINDING_TYPES: Record<number, string> = { 1: 'self-signed (made by Windows)', 2: 'group policy certificate template', 3: 'custom certificate' };
+
+const BINDING_SOURCES: Record<CertificateData['bindingSource'], string> = {
+  wmi: 'WMI (Win32_TSGeneralSetting)',
+  'registry-custom': 'registry, RDP-Tcp\\SSLCertificateSHA1Hash (custom certificate)',
+  'registry-self-signed': 'registry, WinStations\\SelfSignedCertificate',
+  none: 'nowhere: no binding found',
+};
+
+function describeStore(store: CertificateData['stores'][number]): string {
+  switch (store.access) {
+    case 'read':
+      return `${store.count} certificate${store.count === 1 ? '' : 's'}`;
+    case 'denied':
+      return `this account may not open it (${store.error ?? 'access denied'})`;
+    case 'absent':
+      return 'does not exist';
+    case 'error':
+      return `could not be opened (${store.error ?? 'error'})`;
+  }
+}
+
+/** Stores that could not be read: the bound certificate may be in one of them. */
+function unreadableStores(data: CertificateData): string[] {
+  return data.stores.filter((s) => s.access === 'denied' || s.access === 'error').map((s) => s.name);
+}
 
 function describeEvents(data: CertificateData): unknown {
   const { events } = data;
@@ -91,15 +135,28 @@ function evidence(data: CertificateData, ctx: EvaluateContext): Record<string, u
     Issuer: cert?.issuer ?? null,
     'Self-signed': cert?.selfSigned ?? null,
     HasPrivateKey: cert?.hasPrivateKey ?? null,
-    'Registry SSLCertificateSHA1Hash': data.registryThumbprint ?? 'absent',
+    'Binding read from': BINDING_SOURCES[data.bindingSource],
+    'WMI (Win32_TSGeneralSetting)': describeWmiRead(data.wmi, 'the binding was read from the registry'),
+    'Registry SelfSignedCertificate': data.selfSignedThumbprint ?? 'absent',
+    'Registry SSLCertificateSHA1Hash (custom certificates only)': data.customThumbprint ?? 'absent',
+    'Stores read': data.stores.map((s) => `Cert:\\LocalMachine\\${s.name}: ${describeStore(s)}`),
     'Other expired certificates': data.expiredCertificates.map((c) => `${c.thumbprint} (${c.subject}, ${c.store}, expired ${c.notAfter})`),
     'Renewal services': data.services.map((s) => `${s.name}: ${s.present ? `${s.state ?? 'unknown'} (${s.startMode ?? 'unknown'})` : 'not installed'}`),
     'Recent events': describeEvents(data),
   };
 }
 
-function stoppedServices(data: CertificateData): string[] {
-  return data.services.filter((s) => !s.present || s.state !== 'Running' || s.startMode === 'Disabled').map((s) => s.name);
+/**
+ * The services that, disabled or missing, stop Windows from making a new self-signed certificate:
+ * SessionEnv makes it (Microsoft's renewal is "delete the certificate, restart SessionEnv",
+ * troubleshoot-rdp-internal-error.md) and CryptSvc stores it. Nothing documents a need for CertPropSvc
+ * or KeyIso (hardening baselines disable CertPropSvc), and a stopped manual service is started on
+ * demand: those stay evidence only.
+ */
+const REGENERATION_BLOCKERS = ['SessionEnv', 'CryptSvc'];
+
+function blockingServices(data: CertificateData): string[] {
+  return data.services.filter((s) => REGENERATION_BLOCKERS.includes(s.name) && (!s.present || s.startMode === 'Disabled')).map((s) => s.name);
 }
 
 function reasons(data: CertificateData, ctx: EvaluateContext): Problem[] {
@@ -123,9 +180,9 @@ function reasons(data: CertificateData, ctx: EvaluateContext): Problem[] {
     const days = daysLeft(cert.notAfter, ctx.now);
     found.push({ status: 'warn', summary: `The Remote Desktop certificate expires in ${days} day${days === 1 ? '' : 's'} (${cert.notAfter.slice(0, 10)}).` });
   }
-  const stopped = stoppedServices(data);
-  if (data.bindingType === 1 && stopped.length > 0) {
-    found.push({ status: 'warn', summary: `Windows cannot renew the Remote Desktop certificate while ${stopped.join(', ')} ${stopped.length === 1 ? 'is' : 'are'} not running.` });
+  const blocking = blockingServices(data);
+  if (data.bindingType === 1 && blocking.length > 0) {
+    found.push({ status: 'warn', summary: `Windows cannot renew the Remote Desktop certificate while ${blocking.join(' and ')} ${blocking.length === 1 ? 'is' : 'are'} disabled.` });
   }
   if (data.thumbprintsAgree === false) {
     found.push({ status: 'warn', summary: 'The registry and WMI name different Remote Desktop certificates, so which one is used is unclear.' });
@@ -140,13 +197,28 @@ function fixesFor(data: CertificateData, ctx: EvaluateContext): FixDescriptor[] 
   return msLeft <= ctx.warnDays * DAY_MS ? [CERTIFICATE_FIXES.renewSelfSigned] : [];
 }
 
+/**
+ * `unknown` because this account lacks the rights: `errorKind` in the evidence says so the way an
+ * error envelope does, so the agent can tell "needs more rights" from "could not finish".
+ */
+function needsRights(summary: string, shown: Record<string, unknown>, errorKind: string | null): Verdict {
+  return { status: 'unknown', summary, evidence: { ...shown, errorKind: errorKind ?? 'error' }, fixes: [] };
+}
+
 export function evaluateCertificate(data: CertificateData, ctx: EvaluateContext): Verdict {
   const shown = evidence(data, ctx);
   if (data.boundThumbprint === null) {
+    if (!data.wmi.readable) return needsRights('Windows would not let this account read which certificate Remote Desktop uses, and the registry names none.', shown, data.wmi.errorKind);
     return { status: 'unknown', summary: 'No certificate is bound to Remote Desktop, so there is nothing to check yet.', evidence: shown, fixes: [] };
   }
-  if (data.bindingType === null || !(data.bindingType in BINDING_TYPES)) {
+  // Without WMI a custom registry binding is a custom or template certificate: checked alike, never renewed.
+  const knownType = data.bindingType !== null ? data.bindingType in BINDING_TYPES : data.bindingSource === 'registry-custom';
+  if (!knownType) {
     return { status: 'unknown', summary: 'Windows reports a kind of certificate binding this check does not know.', evidence: shown, fixes: [] };
+  }
+  const unreadable = unreadableStores(data);
+  if (!data.boundFound && unreadable.length > 0) {
+    return needsRights(`The certificate store${unreadable.length === 1 ? '' : 's'} ${unreadable.join(', ')} could not be opened with this account's rights, so the Remote Desktop certificate could not be checked.`, shown, 'access-denied');
   }
   const [top, ...rest] = reasons(data, ctx);
   if (top === undefined) {

@@ -205,4 +205,36 @@ function Get-RdpServiceState {
     }
 }
 
-Export-ModuleMember -Function Get-RdpPath, New-RdpProbeError, Get-RdpErrorKind, ConvertTo-RdpEnvelopeJson, Invoke-RdpProbe, Get-RdpRegistryValue, Get-RdpEffectiveSetting, ConvertTo-RdpIsoDate, ConvertTo-RdpHex, Get-RdpServiceState
+function Get-RdpTsGeneralSetting {
+    <#
+    .SYNOPSIS
+    The RDP-Tcp instance of Win32_TSGeneralSetting, and whether WMI let this account read it.
+    .DESCRIPTION
+    root\cimv2\TerminalServices has its own ACL and may refuse an unelevated account (issue 11, item 1):
+    a probe that has the registry carries on without it and says what could not be read.
+    .OUTPUTS
+    PSCustomObject with Instance ($null when not read), Readable, ErrorKind, Error.
+    #>
+    [CmdletBinding()]
+    param()
+    try {
+        $instance = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'" -ErrorAction Stop
+        [PSCustomObject]@{ Instance = $instance; Readable = $true; ErrorKind = $null; Error = $null }
+    } catch {
+        [PSCustomObject]@{ Instance = $null; Readable = $false; ErrorKind = (Get-RdpErrorKind -ErrorRecord $_); Error = $_.Exception.Message }
+    }
+}
+
+function ConvertTo-RdpWmiReadData {
+    <#
+    .SYNOPSIS
+    Whether Win32_TSGeneralSetting was read, as envelope data: { readable, errorKind, error }.
+    .OUTPUTS
+    PSCustomObject
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Read)
+    [PSCustomObject][ordered]@{ readable = [bool]$Read.Readable; errorKind = $Read.ErrorKind; error = $Read.Error }
+}
+
+Export-ModuleMember -Function Get-RdpTsGeneralSetting, ConvertTo-RdpWmiReadData, Get-RdpPath, New-RdpProbeError, Get-RdpErrorKind, ConvertTo-RdpEnvelopeJson, Invoke-RdpProbe, Get-RdpRegistryValue, Get-RdpEffectiveSetting, ConvertTo-RdpIsoDate, ConvertTo-RdpHex, Get-RdpServiceState

@@ -1,13 +1,16 @@
 #Requires -Version 5.1
 <#
 .SYNOPSIS
-Reads whether NETWORK SERVICE (S-1-5-20), the account TermService runs as, may read the private key
-file of the certificate RDP-Tcp is bound to.
+Reads whether TermService (running as NETWORK SERVICE, S-1-5-20) may read the private key file of the
+certificate RDP-Tcp is bound to: a grant or Deny through any SID in its token counts (NETWORK SERVICE,
+its groups, SERVICE, LOCAL, NT SERVICE\ALL SERVICES, NT SERVICE\TermService and, in a shared svchost,
+the co-hosted services' SIDs).
 
 .DESCRIPTION
 For the self-signed binding (SSLCertificateSHA1HashType 1) the key is the CSP container TSSecKeySet1,
-file $env:ProgramData\Microsoft\Crypto\RSA\MachineKeys\f686aace6942fb7f7ceb231212eef4a4_<MachineGuid>:
-found without opening the key. Otherwise the key's unique name comes from the certificate
+file $env:ProgramData\Microsoft\Crypto\RSA\MachineKeys\f686aace6942fb7f7ceb231212eef4a4_*: listed by
+that prefix, as Microsoft's tools do (an imaged machine keeps the name of its old MachineGuid), without
+opening the key; several are reported, the current MachineGuid's chosen when it is among them. Otherwise the key's unique name comes from the certificate
 (PrivateKey.CspKeyContainerInfo.UniqueKeyContainerName for CSP keys, in Crypto\RSA\MachineKeys;
 Key.UniqueName for CNG keys, in Crypto\Keys; GetRSAPrivateKey as the fallback). A key that cannot be
 opened, or an ACL that cannot be read, is the error kind access-denied: it needs elevation.
@@ -25,13 +28,17 @@ Import-Module (Join-Path $PSScriptRoot '../certificate/RdpHealth.Certificate.psm
 
 $script:NetworkServiceSid = 'S-1-5-20'
 $script:SystemSid = 'S-1-5-18'
-# Groups NETWORK SERVICE's token always holds: Everyone, Authenticated Users, BUILTIN\Users.
-$script:NetworkServiceGroupSids = @('S-1-5-20', 'S-1-1-0', 'S-1-5-11', 'S-1-5-32-545')
+# What TermService's token (NETWORK SERVICE, as a service) always holds: NETWORK SERVICE, Everyone,
+# Authenticated Users, BUILTIN\Users, SERVICE, This Organization, LOCAL, NT SERVICE\ALL SERVICES; its
+# own service SID and those of services sharing its svchost are added (Get-RdpTermServiceTokenSid).
+$script:NetworkServiceGroupSids = @('S-1-5-20', 'S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-6', 'S-1-5-15', 'S-1-2-0', 'S-1-5-80-0')
 # Self-signed RDP key: CSP container TSSecKeySet1, whose file name starts with this hash.
 $script:RdpSelfSignedKeyPrefix = 'f686aace6942fb7f7ceb231212eef4a4_'
 # FileSystemRights bits: ReadData, GENERIC_READ, GENERIC_ALL; FullControl.
 $script:ReadMask = [int64]1 + [int64]2147483648 + [int64]268435456
 $script:FullControlMask = [int64]2032127
+# The CNG provider that keeps keys in files (Crypto\Keys); others (Platform Crypto Provider: TPM) do not.
+$script:SoftwareKeyStorageProvider = 'Microsoft Software Key Storage Provider'
 
 function Get-RdpCryptoFolder {
     <#
@@ -48,6 +55,69 @@ function Get-RdpCryptoFolder {
     "$root\Keys"
 }
 
+function ConvertTo-RdpServiceSid {
+    <#
+    .SYNOPSIS
+    A service's SID (NT SERVICE\<name>) derived from its name as `sc.exe showsid` does: S-1-5-80- and the
+    SHA-1 of the upper-cased name in UTF-16LE, as five little-endian 32-bit numbers.
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9_.-]+$')][string]$Name)
+    $sha = [System.Security.Cryptography.SHA1]::Create()
+    try { $hash = $sha.ComputeHash([System.Text.Encoding]::Unicode.GetBytes($Name.ToUpperInvariant())) } finally { $sha.Dispose() }
+    'S-1-5-80-' + ((0..4 | ForEach-Object { [System.BitConverter]::ToUInt32($hash, $_ * 4) }) -join '-')
+}
+
+function Get-RdpTermServiceTokenSid {
+    <#
+    .SYNOPSIS
+    The service SIDs in TermService's token: its own (NT SERVICE\TermService) and, in a shared svchost,
+    those of the services that run in the same process.
+    .OUTPUTS
+    PSCustomObject[] with name, sid.
+    #>
+    [CmdletBinding()]
+    param()
+    $names = @('TermService')
+    $termService = @(Get-RdpServiceState -Name 'TermService')[0]
+    if ($termService.Present -and $termService.ProcessId -gt 0) {
+        $names += @(Get-CimInstance -ClassName Win32_Service -Filter "ProcessId = $([int]$termService.ProcessId)" | ForEach-Object { [string]$_.Name } | Where-Object { $_ -and $_ -ne 'TermService' } | Sort-Object -Unique)
+    }
+    @(foreach ($name in $names) { [PSCustomObject][ordered]@{ name = $name; sid = ConvertTo-RdpServiceSid -Name $name } })
+}
+
+function Find-RdpSelfSignedKeyFile {
+    <#
+    .SYNOPSIS
+    The self-signed RDP key file, listed by its prefix f686aace6942fb7f7ceb231212eef4a4_* as Microsoft's
+    tools match it: an imaged or cloned machine keeps the file named after the MachineGuid it had.
+    .DESCRIPTION
+    One file: that one. Several: the one named after the current MachineGuid, if any (the others are
+    reported); else none is chosen. Listing MachineKeys needs no rights on the files.
+    .OUTPUTS
+    PSCustomObject with File ($null when none or no single one), Matches (full paths), Expected.
+    #>
+    [CmdletBinding()]
+    param()
+    $folder = Get-RdpCryptoFolder -Provider 'csp'
+    $machineGuid = Get-RdpRegistryValue -Path 'HKLM:\SOFTWARE\Microsoft\Cryptography' -Name 'MachineGuid'
+    $expected = $null
+    if ($machineGuid) { $expected = "$folder\$($script:RdpSelfSignedKeyPrefix)$machineGuid" }
+    $listed = @()
+    try {
+        $listed = @(Get-ChildItem -LiteralPath $folder -Filter ($script:RdpSelfSignedKeyPrefix + '*') -File -ErrorAction Stop | ForEach-Object { "$folder\$($_.Name)" } | Sort-Object)
+    } catch [System.Management.Automation.ItemNotFoundException] {
+        Write-Verbose "No machine key folder $($folder)."
+    }
+    $file = $null
+    if ($listed.Count -eq 1) { $file = $listed[0] }
+    elseif ($null -ne $expected) { $file = $listed | Where-Object { $_ -ieq $expected } | Select-Object -First 1 }
+    if ($null -eq $expected) { $expected = "$folder\$($script:RdpSelfSignedKeyPrefix)*" }
+    [PSCustomObject]@{ File = $file; Matches = @($listed); Expected = $expected }
+}
+
 function Get-RdpPrivateKeyName {
     <#
     .SYNOPSIS
@@ -59,20 +129,33 @@ function Get-RdpPrivateKeyName {
     param([Parameter(Mandatory)]$Certificate, [Parameter(Mandatory)][string]$Thumbprint)
     $candidates = @()
     try { $candidates += $Certificate.PrivateKey } catch { Write-Verbose "PrivateKey could not be opened: $($_.Exception.Message)" }
-    try {
-        $candidates += [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-    } catch {
-        Write-Verbose "GetRSAPrivateKey could not open the key: $($_.Exception.Message)"
+    # PrivateKey knows RSA and DSA only (an ECDSA key throws NotSupportedException): ask for both kinds.
+    foreach ($extension in @('RSACertificateExtensions', 'ECDsaCertificateExtensions')) {
+        try {
+            $type = "System.Security.Cryptography.X509Certificates.$extension" -as [type]
+            if ($null -eq $type) { continue }
+            $method = 'GetRSAPrivateKey'
+            if ($extension -like 'ECDsa*') { $method = 'GetECDsaPrivateKey' }
+            $candidates += $type::$method($Certificate)
+        } catch {
+            Write-Verbose "$extension could not open the key: $($_.Exception.Message)"
+        }
     }
     foreach ($key in $candidates) {
         if ($null -eq $key) { continue }
         $csp = $key.PSObject.Properties['CspKeyContainerInfo']
         if ($null -ne $csp -and $null -ne $csp.Value -and $csp.Value.UniqueKeyContainerName) {
-            return [PSCustomObject]@{ Provider = 'csp'; UniqueName = [string]$csp.Value.UniqueKeyContainerName }
+            return [PSCustomObject]@{ Provider = 'csp'; UniqueName = [string]$csp.Value.UniqueKeyContainerName; StorageProvider = [string]$csp.Value.ProviderName; FileBacked = $true }
         }
         $cng = $key.PSObject.Properties['Key']
-        if ($null -ne $cng -and $null -ne $cng.Value -and $cng.Value.UniqueName) {
-            return [PSCustomObject]@{ Provider = 'cng'; UniqueName = [string]$cng.Value.UniqueName }
+        if ($null -ne $cng -and $null -ne $cng.Value) {
+            $storage = $null
+            try { $storage = [string]$cng.Value.Provider.Provider } catch { Write-Verbose 'The key storage provider is not readable.' }
+            # Only the software provider keeps a key in a file; a TPM or smart card key has no file ACL.
+            if ($storage -and $storage -ne $script:SoftwareKeyStorageProvider) {
+                return [PSCustomObject]@{ Provider = 'cng'; UniqueName = [string]$cng.Value.UniqueName; StorageProvider = $storage; FileBacked = $false }
+            }
+            if ($cng.Value.UniqueName) { return [PSCustomObject]@{ Provider = 'cng'; UniqueName = [string]$cng.Value.UniqueName; StorageProvider = $storage; FileBacked = $true } }
         }
     }
     throw (New-RdpProbeError -Kind 'access-denied' -Message "Could not open the private key of certificate $Thumbprint to find its file: needs elevation to read.")
@@ -129,6 +212,9 @@ Invoke-RdpProbe -Name 'key-access' -Body {
         keyUniqueName        = $null
         keyFile              = $null
         candidates           = @()
+        prefixMatches        = @()
+        serviceSids          = @()
+        keyStorageProvider   = $null
         fileFound            = $false
         owner                = $null
         rules                = @()
@@ -144,7 +230,7 @@ Invoke-RdpProbe -Name 'key-access' -Body {
         return [PSCustomObject]$data
     }
 
-    $found = Find-RdpCertificate -Thumbprint $binding.BoundThumbprint -BindingType $binding.BindingType
+    $found = (Find-RdpBoundCertificate -Binding $binding).Found
     if ($null -ne $found) {
         $data.certificateFound = $true
         $data.certificateStore = $found.Store
@@ -152,11 +238,17 @@ Invoke-RdpProbe -Name 'key-access' -Body {
     }
 
     if ($binding.BindingType -eq 1) {
-        $machineGuid = Get-RdpRegistryValue -Path 'HKLM:\SOFTWARE\Microsoft\Cryptography' -Name 'MachineGuid'
-        if (-not $machineGuid) { throw (New-RdpProbeError -Kind 'not-found' -Message 'HKLM:\SOFTWARE\Microsoft\Cryptography has no MachineGuid: the self-signed key file name cannot be derived.') }
         $data.keySource = 'rdp-self-signed'
-        $data.keyUniqueName = $script:RdpSelfSignedKeyPrefix + [string]$machineGuid
-        $data.candidates = @((Get-RdpCryptoFolder -Provider 'csp') + '\' + $data.keyUniqueName)
+        $keyFiles = Find-RdpSelfSignedKeyFile
+        $data.prefixMatches = @($keyFiles.Matches)
+        if ($null -eq $keyFiles.File) {
+            $data.keyFile = $keyFiles.Expected
+            $data.reason = 'key-file-missing'
+            if ($keyFiles.Matches.Count -gt 1) { $data.reason = 'several-key-files' }
+            return [PSCustomObject]$data
+        }
+        $data.keyUniqueName = Split-Path -Leaf $keyFiles.File
+        $data.candidates = @($keyFiles.File)
     } else {
         if ($null -eq $found) {
             $data.reason = 'certificate-missing'
@@ -169,6 +261,11 @@ Invoke-RdpProbe -Name 'key-access' -Body {
         $key = Get-RdpPrivateKeyName -Certificate $found.Certificate -Thumbprint $binding.BoundThumbprint
         $data.keySource = $key.Provider
         $data.keyUniqueName = $key.UniqueName
+        $data.keyStorageProvider = $key.StorageProvider
+        if (-not $key.FileBacked) {
+            $data.reason = 'not-file-backed'
+            return [PSCustomObject]$data
+        }
         # A CNG handle can front a legacy CSP key: look in both folders, the provider's own first.
         $folders = @('csp')
         if ($key.Provider -eq 'cng') { $folders = @('cng', 'csp') }
@@ -185,6 +282,8 @@ Invoke-RdpProbe -Name 'key-access' -Body {
     $data.fileFound = $true
     try { $data.owner = [string]$read.Acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value } catch { Write-Verbose "Owner not readable: $($_.Exception.Message)" }
 
+    $data.serviceSids = @(Get-RdpTermServiceTokenSid)
+    $tokenSids = @($script:NetworkServiceGroupSids) + @($data.serviceSids | ForEach-Object { $_.sid })
     $rules = @()
     $grantedBy = @()
     $deniedBy = @()
@@ -201,7 +300,7 @@ Invoke-RdpProbe -Name 'key-access' -Body {
             inherited  = [bool]$rule.IsInherited
         }
         $reads = ($mask -band $script:ReadMask) -ne 0
-        if ($script:NetworkServiceGroupSids -contains $sid -and $reads) {
+        if ($tokenSids -contains $sid -and $reads) {
             if ($type -eq 'Deny') { $deniedBy += $sid } else { $grantedBy += $sid }
             if ($type -eq 'Allow' -and $sid -eq $script:NetworkServiceSid) { $data.networkServiceRule = $true }
         }

@@ -51,6 +51,8 @@ $script:Reasons = @{
     'certificate-missing' = 'The certificate Remote Desktop is bound to is not on this computer, so its key file is unknown.'
     'no-private-key'      = 'The Remote Desktop certificate has no private key here: granting access to a key file would not help.'
     'key-file-missing'    = 'The key file of the Remote Desktop certificate does not exist: there is nothing to grant access to.'
+    'not-file-backed'     = 'The certificate key is kept by a key storage provider (such as the TPM), not in a file: there is no file to grant access to.'
+    'several-key-files'   = 'There are several Remote Desktop key files and none is named after this computer: which one to grant access to is unclear.'
 }
 
 function Get-RdpProbeData {

@@ -28,17 +28,23 @@ export const keyAccessDataSchema = z.object({
   /** The key file whose ACL was read (or, when missing, where it was expected). */
   keyFile: z.string().nullable(),
   candidates: z.array(z.string()),
+  /** Self-signed binding: every MachineKeys file named f686aace6942fb7f7ceb231212eef4a4_* (Microsoft's match). */
+  prefixMatches: z.array(z.string()),
   fileFound: z.boolean(),
   owner: z.string().nullable(),
   rules: z.array(ruleSchema),
-  /** NETWORK SERVICE may read: allowed (itself or a group it is always in) and not denied. */
+  /** TermService may read: allowed through a SID in its token (NETWORK SERVICE, its groups, its service SIDs) and not denied. */
   networkServiceRead: z.boolean(),
   /** An Allow rule for S-1-5-20 itself. */
   networkServiceRule: z.boolean(),
   readGrantedBy: z.array(z.string()),
   readDeniedBy: z.array(z.string()),
   systemFullControl: z.boolean(),
-  reason: z.enum(['no-binding', 'certificate-missing', 'no-private-key', 'key-file-missing']).nullable(),
+  /** Service SIDs in TermService's token: NT SERVICE\TermService and, in a shared svchost, its co-hosted services'. */
+  serviceSids: z.array(z.object({ name: z.string(), sid: z.string() })),
+  /** The key's provider (CSP name, or CNG key storage provider such as the TPM's Microsoft Platform Crypto Provider). */
+  keyStorageProvider: z.string().nullable(),
+  reason: z.enum(['no-binding', 'certificate-missing', 'no-private-key', 'key-file-missing', 'several-key-files', 'not-file-backed']).nullable(),
 });
 export type KeyAccessData = z.infer<typeof keyAccessDataSchema>;
 
@@ -50,6 +56,10 @@ export const KEY_ACCESS_FIXES = {
 const WELL_KNOWN: Record<string, string> = {
   'S-1-5-18': 'SYSTEM',
   'S-1-5-20': 'NETWORK SERVICE',
+  'S-1-5-6': 'SERVICE',
+  'S-1-5-15': 'This Organization',
+  'S-1-2-0': 'LOCAL',
+  'S-1-5-80-0': 'NT SERVICE\\ALL SERVICES',
   'S-1-5-19': 'LOCAL SERVICE',
   'S-1-5-32-544': 'Administrators',
   'S-1-5-32-545': 'Users',
@@ -57,8 +67,9 @@ const WELL_KNOWN: Record<string, string> = {
   'S-1-1-0': 'Everyone',
 };
 
-function describeSid(sid: string): string {
-  const name = WELL_KNOWN[sid];
+function describeSid(sid: string, data?: KeyAccessData): string {
+  const service = data?.serviceSids.find((entry) => entry.sid === sid);
+  const name = WELL_KNOWN[sid] ?? (service ? `NT SERVICE\\${service.name}` : undefined);
   return name ? `${sid} (${name})` : sid;
 }
 
@@ -66,14 +77,16 @@ function evidence(data: KeyAccessData): Record<string, unknown> {
   return {
     Thumbprint: data.boundThumbprint ?? 'none bound',
     'Binding type': data.bindingType,
-    'Key found by': data.keySource === 'rdp-self-signed' ? 'self-signed RDP key name (TSSecKeySet1 + MachineGuid)' : data.keySource,
+    'Key found by': data.keySource === 'rdp-self-signed' ? 'self-signed RDP key name (TSSecKeySet1: f686aace6942fb7f7ceb231212eef4a4_*)' : data.keySource,
+    'Key provider': data.keyStorageProvider,
     'Key file': data.keyFile,
+    ...(data.keySource === 'rdp-self-signed' ? { 'Key files named f686aace6942fb7f7ceb231212eef4a4_*': data.prefixMatches } : {}),
     'File found': data.fileFound,
     Owner: data.owner ? describeSid(data.owner) : null,
-    'Access rules': data.rules.map((r) => `${r.type} ${describeSid(r.sid)}: ${r.rights}${r.inherited ? ' (inherited)' : ''}`),
+    'Access rules': data.rules.map((r) => `${r.type} ${describeSid(r.sid, data)}: ${r.rights}${r.inherited ? ' (inherited)' : ''}`),
     'NETWORK SERVICE can read': data.networkServiceRead,
-    'Read granted by': data.readGrantedBy.map(describeSid),
-    'Read denied by': data.readDeniedBy.map(describeSid),
+    'Read granted by': data.readGrantedBy.map((sid) => describeSid(sid, data)),
+    'Read denied by': data.readDeniedBy.map((sid) => describeSid(sid, data)),
     'SYSTEM full control': data.systemFullControl,
   };
 }
@@ -96,6 +109,10 @@ export function evaluateKeyAccess(data: KeyAccessData): Verdict {
         return { status: 'fail', summary: 'The key file of the Remote Desktop certificate is missing, so Remote Desktop cannot use it.', evidence: shown, fixes: [] };
       }
       return unknown('The key file of the Remote Desktop certificate was not found where Windows keeps machine keys.', shown);
+    case 'not-file-backed':
+      return unknown(`The certificate's key is kept by ${data.keyStorageProvider ?? 'a key storage provider'}, not in a file, so who may read it cannot be checked here.`, shown);
+    case 'several-key-files':
+      return unknown(`There are ${data.prefixMatches.length} Remote Desktop key files and none is named after this computer's MachineGuid, so which one Remote Desktop uses is unclear.`, shown);
     case null:
       break;
   }

@@ -7,7 +7,8 @@ local setting decides it.
 .DESCRIPTION
 Effective value = the policy value under HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services
 if present, else the local RDP-Tcp value. WMI (Win32_TSGeneralSetting) is read too: its
-PolicySourceUserAuthenticationRequired says 0 server, 1 group policy, 2 default.
+PolicySourceUserAuthenticationRequired says 0 server, 1 group policy, 2 default. WMI that refuses
+this account (root\cimv2\TerminalServices has its own ACL) is said in `wmi`; the registry still decides.
 The effective SecurityLayer is read as well (registry: 0 RDP, 1 Negotiate, 2 TLS; absent means
 Negotiate, the documented default), because NLA cannot run over the RDP security layer: whether
 turning NLA on is safe, or turning it off would resolve a contradiction, depends on it.
@@ -24,7 +25,9 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Invoke-RdpProbe -Name 'nla' -Body {
     $setting = Get-RdpEffectiveSetting -Name 'UserAuthentication'
     $layer = Get-RdpEffectiveSetting -Name 'SecurityLayer' -Default 1
-    $wmi = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'"
+    # WMI may refuse an unelevated account: the registry decides, WMI only adds its policy source.
+    $wmiRead = Get-RdpTsGeneralSetting
+    $wmi = $wmiRead.Instance
     $wmiValue = $null
     $wmiSource = $null
     if ($null -ne $wmi) {
@@ -44,5 +47,6 @@ Invoke-RdpProbe -Name 'nla' -Body {
         wmiPolicySource     = $wmiSource
         securityLayer       = $layer.Value
         securityLayerSource = $layer.Source
+        wmi                 = ConvertTo-RdpWmiReadData -Read $wmiRead
     }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import { fix } from '../common/fixes.js';
 import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
+import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
 export const nlaDataSchema = z.object({
   effective: settingValueSchema,
@@ -16,6 +17,8 @@ export const nlaDataSchema = z.object({
   /** Effective registry SecurityLayer (0 RDP, 1 Negotiate, 2 TLS): NLA needs 1 or 2. */
   securityLayer: settingValueSchema,
   securityLayerSource: settingSourceSchema,
+  /** Win32_TSGeneralSetting read or refused: the registry decides either way. */
+  wmi: wmiReadSchema,
 });
 export type NlaData = z.infer<typeof nlaDataSchema>;
 
@@ -43,6 +46,7 @@ function evidence(data: NlaData): Record<string, unknown> {
     'Policy value': data.policyValue,
     'WMI UserAuthenticationRequired': data.wmiValue,
     'WMI PolicySourceUserAuthenticationRequired': data.wmiPolicySource,
+    'WMI (Win32_TSGeneralSetting)': describeWmiRead(data.wmi, 'the registry values decide'),
     'Effective SecurityLayer': data.securityLayer,
     'SecurityLayer set by': data.securityLayerSource,
   };

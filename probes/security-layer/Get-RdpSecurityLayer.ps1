@@ -11,6 +11,7 @@ Services) and the local RDP-Tcp key; the policy value wins. Read: SecurityLayer 
 MinEncryptionLevel (1 low, 2 client compatible, 3 high, 4 FIPS) and fAllowSecProtocolNegotiation.
 WMI Win32_TSGeneralSetting is used for the PolicySource* properties only (0 server, 1 group policy,
 2 default): its SecurityLayer property is documented with another numbering, so it is reported raw.
+WMI that refuses this account is said in `wmi`; the registry still decides.
 
 .OUTPUTS
 System.String. One JSON probe envelope: {"probe":"security-layer","schema":1,"ok":true,"data":{...}}.
@@ -49,7 +50,9 @@ Invoke-RdpProbe -Name 'security-layer' -Body {
     $encryption = Get-RdpEffectiveSetting -Name 'MinEncryptionLevel'
     $negotiation = Get-RdpEffectiveSetting -Name 'fAllowSecProtocolNegotiation'
 
-    $wmi = Get-CimInstance -Namespace 'root/cimv2/TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName='RDP-Tcp'"
+    # WMI may refuse an unelevated account: the registry decides, WMI only adds the policy sources.
+    $wmiRead = Get-RdpTsGeneralSetting
+    $wmi = $wmiRead.Instance
     $wmiLayer = $null; $wmiLayerSource = $null
     $wmiNla = $null; $wmiNlaSource = $null
     $wmiEncryption = $null; $wmiEncryptionSource = $null
@@ -72,5 +75,6 @@ Invoke-RdpProbe -Name 'security-layer' -Body {
         wmiSecurityLayer            = $wmiLayerValue
         policyPath                  = $layer.PolicyPath
         localPath                   = $layer.LocalPath
+        wmi                         = ConvertTo-RdpWmiReadData -Read $wmiRead
     }
 }

@@ -7,6 +7,7 @@ import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
 import { fix } from '../common/fixes.js';
 import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
+import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
 const settingSchema = z.object({
   effective: settingValueSchema,
@@ -27,6 +28,8 @@ export const securityLayerDataSchema = z.object({
   wmiSecurityLayer: settingValueSchema,
   policyPath: z.string(),
   localPath: z.string(),
+  /** Win32_TSGeneralSetting read or refused: the registry decides either way. */
+  wmi: wmiReadSchema,
 });
 export type SecurityLayerData = z.infer<typeof securityLayerDataSchema>;
 
@@ -58,6 +61,7 @@ function evidence(data: SecurityLayerData): Record<string, unknown> {
     'SecurityLayer local / policy value': [layer.localValue, layer.policyValue],
     'WMI PolicySourceSecurityLayer': layer.wmiPolicySource,
     'WMI SecurityLayer (raw)': data.wmiSecurityLayer,
+    'WMI (Win32_TSGeneralSetting)': describeWmiRead(data.wmi, 'the registry values decide'),
     'Effective UserAuthentication (NLA)': nla.effective,
     'UserAuthentication set by': describeSettingSource(nla, data, 'UserAuthentication'),
     'Effective MinEncryptionLevel': named(enc.effective, ENCRYPTION_NAMES),

@@ -2,16 +2,19 @@
 # What Windows does when the Remote Desktop Configuration service (SessionEnv) starts: if RDP-Tcp is
 # bound to a self-signed certificate (SSLCertificateSHA1HashType 1) that is missing from
 # Cert:\LocalMachine\Remote Desktop or has expired, it creates a new self-signed certificate there
-# (key container TSSecKeySet1, valid about six months) and binds it - but only when SessionEnv,
-# CertPropSvc, KeyIso and CryptSvc are all running (RDP-FACTS.md section 1). When it cannot, it logs
-# System event 1058 ("failed to replace the expired self signed certificate") instead.
+# (key container TSSecKeySet1, valid about six months) and binds it: WMI's SSLCertificateSHA1Hash and
+# the registry copy WinStations\SelfSignedCertificate (REG_BINARY, 20 bytes), in the store
+# WinStations\SelfSignedCertStore names; RDP-Tcp\SSLCertificateSHA1Hash is a custom certificate's and is
+# left alone (KB3042780). Microsoft documents the renewal as "delete the certificate, restart SessionEnv"
+# (troubleshoot-rdp-internal-error.md); the one other service it needs here is CryptSvc (the
+# certificate store), so a Disabled CryptSvc makes it fail; CertPropSvc and KeyIso are not needed.
+# When it cannot, it logs System event 1058 ("failed to replace the expired self signed certificate").
 # Services.ps1 calls Invoke-SimServiceStarted after every simulated service start; this file is the
 # only place that reacts to it. Fault: 'CertificateRegeneration' (any kind) makes Windows fail to
 # create the certificate (event 1058, nothing else changes) - a verification that must then fail.
 
-$script:SimRegenerationServices = @('SessionEnv', 'CertPropSvc', 'KeyIso', 'CryptSvc')
+$script:SimWinStationsKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations'
 $script:SimRdpKeyPrefix = 'f686aace6942fb7f7ceb231212eef4a4_'
-$script:SimRemoteDesktopStore = 'LocalMachine\Remote Desktop'
 
 function Invoke-SimServiceStarted {
     <# Called by the simulated service control once a service has started; changes $State in place (the caller saves it). #>
@@ -54,7 +57,10 @@ function Invoke-SimCertificateRegeneration {
     $setting = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2/terminalservices:Win32_TSGeneralSetting', 'RDP-Tcp'
     if ($null -eq $setting -or [string]$setting['SSLCertificateSHA1HashType'] -ne '1') { return }
     $bound = ([string]$setting['SSLCertificateSHA1Hash']).ToUpperInvariant()
-    $store = Get-SimStateValue -State $State -Path 'certificates', $script:SimRemoteDesktopStore
+    $storeName = [string](Get-SimStateValue -State $State -Path 'registry', $script:SimWinStationsKey, 'SelfSignedCertStore')
+    if (-not $storeName) { $storeName = 'Remote Desktop' }
+    $storeKey = "LocalMachine\$storeName"
+    $store = Get-SimStateValue -State $State -Path 'certificates', $storeKey
     $current = $null
     if ($bound -and $null -ne $store) {
         $thumbprint = Find-SimStateKey -Table $store -Name $bound
@@ -62,12 +68,8 @@ function Invoke-SimCertificateRegeneration {
     }
     if ($null -ne $current -and (ConvertTo-SimCertDate $current['NotAfter']) -gt [datetime]::Now) { return }
 
-    $services = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2:Win32_Service'
-    $stopped = @($script:SimRegenerationServices | Where-Object {
-            $service = Get-SimStateValue -State $services -Path $_
-            $null -eq $service -or [string]$service['State'] -ne 'Running'
-        })
-    if ($stopped.Count -gt 0) { Add-SimRegenerationFailedEvent -State $State -Status "The service cannot be started ($($stopped -join ', ') not running)"; return }
+    $cryptSvc = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2:Win32_Service', 'CryptSvc'
+    if ($null -eq $cryptSvc -or [string]$cryptSvc['StartMode'] -eq 'Disabled') { Add-SimRegenerationFailedEvent -State $State -Status 'The service cannot be started (CryptSvc is disabled)'; return }
     if ($null -ne (Get-SimStateValue -State $State -Path 'faults', 'CertificateRegeneration')) { Add-SimRegenerationFailedEvent -State $State -Status 'Access is denied'; return }
     $machineGuid = Get-SimStateValue -State $State -Path 'registry', 'HKLM:\SOFTWARE\Microsoft\Cryptography', 'MachineGuid'
     if (-not $machineGuid) { Add-SimRegenerationFailedEvent -State $State -Status 'Keyset does not exist'; return }
@@ -83,7 +85,7 @@ function Invoke-SimCertificateRegeneration {
         HasPrivateKey = $true; SerialNumber = (New-SimRandomHex -Bytes 16); FriendlyName = ''; key = $key
     }
     if (-not $State.Contains('certificates')) { $State['certificates'] = [ordered]@{} }
-    if ($null -eq $store) { $store = [ordered]@{}; $State['certificates'][$script:SimRemoteDesktopStore] = $store }
+    if ($null -eq $store) { $store = [ordered]@{}; $State['certificates'][$storeKey] = $store }
     $store[$thumbprint] = $certificate
 
     # The new key goes into the same container (TSSecKeySet1), so into the same file: its ACL stays.
@@ -103,11 +105,13 @@ function Invoke-SimCertificateRegeneration {
     }
     $State['files'][$fileKey]['publicKey'] = Get-SimCertPublicKeyId -Spec $certificate
 
-    # Bind it: the WMI instance, and the registry copy where one is kept.
+    # Bind it: the WMI instance and the self-signed registry copy (WinStations\SelfSignedCertificate).
     $setting['SSLCertificateSHA1Hash'] = $thumbprint
-    $rdpTcp = Get-SimStateValue -State $State -Path 'registry', 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
-    if ($null -ne $rdpTcp) {
-        $name = Find-SimStateKey -Table $rdpTcp -Name 'SSLCertificateSHA1Hash'
-        if ($null -ne $name) { $rdpTcp[$name] = [ordered]@{ binary = $thumbprint } }
-    }
+    if (-not $State.Contains('registry')) { $State['registry'] = [ordered]@{} }
+    $winStationsKey = Find-SimStateKey -Table $State['registry'] -Name $script:SimWinStationsKey
+    if ($null -eq $winStationsKey) { $winStationsKey = $script:SimWinStationsKey; $State['registry'][$winStationsKey] = [ordered]@{} }
+    $winStations = $State['registry'][$winStationsKey]
+    $name = Find-SimStateKey -Table $winStations -Name 'SelfSignedCertificate'
+    if ($null -eq $name) { $name = 'SelfSignedCertificate' }
+    $winStations[$name] = [ordered]@{ binary = $thumbprint }
 }

@@ -1,11 +1,11 @@
 # Follows: Microsoft Learn about_Certificate_Provider and the X509Certificate2, RSACryptoServiceProvider.CspKeyContainerInfo and RSACng.Key (CngKey) class references.
-# Certificate provider shadows: Get-ChildItem, Get-Item and Remove-Item for Cert:\ paths,
+# Certificate provider shadows: Get-ChildItem (also for HKCU:/HKLM: keys and C:\ folders of simulated files: ClientFiles.ps1, Files.ps1), Get-Item and Remove-Item for Cert:\ paths,
 # Import-Certificate and `certutil.exe -repairstore`, from the scenario's `certificates` section, keyed by
 # store ("LocalMachine\My") then thumbprint:
 #   "certificates": { "LocalMachine\\My": { "<THUMBPRINT>": { "Thumbprint": "...", "Subject": "CN=x",
 #     "Issuer": "CN=x", "NotBefore": "now-10d", "NotAfter": "now+355d", "HasPrivateKey": true,
 #     "SerialNumber": "..", "FriendlyName": "", "PublicKey": "<id, optional>", "key": { "provider": "csp" | "cng",
-#     "container": "TSSecKeySet1", "uniqueName": "<file name>", "denied": false } } } }
+#     "container": "TSSecKeySet1", "uniqueName": "<file name>", "denied": false, "storageProvider": "<cng only>" } } } }
 # Objects carry X509Certificate2's property names. PrivateKey is shaped like RSACryptoServiceProvider
 # (csp: .CspKeyContainerInfo.UniqueKeyContainerName) or RSACng (cng: .Key.UniqueName); with
 # key.denied it throws UnauthorizedAccessException, as opening a machine key without rights does.
@@ -62,9 +62,11 @@ function Get-SimPrivateKey {
     $container = if ($key.Contains('container')) { [string]$key['container'] } else { $null }
     $uniqueName = [string]$key['uniqueName']
     if ($provider -eq 'cng') {
+        # key.storageProvider: the CNG key storage provider (a TPM key: 'Microsoft Platform Crypto Provider').
+        $storage = if ($key.Contains('storageProvider')) { [string]$key['storageProvider'] } else { 'Microsoft Software Key Storage Provider' }
         $cngKey = [PSCustomObject]@{
             UniqueName = $uniqueName; KeyName = $container; IsMachineKey = $true
-            Provider = [PSCustomObject]@{ Provider = 'Microsoft Software Key Storage Provider' }
+            Provider = [PSCustomObject]@{ Provider = $storage }
         }
         $cngKey.PSObject.TypeNames.Insert(0, 'System.Security.Cryptography.CngKey')
         $rsa = [PSCustomObject]@{ KeySize = 2048; Key = $cngKey; SignatureAlgorithm = 'RSA' }
@@ -213,9 +215,16 @@ function Get-ChildItem {
     )
     process {
         $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Items') { $Path } else { $LiteralPath })
-        # Registry keys and simulated files: ClientFiles.ps1.
+        # Registry keys (ClientFiles.ps1) and folders of simulated files (Files.ps1).
         if ($paths.Count -gt 0 -and (Test-SimRegistryPath $paths[0])) { Get-SimRegistryChildItem -Path $paths -Name:$Name; return }
-        if ($paths.Count -gt 0 -and (Test-SimFilePath $paths[0])) { Get-SimFileChildItem -Path $paths -Filter $Filter -Name:$Name; return }
+        if ($paths.Count -gt 0 -and (Test-SimHostActive) -and (Test-SimFilePath $paths[0]) -and -not $Recurse -and -not $Directory) {
+            foreach ($one in $paths) {
+                $children = Get-SimFileChildItem -Folder $one -Filter $Filter
+                if ($null -eq $children) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
+                foreach ($child in $children) { if ($Name) { $child.Name } else { $child } }
+            }
+            return
+        }
         if ($paths.Count -eq 0 -or -not (Test-SimCertPath $paths[0])) {
             Microsoft.PowerShell.Management\Get-ChildItem @PSBoundParameters
             return

@@ -4,7 +4,7 @@
 # Registry subkeys come from the scenario's `registry` section (a key path's next segment);
 # files from the `files` section, entries with a `content` string:
 #   "files": { "C:\\Users\\alice\\Documents\\work.rdp": { "owner": "S-1-5-21-...-1001", "content": "full address:s:host\n" } }
-# Certificates.ps1's Get-ChildItem hands registry and simulated file paths here.
+# Certificates.ps1's Get-ChildItem hands registry paths here, and folders of simulated files to Files.ps1.
 # Faults: 'Get-Content' (simulated files only).
 
 function Get-SimRegistryChildItem {
@@ -22,24 +22,6 @@ function Get-SimRegistryChildItem {
             if ($Name) { $child; continue }
             $full = $children[$child] -replace '^HKCU:', 'HKEY_CURRENT_USER' -replace '^HKLM:', 'HKEY_LOCAL_MACHINE'
             [PSCustomObject]@{ PSChildName = $child; Name = $full; PSPath = "Microsoft.PowerShell.Core\Registry::$full"; PSIsContainer = $true }
-        }
-    }
-}
-
-function Get-SimFileChildItem {
-    param([Parameter(Mandatory)][string[]]$Path, [string]$Filter, [switch]$Name)
-    $files = Get-SimSection -Key 'files'
-    foreach ($one in $Path) {
-        $folder = ($one -replace '/', '\').TrimEnd('\')
-        $inFolder = @($files.Keys | Where-Object { $_.StartsWith("$folder\", [System.StringComparison]::OrdinalIgnoreCase) -and $_.Substring($folder.Length + 1) -notmatch '\\' })
-        if ($inFolder.Count -eq 0) { Write-Error -ErrorRecord (New-SimItemNotFound $one); continue }
-        foreach ($key in $inFolder) {
-            $leaf = $key.Substring($folder.Length + 1)
-            if ($Filter -and $leaf -notlike $Filter) { continue }
-            if ($Name) { $leaf; continue }
-            $length = 0
-            if ($files[$key].Contains('content')) { $length = [System.Text.Encoding]::Unicode.GetByteCount([string]$files[$key]['content']) + 2 }
-            [PSCustomObject]@{ Name = $leaf; FullName = $key; Length = [long]$length; PSIsContainer = $false; PSPath = "Microsoft.PowerShell.Core\FileSystem::$key" }
         }
     }
 }

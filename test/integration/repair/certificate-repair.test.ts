@@ -94,13 +94,13 @@ describe('certificate.renew-self-signed through the RepairService (simulated ele
     expect(outcome.finding?.status).toBe('ok');
   });
 
-  it('a stopped CertPropSvc: the preview says why, and nothing is elevated or changed', async () => {
+  it('a disabled SessionEnv: the preview says why, and nothing is elevated or changed', async () => {
     const { h } = await start({
       extends: 'cert-self-signed-expired',
-      patch: { cim: { 'root/cimv2:Win32_Service': { CertPropSvc: { State: 'Stopped', ProcessId: 0, Started: false } } } },
+      patch: { cim: { 'root/cimv2:Win32_Service': { SessionEnv: { State: 'Stopped', StartMode: 'Disabled', ProcessId: 0, Started: false } } } },
     });
     const before = h.hostText();
-    await expect(h.service.preview('certificate.renew-self-signed')).rejects.toThrow(/CertPropSvc is not running/);
+    await expect(h.service.preview('certificate.renew-self-signed')).rejects.toThrow(/SessionEnv is disabled or missing/);
     expect(h.elevator.requests).toHaveLength(0);
     expect(h.hostText()).toBe(before);
   });
@@ -113,7 +113,8 @@ describe('key-access.grant-network-service through the RepairService (simulated 
     expect(status(runner, 'key-access')).toBe('fail');
     const preview = await h.service.preview('key-access.grant-network-service');
     expect(preview.disruptsSessions).toBe(true);
-    expect(preview.sessions).toEqual([{ user: 'session 2', id: 2 }]);
+    // The scenario runs as SYSTEM (the host checker's identity), which may read the session's user name.
+    expect(preview.sessions).toEqual([{ user: 'CORP\\alice', id: 2 }]);
     expect(preview.changes[0]).toMatch(/^Allow NETWORK SERVICE \(S-1-5-20\) to read this one file/);
     const outcome = await h.service.apply('key-access.grant-network-service', preview.previewId);
     expect(outcome.outcome).toBe('fixed');

@@ -152,13 +152,13 @@ Describe 'Repair-RdpCertificate on cert-self-signed-expired' {
     }
 
     It 'a failure after Windows replaced the key is reported as restore incomplete, and no keyless certificate is left' {
-        # The first binding read passes; the one that verifies the renewal fails.
-        Set-FixHostFault -Command 'Get-CimInstance:Win32_TSGeneralSetting' -Fault @{ kind = 'error'; after = 1 }
+        # The first store read passes; the one that verifies the renewal fails.
+        Set-FixHostFault -Command 'X509Store.Open' -Fault @{ kind = 'error'; after = 1 }
         $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'RenewSelfSigned'; WaitSeconds = 0 }
         $run.ExitCode | Should -Be 3
         $run.Result.undoAvailable | Should -BeTrue
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 2
-        Set-FixHostFault -Command 'Get-CimInstance:Win32_TSGeneralSetting' -Remove
+        Set-FixHostFault -Command 'X509Store.Open' -Remove
         @(Get-StoreThumbprint).Count | Should -Be 1
         $null = Assert-Renewed -Old @($Bound, $OlderExpired)
     }
@@ -252,16 +252,35 @@ Describe 'Repair-RdpCertificate refuses, changing nothing' {
         Get-FixHostText | Should -BeExactly $before
     }
 
-    It 'refuses while CertPropSvc is stopped, naming it' {
-        $scenario = New-SimScenarioFile -Extends 'cert-self-signed-expired' -Name 'certprop' -Patch @{
-            cim = @{ 'root/cimv2:Win32_Service' = @{ CertPropSvc = @{ State = 'Stopped'; ProcessId = 0; Started = $false } } }
+    It 'refuses while SessionEnv is disabled, naming it (cert-sessionenv-disabled)' {
+        $null = Initialize-FixTestHost -Scenario 'cert-sessionenv-disabled'
+        $before = Get-FixHostText
+        $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'RenewSelfSigned'; Scope = 'ExpiringOrExpired' }
+        $run.ExitCode | Should -Be 1
+        $run.Result.error.message | Should -Match 'SessionEnv is disabled or missing: enable it first\. Nothing was changed\.'
+        Get-FixHostText | Should -BeExactly $before
+    }
+
+    It 'renews with CertPropSvc stopped and KeyIso disabled: nothing documented needs them' {
+        $scenario = New-SimScenarioFile -Extends 'cert-self-signed-expired' -Name 'hardened' -Patch @{
+            cim = @{ 'root/cimv2:Win32_Service' = @{ CertPropSvc = @{ State = 'Stopped'; ProcessId = 0; Started = $false }; KeyIso = @{ State = 'Stopped'; StartMode = 'Disabled'; ProcessId = 0; Started = $false } } }
         }
         $null = Initialize-FixTestHost -Scenario $scenario
-        $before = Get-FixHostText
         $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'RenewSelfSigned' }
-        $run.ExitCode | Should -Be 1
-        $run.Result.error.message | Should -Match 'CertPropSvc is not running: start it first\. Nothing was changed\.'
-        Get-FixHostText | Should -BeExactly $before
+        $run.ExitCode | Should -Be 0
+        $run.Result.outcome | Should -Be 'applied'
+    }
+
+    It 'starts a stopped SessionEnv by restarting it, and Windows binds a new certificate (cert-expired-sessionenv-stopped)' {
+        $null = Initialize-FixTestHost -Scenario 'cert-expired-sessionenv-stopped'
+        $run = Invoke-FixScript -Script $Fix -Parameters @{ Action = 'RenewSelfSigned' }
+        $run.ExitCode | Should -Be 0
+        $run.Result.outcome | Should -Be 'applied'
+        ($run.Result.notes -join ' ') | Should -Match 'SessionEnv\) is stopped'
+        $new = $run.Result.details.newThumbprint
+        $new | Should -Not -BeNullOrEmpty
+        # Windows keeps the self-signed binding's registry copy in WinStations\SelfSignedCertificate.
+        [System.Convert]::ToHexString([byte[]](Get-ItemProperty -Path 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations').SelfSignedCertificate) | Should -Be $new
     }
 
     It 'does nothing on an RD Connection Broker' {

@@ -238,3 +238,14 @@ Describe 'Repair-RdpKeyAccess refuses, changing nothing' {
         $code | Should -Match "'\*S-1-5-20:\(R\)'"
     }
 }
+
+Describe 'Repair-RdpKeyAccess when TermService already reads the key through its service SID (key-granted-termservice-sid)' {
+    It 'changes nothing and restarts nothing' {
+        $null = Initialize-FixTestHost -Scenario 'key-granted-termservice-sid'
+        $before = Get-FixHostText
+        $run = Invoke-FixScript -Script 'key-access/Repair-RdpKeyAccess.ps1' -Parameters @{ Action = 'GrantNetworkService' }
+        $run.ExitCode | Should -Be 0
+        @($run.Planned).Count | Should -Be 0
+        Get-FixHostText | Should -BeExactly $before
+    }
+}

@@ -14,7 +14,8 @@ Describe 'Get-RdpCertificate' {
         $data.bindingType | Should -Be 1
         $data.boundFound | Should -BeTrue
         $data.boundStore | Should -Be 'Remote Desktop'
-        $data.registryThumbprint | Should -BeNullOrEmpty
+        # The self-signed binding's registry copy is WinStations\SelfSignedCertificate.
+        $data.registryThumbprint | Should -Be $SelfSigned
         $data.boundCertificate.subject | Should -Be 'CN=RDPHOST01'
         $data.boundCertificate.selfSigned | Should -BeTrue
         $data.boundCertificate.hasPrivateKey | Should -BeTrue
@@ -70,7 +71,7 @@ Describe 'Get-RdpCertificate' {
         @($data.boundFoundIn).Count | Should -Be 0
     }
 
-    It 'reports stopped and disabled renewal services' {
+    It 'reports stopped and disabled renewal services (evidence only: cert-renewal-services-stopped)' {
         $data = (Invoke-SimProbe -Script $Probe -Scenario 'cert-renewal-services-stopped').data
         ($data.services | Where-Object name -EQ 'CertPropSvc').state | Should -Be 'Stopped'
         ($data.services | Where-Object name -EQ 'KeyIso').startMode | Should -Be 'Disabled'
@@ -86,7 +87,7 @@ Describe 'Get-RdpCertificate' {
         $crypt.state | Should -BeNullOrEmpty
     }
 
-    It 'uses the registry copy when WMI has no hash, and sees a registry copy that disagrees' {
+    It 'uses the registry''s custom copy when WMI has no hash, and sees a custom copy that disagrees with a type 1 binding' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{
             registry = @{ 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' = @{ SSLCertificateSHA1Hash = @{ binary = '00112233445566778899AABBCCDDEEFF00112233' } } }
         }
@@ -124,10 +125,11 @@ Describe 'Get-RdpCertificate' {
         $data.boundFound | Should -BeTrue
     }
 
-    It 'reports a certificate store it may not read as access denied' {
-        $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{ faults = @{ 'Get-ChildItem' = @{ kind = 'access-denied' } } }
+    It 'reports a certificate store it may not read as access denied, not as missing' {
+        $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{ host = @{ identity = 'uac-admin'; adminOnly = @{ certificateStores = @('LocalMachine\Remote Desktop') } } }
         $result = Invoke-SimProbe -Script $Probe -Scenario $scenario
-        $result.ok | Should -BeFalse
-        $result.error.kind | Should -Be 'access-denied'
+        $result.ok | Should -BeTrue
+        ($result.data.stores | Where-Object name -EQ 'Remote Desktop').access | Should -Be 'denied'
+        $result.data.boundFound | Should -BeFalse
     }
 }

@@ -120,10 +120,11 @@ Describe 'Get-RdpKeyAccess' {
         $data.systemFullControl | Should -BeFalse
     }
 
-    It 'reports a host without MachineGuid as not found' {
+    It 'finds the one key file by its prefix on a host without MachineGuid' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{ registry = @{ 'HKLM:\SOFTWARE\Microsoft\Cryptography' = @{ MachineGuid = $null } } }
         $result = Invoke-SimProbe -Script $Probe -Scenario $scenario
-        $result.ok | Should -BeFalse
-        $result.error.kind | Should -Be 'not-found'
+        $result.ok | Should -BeTrue
+        $result.data.fileFound | Should -BeTrue
+        $result.data.networkServiceRead | Should -BeTrue
     }
 }

@@ -68,10 +68,12 @@ Describe 'Get-RdpNla' {
         $result.error.kind | Should -Be 'access-denied'
     }
 
-    It 'reports a WMI failure as an error envelope' {
+    It 'carries on from the registry when WMI fails, and says so' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{ faults = @{ 'Get-CimInstance:Win32_TSGeneralSetting' = @{ kind = 'access-denied' } } }
         $result = Invoke-SimProbe -Script 'nla/Get-RdpNla.ps1' -Scenario $scenario
-        $result.ok | Should -BeFalse
-        $result.error.kind | Should -Be 'access-denied'
+        $result.ok | Should -BeTrue
+        $result.data.effective | Should -Be 1
+        $result.data.wmi.readable | Should -BeFalse
+        $result.data.wmi.errorKind | Should -Be 'access-denied'
     }
 }

@@ -96,16 +96,16 @@ Describe 'Windows making a new self-signed certificate when SessionEnv starts' {
         @(Get-SimSection -Key 'events').Count | Should -Be 0
     }
 
-    It 'logs event 1058 and changes nothing while CertPropSvc is stopped' {
+    It 'logs event 1058 and changes nothing while CryptSvc is disabled' {
         $scenario = New-SimScenarioFile -Extends 'cert-self-signed-expired' -Name 'stopped' -Patch @{
-            cim = @{ 'root/cimv2:Win32_Service' = @{ CertPropSvc = @{ State = 'Stopped'; ProcessId = 0; Started = $false } } }
+            cim = @{ 'root/cimv2:Win32_Service' = @{ CryptSvc = @{ State = 'Stopped'; StartMode = 'Disabled'; ProcessId = 0; Started = $false } } }
         }
         $script:State = Initialize-SimHost -Scenario $scenario
         Restart-Service -Name 'SessionEnv'
         Get-Binding | Should -Be $Bound
         $events = @(Get-SimSection -Key 'events' | Where-Object { $_['Id'] -eq 1058 })
         $events.Count | Should -Be 3
-        $events[-1]['Message'] | Should -Match 'CertPropSvc not running'
+        $events[-1]['Message'] | Should -Match 'CryptSvc is disabled'
     }
 
     It 'does not react to other services starting' {

@@ -71,7 +71,7 @@ describe('certificate probe on recorded envelopes', () => {
       'Binding type (SSLCertificateSHA1HashType)': '3 - custom certificate',
       Store: 'Cert:\\LocalMachine\\My',
       'Self-signed': false,
-      'Registry SSLCertificateSHA1Hash': 'C7A1E93F2B4D6F8091A2B3C4D5E6F708192A3B4C',
+      'Registry SSLCertificateSHA1Hash (custom certificates only)': 'C7A1E93F2B4D6F8091A2B3C4D5E6F708192A3B4C',
     });
   });
 
@@ -83,16 +83,35 @@ describe('certificate probe on recorded envelopes', () => {
     expect(finding.evidence).toMatchObject({
       Thumbprint: 'D41D8CD98F00B204E9800998ECF8427E12345678',
       'Days left': null,
-      Store: 'not found in Cert:\\LocalMachine\\Remote Desktop or Cert:\\LocalMachine\\My',
+      // A custom binding is looked for in My first.
+      Store: 'not found in Cert:\\LocalMachine\\My or Cert:\\LocalMachine\\Remote Desktop',
     });
   });
 
-  it('warns when renewal services are stopped under a self-signed binding (cert-renewal-services-stopped)', () => {
+  it('keeps CertPropSvc and KeyIso as evidence only: nothing documented needs them (cert-renewal-services-stopped)', () => {
     const finding = recordedFinding(certificateProbe, 'cert-renewal-services-stopped');
-    expect(finding.status).toBe('warn');
-    expect(finding.summary).toBe('Windows cannot renew the Remote Desktop certificate while CertPropSvc, KeyIso are not running.');
-    expect(finding.fixes).toEqual([]);
+    expect(finding.status).toBe('ok');
     expect(finding.evidence['Renewal services']).toContain('KeyIso: Stopped (Disabled)');
+  });
+
+  it('warns when SessionEnv is disabled under a self-signed binding (cert-sessionenv-disabled)', () => {
+    const finding = recordedFinding(certificateProbe, 'cert-sessionenv-disabled');
+    expect(finding.status).toBe('warn');
+    expect(finding.evidence['Also found'] ?? [finding.summary]).toContain('Windows cannot renew the Remote Desktop certificate while SessionEnv is disabled.');
+  });
+
+  it('is unknown, needing more rights, never fail, when the store refuses the account (cert-store-denied)', () => {
+    const finding = recordedFinding(certificateProbe, 'cert-store-denied');
+    expect(finding.status).toBe('unknown');
+    expect(finding.evidence.errorKind).toBe('access-denied');
+    expect(finding.summary).toMatch(/could not be opened with this account's rights/);
+  });
+
+  it('reads the binding from the registry when WMI refuses the account (wmi-terminalservices-denied)', () => {
+    const finding = recordedFinding(certificateProbe, 'wmi-terminalservices-denied');
+    expect(finding.status).toBe('ok');
+    expect(finding.evidence['Binding read from']).toBe('registry, WinStations\\SelfSignedCertificate');
+    expect(String(finding.evidence['WMI (Win32_TSGeneralSetting)'])).toMatch(/^could not be read \(access-denied/);
   });
 
   it('does not care about stopped renewal services under a custom binding', () => {
@@ -101,7 +120,7 @@ describe('certificate probe on recorded envelopes', () => {
     expect(evaluateCertificate(stopped, ctxOf('cert-ca-issued')).status).toBe('ok');
   });
 
-  it.each(readdirSync(FIXTURES).map((file) => file.replace(/\.json$/, '')))('understands the data recorded for %s', (scenario) => {
+  it.each(readdirSync(FIXTURES).map((file) => file.replace(/\.json$/, '')).filter((scenario) => scenario !== 'cert-store-denied'))('understands the data recorded for %s', (scenario) => {
     const finding = recordedFinding(certificateProbe, scenario);
     expect(finding.status).not.toBe('unknown');
     expect(finding.evidence.Thumbprint).toMatch(/^[0-9A-F]{40}$/);
