@@ -105,6 +105,11 @@ function Add-ExportCim {
     $parameters = @{ Namespace = $Namespace; ClassName = $Class; ErrorAction = 'Stop' }
     if ($Filter) { $parameters['Filter'] = $Filter }
     $instances = Invoke-ExportRead -Command "Get-CimInstance:$Class" -Read { Get-CimInstance @parameters }
+    if ($null -eq $instances -and $faults.Contains("Get-CimInstance:$Class") -and $Namespace -ne 'root/cimv2') {
+        # A namespace refused to this identity (its own ACL): what host.adminOnly says.
+        $faults.Remove("Get-CimInstance:$Class")
+        if ($scenario.host.adminOnly.cimNamespaces -notcontains $Namespace) { $scenario.host.adminOnly.cimNamespaces += $Namespace }
+    }
     if ($null -eq $instances) { return }
     $name = "$($Namespace.ToLowerInvariant()):$Class"
     $table = ConvertTo-ExportCimTable -Instances $instances -Key $Key -Only $Only
@@ -115,14 +120,17 @@ function Add-ExportCim {
 # ---------------------------------------------------------------- host, registry, CIM
 
 $scenario.host['language'] = (Get-UICulture).Name
-# -IncludeUserName needs elevation, so it tells whether this shell is elevated (on the simulated host too).
-$scenario.host['elevated'] = $true
-try { $null = Get-Process -Name 'winlogon' -IncludeUserName -ErrorAction SilentlyContinue } catch { $scenario.host['elevated'] = $false }
+# -IncludeUserName needs elevation, so it tells whether this shell is elevated (on the simulated host too);
+# the Windows token tells SYSTEM from an administrator, and UAC's deny-only Administrators from a standard user.
+$elevated = $true
+try { $null = Get-Process -Name 'winlogon' -IncludeUserName -ErrorAction SilentlyContinue } catch { $elevated = $false }
+$scenario.host['identity'] = Get-ExportIdentity -Elevated $elevated
+$scenario.host['adminOnly'] = [ordered]@{ cimNamespaces = @(); certificateStores = @() }
 foreach ($name in 'ProgramData', 'SystemRoot', 'COMPUTERNAME') { $scenario.env[$name] = [Environment]::GetEnvironmentVariable($name) }
 foreach ($key in $script:RegistryKeys) { Read-ExportRegistryKey -Path $key.Path -Only $key.Only }
 
-Add-ExportCim -Namespace 'root/cimv2/terminalservices' -Class 'Win32_TSGeneralSetting' -Key 'TerminalName' -Filter "TerminalName='RDP-Tcp'"
-Add-ExportCim -Namespace 'root/cimv2/terminalservices' -Class 'Win32_TerminalServiceSetting' -Key 'ServerName' -Only @('ServerName', 'AllowTSConnections', 'TerminalServerMode', 'LicensingType')
+Add-ExportCim -Namespace 'root/cimv2/TerminalServices' -Class 'Win32_TSGeneralSetting' -Key 'TerminalName' -Filter "TerminalName='RDP-Tcp'"
+Add-ExportCim -Namespace 'root/cimv2/TerminalServices' -Class 'Win32_TerminalServiceSetting' -Key 'ServerName' -Only @('ServerName', 'AllowTSConnections', 'TerminalServerMode', 'LicensingType')
 Add-ExportCim -Namespace 'root/cimv2' -Class 'Win32_OperatingSystem' -Key 'CSName' -Only @('CSName', 'Caption', 'Version', 'BuildNumber', 'OSLanguage', 'ProductType')
 $serviceProperties = @('Name', 'State', 'StartMode', 'ProcessId', 'Started')
 foreach ($service in $script:Services) { Add-ExportCim -Namespace 'root/cimv2' -Class 'Win32_Service' -Key 'Name' -Filter "Name='$service'" -Only $serviceProperties }
@@ -144,6 +152,16 @@ $winStations = $scenario.registry["$script:Ts\WinStations"]
 if ($null -ne $winStations -and $winStations.Contains('SelfSignedCertStore') -and $stores -notcontains [string]$winStations['SelfSignedCertStore']) { $stores += [string]$winStations['SelfSignedCertStore'] }
 $keyFiles = @()
 foreach ($store in $stores) {
+    # The Cert: provider says "does not exist" for a store it may not open: X509Store tells the two apart.
+    $opened = New-Object System.Security.Cryptography.X509Certificates.X509Store($store, 'LocalMachine')
+    try {
+        $opened.Open([System.Security.Cryptography.X509Certificates.OpenFlags]'ReadOnly, OpenExistingOnly')
+    } catch {
+        $inner = $_.Exception
+        while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
+        if ($inner.HResult -eq -2147024891) { $scenario.host.adminOnly.certificateStores += "LocalMachine\$store" }
+        continue
+    } finally { $opened.Close() }
     $certificates = Invoke-ExportRead -Command 'Get-ChildItem' -Read { Get-ChildItem -LiteralPath "Cert:\LocalMachine\$store" -ErrorAction Stop }
     if ($null -eq $certificates) { continue }
     $table = [ordered]@{}
@@ -278,7 +296,7 @@ foreach ($processId in $processIds) {
 $sessions = [ordered]@{}
 $remoteApp = @(Get-Process -Name 'rdpshell' -ErrorAction SilentlyContinue | ForEach-Object { [int]$_.SessionId })
 $owners = @{}
-if ($scenario.host['elevated']) {
+if ($elevated) {
     foreach ($shell in @(Get-Process -Name 'explorer', 'rdpshell' -IncludeUserName -ErrorAction SilentlyContinue)) { $owners[[int]$shell.SessionId] = [string]$shell.UserName }
 }
 $lines = Invoke-ExportRead -Command 'qwinsta' -Read { qwinsta }
@@ -323,7 +341,7 @@ $scenario['events'] = @(foreach ($record in @($events | Where-Object { $null -ne
 $scenario.host['missingCommands'] = @($missing | Sort-Object -Unique)
 $scenario['faults'] = $faults
 if (-not $Description) {
-    $Description = "Exported by Export-RdpHealthScenario.ps1 on $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC (elevated: $($scenario.host['elevated']), redacted: $(-not $NoRedact))."
+    $Description = "Exported by Export-RdpHealthScenario.ps1 on $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC (identity: $($scenario.host['identity']), redacted: $(-not $NoRedact))."
 }
 $scenario.description = $Description
 

@@ -101,4 +101,25 @@ function Protect-ExportText {
         })
 }
 
+function Get-ExportIdentity {
+    <#
+    The scenario identity of this shell: system, elevated-admin, uac-admin (Administrators deny-only under
+    UAC) or standard-user, from the Windows token's SIDs; without a Windows token (the simulated host),
+    from elevation alone.
+    #>
+    param([Parameter(Mandatory)][bool]$Elevated)
+    try {
+        $current = [System.Security.Principal.WindowsIdentity]::GetCurrent()
+        if ($current.User.Value -eq 'S-1-5-18') { return 'system' }
+        if ($Elevated) { return 'elevated-admin' }
+        $denyOnly = @($current.Claims | Where-Object { $_.Type -eq [System.Security.Claims.ClaimTypes]::DenyOnlySid -and $_.Value -eq 'S-1-5-32-544' })
+        if ($denyOnly.Count -gt 0) { return 'uac-admin' }
+        return 'standard-user'
+    } catch {
+        Write-Verbose "No Windows token: the identity follows elevation ($($_.Exception.Message))."
+    }
+    if ($Elevated) { return 'system' }
+    'standard-user'
+}
+
 Export-ModuleMember -Function *

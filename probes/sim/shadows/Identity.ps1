@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn "How AccessCheck Works" and "User Account Control" (a filtered admin token keeps Administrators deny-only).
 # Who the simulated checks run as, and what Windows lets that identity read. Follows the access check
 # of "How AccessCheck Works" (learn.microsoft.com/windows/win32/secauthz/how-dacls-control-access-to-an-object)
 # and "User Account Control" (a filtered admin token keeps Administrators as a deny-only group).

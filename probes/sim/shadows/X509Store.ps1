@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn X509Store.Open (CryptographicException 0x80070005 denied, 0x80070002 absent with OpenExistingOnly).
 # X509Store on the simulated host, as System.Security.Cryptography.X509Certificates.X509Store behaves on
 # Windows (learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.x509store.open):
 # `New-Object System.Security.Cryptography.X509Certificates.X509Store <name>, LocalMachine` (the New-Object

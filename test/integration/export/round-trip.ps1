@@ -26,7 +26,7 @@ foreach ($scenario in $scenarios) {
     $sides = @('raw')
     if ($redacted -contains $scenario) { $sides += 'redacted' }
     foreach ($side in $sides) {
-        $file = Join-Path $WorkDir "$scenario.$side.json"
+        $file = Join-Path $WorkDir "$([System.IO.Path]::GetFileNameWithoutExtension($scenario)).$side.json"
         $state = Initialize-SimHost -Scenario $scenario
         try { $null = & $export -OutFile $file -NoRedact:($side -eq 'raw') } finally { Remove-Item -LiteralPath $state -ErrorAction SilentlyContinue }
         Invoke-Probes -Scenario $scenario -Side $side -From $file

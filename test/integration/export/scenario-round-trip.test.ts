@@ -6,9 +6,9 @@
  * One pwsh runs every scenario (see round-trip.ps1).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../probes/common/finding.js';
 import { findingFromOutput, type PowerShellProbe } from '../../../probes/common/probe.js';
@@ -18,13 +18,22 @@ import { shippedScenarios } from '../../../electron/agent/simulated-host.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MARK = '@@ROUNDTRIP ';
-const SCENARIOS = shippedScenarios(join(ROOT, 'probes'));
+const workDir = mkdtempSync(join(tmpdir(), 'round-trip-'));
+// Besides every shipped scenario: a standard user refused the TerminalServices namespace and the
+// Remote Desktop store (host.identity, host.adminOnly), which the export must record as refused.
+const REFUSED = join(workDir, 'standard-user-refused.json');
+writeFileSync(REFUSED, JSON.stringify({
+  description: 'A standard user, refused root/cimv2/TerminalServices and the Remote Desktop store',
+  extends: 'healthy',
+  patch: { host: { identity: 'standard-user', adminOnly: { cimNamespaces: ['root/cimv2/TerminalServices'], certificateStores: ['LocalMachine\\Remote Desktop'] } } },
+}));
+const SCENARIOS = [...shippedScenarios(join(ROOT, 'probes')), REFUSED];
+const label = (scenario: string): string => basename(scenario, '.json');
 const REDACTED = ['healthy', 'cert-ca-issued', 'german-host'];
 const POWERSHELL = PROBES.filter((probe): probe is PowerShellProbe => probe.kind === 'powershell');
 
 interface RunRecord { scenario: string; side: 'original' | 'raw' | 'redacted'; probe: string; recordedAt: string; stdout: string | null; error: string | null }
 
-const workDir = mkdtempSync(join(tmpdir(), 'round-trip-'));
 let records: RunRecord[] = [];
 
 function runDriver(): Promise<RunRecord[]> {
@@ -89,10 +98,18 @@ beforeAll(async () => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('Export-RdpHealthScenario.ps1 round trip on every shipped scenario', () => {
-  it.each(SCENARIOS)('%s: the raw export gives the same findings', (scenario) => {
+  it.each(SCENARIOS.map((scenario) => [label(scenario), scenario]))('%s: the raw export gives the same findings', (_name, scenario) => {
     const original = findings(scenario, 'original');
     const exported = findings(scenario, 'raw');
     for (const [id, finding] of original) expectSameFinding(exported.get(id)!, finding, `${id} on ${scenario}`);
+  });
+
+  it('records what a standard user is refused as refused (host.identity, host.adminOnly)', () => {
+    const exported = JSON.parse(readFileSync(join(workDir, 'standard-user-refused.raw.json'), 'utf8')) as { host: unknown };
+    expect(exported.host).toMatchObject({
+      identity: 'standard-user',
+      adminOnly: { cimNamespaces: ['root/cimv2/TerminalServices'], certificateStores: ['LocalMachine\\Remote Desktop'] },
+    });
   });
 
   it.each(REDACTED)('%s: the redacted export gives the same statuses and fixes and keeps no host name, user name or thumbprint', (scenario) => {

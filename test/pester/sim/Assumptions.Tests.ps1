@@ -22,8 +22,8 @@ BeforeAll {
 }
 
 Describe 'Test-RdpHealthAssumptions.ps1' {
-    It 'on a healthy host, unelevated: a verdict for every check, written as JSON' {
-        $run = Invoke-Assumptions 'healthy'
+    It 'on a healthy host, as a standard user: a verdict for every check, written as JSON' {
+        $run = Invoke-Assumptions (New-SimScenarioFile -Extends 'healthy' -Patch @{ host = @{ identity = 'standard-user' } })
         $run.Report.identity.elevated | Should -BeFalse
         @($run.Report.results.check) | Should -Be @('identity', 'wmi-terminalservices', 'remote-desktop-store', 'policy-store-source-type', 'elevated-file-owner', 'renewal-services', 'self-signed-binding', 'qwinsta-columns', 'termservice-service-sid', 'tls13-handshake')
         @($run.Report.results | Where-Object { $_.verdict -notin @('holds', 'differs', 'unknown') }).Count | Should -Be 0
@@ -39,7 +39,7 @@ Describe 'Test-RdpHealthAssumptions.ps1' {
 
     It 'reports a refused TerminalServices namespace and store as denied, elevated' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Patch @{
-            host   = @{ elevated = $true }
+            host   = @{ identity = 'elevated-admin' }
             faults = @{ 'Get-CimInstance:Win32_TSGeneralSetting' = @{ kind = 'access-denied' }; 'Get-ChildItem' = @{ kind = 'access-denied' } }
         }
         $run = Invoke-Assumptions $scenario
