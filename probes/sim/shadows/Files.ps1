@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Get-ChildItem (FileSystem provider) and the FileInfo class reference (Name, FullName, Length, PSIsContainer).
 # Folder listings of the simulated files (Get-ChildItem on a C:\ path), shaped like the FileInfo objects
 # Get-ChildItem returns (Name, FullName, PSIsContainer, Length). A folder exists when a file listed in the
 # scenario's `files` section (Acl.ps1) lies in it. Listing needs no rights on the files themselves:

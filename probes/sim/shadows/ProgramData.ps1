@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn Environment.GetFolderPath(CommonApplicationData) and the default C:\ProgramData layout of a real Windows host.
 # The simulated host's ProgramData folder: the Windows folder the scenario's env.ProgramData names
 # (C:\ProgramData on every shipped scenario, as on Windows) is a real folder `ProgramData` next to the
 # working copy, so what the host checker publishes there is real files another process reads. Who

@@ -1,3 +1,4 @@
+# Follows: Microsoft Learn "Task Scheduler Scripting Objects" (TaskService, TaskFolder, TaskDefinition, RegisteredTask) and RegisterTaskDefinition's documented parameters.
 # Task Scheduler shadow: the part of the Schedule.Service COM surface (Task Scheduler 2.0 scripting
 # objects, Microsoft Learn "Task Scheduler Scripting Objects": TaskService, TaskFolder, TaskDefinition,
 # RegistrationInfo, Principal, TaskSettings, TriggerCollection/Trigger/RepetitionPattern,
