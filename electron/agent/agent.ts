@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
 import type { LockedSetting } from './admin-policy.js';
 import type { AgentOptions, AgentStatus, HostCheckerStatus } from './agent-options.js';
+import { requestHostCheck } from './host-check-request.js';
 import { agentProblems, checkDataFolder, dataFolderMessage } from './agent-problems.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
@@ -89,7 +90,10 @@ export class Agent {
     this.now = parts.now;
     this.readsHostSnapshot = options.hostSnapshot !== false;
     this.identity = parts.simulatedIdentity;
-    this.requestHostCheck = options.requestHostCheck;
+    // Installed on Windows, "Check now" first asks the SYSTEM host checker (its task) to check.
+    this.requestHostCheck =
+      options.requestHostCheck ??
+      (process.platform === 'win32' && parts.simulatedHostPath === undefined && this.readsHostSnapshot ? () => requestHostCheck(this.session, this.probesDir, this.logger) : undefined);
     // Runner and scheduler read settings through closures, so setSettings applies at once.
     const runner = new CheckRunner({
       session: this.session,

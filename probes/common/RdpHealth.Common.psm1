@@ -57,6 +57,8 @@ function Get-RdpErrorKind {
     while ($null -ne $exception) {
         if ($exception.Data.Contains('RdpHealthErrorKind')) { return $exception.Data['RdpHealthErrorKind'] }
         if ($exception -is [System.UnauthorizedAccessException] -or $exception -is [System.Security.SecurityException]) { return 'access-denied' }
+        # A COM call refused (E_ACCESSDENIED, 0x80070005), e.g. running a task the caller may not run.
+        if ($exception -is [System.Runtime.InteropServices.COMException] -and $exception.HResult -eq -2147024891) { return 'access-denied' }
         if ($exception -is [System.Management.Automation.ItemNotFoundException]) { return 'not-found' }
         if ($exception -is [System.Management.Automation.CommandNotFoundException]) { return 'unsupported' }
         if ($exception -is [System.TimeoutException]) { return 'timeout' }

@@ -42,7 +42,12 @@ if ($selectedTags.Count -eq 0) {
     $discovery.Run.PassThru = $true
     $discovery.Output.Verbosity = 'None'
     $discovery.Filter.Tag = $windowsOnlyTags
-    $left = @((Invoke-Pester -Configuration $discovery).Tests)
+    # Discovery lists every test; keep those tagged (on themselves or a block above) Windows-only.
+    $left = @((Invoke-Pester -Configuration $discovery).Tests | Where-Object {
+            $tags = @($_.Tag)
+            for ($block = $_.Block; $null -ne $block -and -not $block.IsRoot; $block = $block.Parent) { $tags += $block.Tag }
+            @($tags | Where-Object { $windowsOnlyTags -contains $_ }).Count -gt 0
+        })
     if ($left.Count -gt 0) {
         $why = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'not selected (RDPHEALTH_PESTER_TAG=RealHost or Installer, on a disposable Windows runner)' } else { 'not applicable here: they need a real Windows host (the Windows workflow runs them)' }
         Write-Host "Pester: $($left.Count) Windows-only tests $why"

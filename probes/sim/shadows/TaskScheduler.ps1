@@ -84,6 +84,12 @@ function New-SimTaskFolder {
         $tasks = Get-SimSection -Key 'scheduledTasks', $this.Path, 'tasks'
         @($tasks.Keys | ForEach-Object { [PSCustomObject]@{ Name = $_; Path = ($this.Path.TrimEnd('\') + '\' + $_) } })
     }
+    $folder | Add-Member -MemberType ScriptMethod -Name GetTask -Value {
+        param([string]$Name)
+        $tasks = Get-SimSection -Key 'scheduledTasks', $this.Path, 'tasks'
+        if ($null -eq $tasks -or -not $tasks.Contains($Name)) { throw (New-SimComError -Message 'The system cannot find the file specified.' -HResult 0x80070002) }
+        New-SimRegisteredTask -Folder $this.Path -Name $Name
+    }
     $folder | Add-Member -MemberType ScriptMethod -Name DeleteTask -Value {
         param([string]$Name, [int]$Flags)
         $state = Get-SimState
@@ -159,4 +165,48 @@ function New-SimTaskDefinition {
             [PSCustomObject]@{ Type = $Type; Path = ''; Arguments = ''; WorkingDirectory = '' }
         }
     }
+}
+
+# SDDL aliases of the trustees a task's descriptor names, and the rights that let a caller run it
+# (IRegisteredTask.Run needs execute access on the task: GA, GX, FA or FX).
+$script:SimSddlAliases = @{ SY = 'S-1-5-18'; BA = 'S-1-5-32-544'; BU = 'S-1-5-32-545'; AU = 'S-1-5-11'; WD = 'S-1-1-0' }
+
+function Test-SimTaskRunAllowed {
+    <# Whether the simulated identity may run a task with this SDDL (Allow entries only; no descriptor: administrators only). #>
+    param([string]$Sddl)
+    $token = Get-SimToken
+    if (-not $Sddl) { return $token.Enabled -contains 'S-1-5-32-544' }
+    foreach ($ace in [regex]::Matches($Sddl, '\(A;[^;]*;([A-Z]+);[^;]*;[^;]*;([^)]+)\)')) {
+        $trustee = $ace.Groups[2].Value
+        $sid = if ($script:SimSddlAliases.ContainsKey($trustee)) { $script:SimSddlAliases[$trustee] } else { $trustee }
+        if ($token.Enabled -contains $sid -and $ace.Groups[1].Value -match 'GA|GX|FA|FX') { return $true }
+    }
+    $false
+}
+
+function New-SimRegisteredTask {
+    <# Shadow of IRegisteredTask: State (3 ready), LastRunTime, LastTaskResult, and Run, which records the run. #>
+    param([Parameter(Mandatory)][string]$Folder, [Parameter(Mandatory)][string]$Name)
+    $entry = Get-SimSection -Key 'scheduledTasks', $Folder, 'tasks', $Name
+    $task = [PSCustomObject]@{
+        Name = $Name; Path = ($Folder.TrimEnd('\') + '\' + $Name); State = 3; Enabled = $true
+        LastRunTime = if ($entry.Contains('lastRunTime')) { [datetime]$entry['lastRunTime'] } else { [datetime]'1899-12-30' }
+        LastTaskResult = if ($entry.Contains('lastTaskResult')) { [int]$entry['lastTaskResult'] } else { 0x41303 }
+        Folder = $Folder
+    }
+    $task | Add-Member -MemberType ScriptMethod -Name Run -Value {
+        param($Parameters)
+        Invoke-SimFault -Command 'Run'
+        $state = Get-SimState
+        $registered = (Get-SimTaskFolders -State $state)[$this.Folder]['tasks'][$this.Name]
+        if (-not (Test-SimTaskRunAllowed -Sddl ([string]$registered['sddl']))) { throw (New-SimComError -Message 'Access is denied.' -HResult 0x80070005) }
+        # The simulated host runs nothing: a run is recorded, and it ends at once with success.
+        $registered['runs'] = 1 + [int]$(if ($registered.Contains('runs')) { $registered['runs'] } else { 0 })
+        $registered['lastRunTime'] = [datetime]::Now.ToString('o')
+        $registered['lastTaskResult'] = 0
+        $registered['lastRunParameters'] = $Parameters
+        Save-SimState -State $state
+        [PSCustomObject]@{ Name = $this.Name; State = 4 }
+    }
+    $task
 }
