@@ -12,6 +12,7 @@ import type { LockedSetting } from './admin-policy.js';
 import type { AgentOptions, AgentStatus } from './agent-options.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
+import { ClientService } from './client/client-service.js';
 import type { FleetFeatures } from './fleet.js';
 import { HistoryStore } from './history.js';
 import type { CycleResult } from './host-coordinator.js';
@@ -46,6 +47,8 @@ export class Agent {
   readonly repairs: RepairService;
   /** Admin policy, Event Log, metrics, one check per host (electron/agent/fleet.ts). */
   readonly fleet: FleetFeatures;
+  /** The client side (the Connect view): this user's RDP history and connect checks, through the same session. */
+  readonly client: ClientService;
   /** What this session showed last: the "before" of the Event Log's status changes. */
   private lastShown: HealthSnapshot | undefined;
   private readonly scheduler: Scheduler;
@@ -92,6 +95,7 @@ export class Agent {
     });
     this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
     this.fleet = createFleet(parts, { intervalMinutes: () => this.getSettings().checkIntervalMinutes, dataOf: (id) => runner.dataOf(id) });
+    this.client = new ClientService({ session: this.session, probesDir: this.probesDir });
     this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),
