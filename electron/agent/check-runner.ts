@@ -10,6 +10,7 @@ import { worstStatus, type Finding, type HealthSnapshot } from '../../probes/com
 import { findingFromNodeProbe, findingFromOutput, unknownFinding, type EvaluateContext, type NodeProbe, type PowerShellProbe } from '../../probes/common/probe.js';
 import { PROBES } from '../../probes/index.js';
 import { silentLogger, type AgentLogger } from './logging.js';
+import { asNotApplicable, notAnRdpHost } from './rdp-host-role.js';
 import { ShellDiedError, ShellTimeoutError, ShellUnavailableError, type ScriptSession } from './powershell-session.js';
 import { probeScriptPath } from './script-paths.js';
 
@@ -122,6 +123,8 @@ export class CheckRunner {
       if (probe.kind === 'node') findings.set(probe.id, await this.runNodeProbe(probe, data));
     }
     for (const [id, value] of data) this.lastData.set(id, value);
+    const notHost = notAnRdpHost(this.lastData.get('listener'));
+    if (notHost) for (const [id, finding] of findings) findings.set(id, asNotApplicable(finding, notHost));
     // Display order; probes not run this time keep their finding from the latest snapshot.
     const previous = new Map(this.last?.findings.map((finding) => [finding.probeId, finding]));
     const ordered = this.probes
@@ -133,6 +136,7 @@ export class CheckRunner {
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       host: this.hostName(),
+      ...(notHost ? { notAnRdpHost: notHost } : {}),
     };
     this.last = snapshot;
     this.logger.info('check cycle finished', {

@@ -61,6 +61,8 @@ function clip(text: string, max: number): string {
 
 export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean): string {
   if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
+  // Not a host by design (a Home edition …): say so, not "some checks could not run".
+  if (snapshot.notAnRdpHost) return clip(`${PRODUCT_NAME}: this PC does not accept Remote Desktop connections (it can connect to others)`, TOOLTIP_MAX);
   const head = `${PRODUCT_NAME}: ${checking ? 'checking… last result: ' : ''}${STATE_WORDS[snapshot.overall]}`;
   const worst = worstFinding(snapshot);
   if (!worst) return clip(head, TOOLTIP_MAX);
