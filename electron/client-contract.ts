@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { fixDescriptorSchema, statusSchema } from '../probes/common/finding.js';
+import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from './connect-target.js';
 
 /** host, host:port or [v6]:port as a person types it: bounded, printable, no spaces or separators a command could use. */
-export const connectTargetSchema = z.string().trim().min(1).max(260).regex(/^[A-Za-z0-9.:\-_[\]%]+$/);
+export const connectTargetSchema = z.string().trim().min(1).max(CONNECT_TARGET_MAX).regex(CONNECT_TARGET_PATTERN);
 
 const fileNoteSchema = z.object({ name: z.string(), problem: z.string().nullable() });
 

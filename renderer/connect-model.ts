@@ -1,5 +1,6 @@
 /** The Connect view's words and state, apart from React so they are tested alone. */
 import type { ConnectReportView } from '../electron/client-contract.js';
+import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from '../electron/connect-target.js';
 
 export type { ClientHistoryView, ConnectReportView } from '../electron/client-contract.js';
 
@@ -14,11 +15,11 @@ export const SIDE_WORDS: Record<ConnectReportView['side'], string> = {
 
 export type CheckState = { step: 'checking' } | { step: 'done'; report: ConnectReportView } | { step: 'failed'; message: string };
 
-/** Same rule as the agent's (contract's connectTargetSchema): checked here only to say so before asking. */
+/** The contract's rule (electron/connect-target.ts), checked here only to say what is wrong before asking. */
 export function targetProblem(text: string): string | null {
   const target = text.trim();
   if (target === '') return 'Type a computer name or address.';
-  if (target.length > 260) return 'That name is too long for a computer name.';
-  if (!/^[A-Za-z0-9.:\-_[\]%]+$/.test(target)) return 'A computer name or address has no spaces or other signs (host, host:port, or [IPv6]:port).';
+  if (target.length > CONNECT_TARGET_MAX) return 'That name is too long for a computer name.';
+  if (!CONNECT_TARGET_PATTERN.test(target)) return 'A computer name or address has no spaces or other signs (host, host:port, or [IPv6]:port).';
   return null;
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RendererBridge } from '../bridge.js';
+import { CONNECT_TARGET_MAX } from '../../electron/connect-target.js';
 import { SIDE_WORDS, targetProblem, type CheckState, type ClientHistoryView } from '../connect-model.js';
 import { Evidence } from './Evidence.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -72,7 +73,7 @@ export function ConnectView({ bridge }: { bridge: RendererBridge }) {
       <p className="hint">Can this PC connect to that computer, and if not, is the fault on this PC, on the host or in the network between? A check connects to the computer, so it runs only when you ask.</p>
       <form className="connect-form" onSubmit={onSubmit} noValidate>
         <label htmlFor="connect-target">Computer name or address (optionally :port)</label>
-        <input id="connect-target" name="target" value={typed} maxLength={260} autoComplete="off" spellCheck={false} placeholder="rdphost01.contoso.com:3389" onChange={(event) => setTyped(event.target.value)} aria-invalid={typedProblem !== null} aria-describedby={typedProblem ? 'connect-target-problem' : undefined} />
+        <input id="connect-target" name="target" value={typed} maxLength={CONNECT_TARGET_MAX} autoComplete="off" spellCheck={false} placeholder="rdphost01.contoso.com:3389" onChange={(event) => setTyped(event.target.value)} aria-invalid={typedProblem !== null} aria-describedby={typedProblem ? 'connect-target-problem' : undefined} />
         <button type="submit" disabled={typedTarget !== undefined && checks[typedTarget]?.step === 'checking'}>
           Check
         </button>

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runAction, RejectedRequest, type ActionHandlers } from '../../../electron/shell/actions.js';
 import { clientActions, historyView, type ClientPort } from '../../../electron/shell/client-actions.js';
 import { historyTargets } from '../../../probes/client/client-history.js';
+import { connectTargetSchema } from '../../../electron/client-contract.js';
+import { targetProblem } from '../../../renderer/connect-model.js';
 
 function recordingClient() {
   const checked: string[] = [];
@@ -53,5 +55,11 @@ describe('Connect view actions', () => {
 
   it('says why the history could not be read', () => {
     expect(historyView({ ok: false, problem: 'The Remote Desktop history could not be read: boom' })).toEqual({ targets: [], unusableFiles: [], problem: 'The Remote Desktop history could not be read: boom' });
+  });
+
+  it('the window says a typed target is wrong exactly when the agent would refuse it', () => {
+    for (const text of ['rdphost01.contoso.com', '10.0.0.5:3390', '[fe80::1%12]:3389', ' host ', '', 'a b', 'x;y', 'h'.repeat(261), 'ünicode']) {
+      expect(targetProblem(text) === null, text).toBe(connectTargetSchema.safeParse(text).success);
+    }
   });
 });
