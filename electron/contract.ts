@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { fixDescriptorSchema, healthSnapshotSchema, statusSchema, type HealthSnapshot } from '../probes/common/finding.js';
+import { clientHistoryViewSchema, connectReportSchema, connectTargetSchema } from './client-contract.js';
 
 /** A fix id names a fix from the catalogue (`probe.action`); it never becomes part of a command. */
 export const fixIdSchema = z.string().max(64).regex(/^[a-z0-9-]+\.[a-z0-9-]+$/);
@@ -115,6 +116,9 @@ export const contract = {
   getLogs: { request: limitPayload, response: z.array(logEntrySchema) },
   getSettings: { request: noPayload, response: settingsViewSchema },
   setSettings: { request: settingsPatchSchema, response: settingsViewSchema },
+  /** The Connect view: this user's RDP history, and one check from this PC to a computer. */
+  clientHistory: { request: noPayload, response: clientHistoryViewSchema },
+  connect: { request: z.strictObject({ target: connectTargetSchema }), response: connectReportSchema },
 } as const;
 
 export type Action = keyof typeof contract;

@@ -40,6 +40,8 @@ const api = {
   getLogs: (limit?: number) => invoke('getLogs', limit === undefined ? undefined : { limit }),
   getSettings: () => invoke('getSettings'),
   setSettings: (patch: ArgsOf<'setSettings'>[0]) => invoke('setSettings', patch),
+  clientHistory: () => invoke('clientHistory'),
+  connect: (target: string) => invoke('connect', { target }),
   onSnapshot: (callback: (snapshot: EventOf<'snapshot'>) => void) => subscribe('snapshot', callback),
   onChecking: (callback: (checking: boolean) => void) => subscribe('checking', callback),
   onNavigate: (callback: (to: EventOf<'navigate'>) => void) => subscribe('navigate', callback),

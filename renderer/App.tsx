@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Navigation, RendererBridge } from './bridge.js';
 import { AgentProblems } from './components/AgentProblems.js';
+import { ConnectView } from './components/ConnectView.js';
 import { HistoryStrip } from './components/HistoryStrip.js';
 import { ProbeList, probeElementId } from './components/ProbeList.js';
 import { RecentLog } from './components/RecentLog.js';
@@ -48,6 +49,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
   const busy = repair.state.step !== 'closed' || repairAllOpen;
   const shown = Boolean(view.snapshot);
   const lastKnown = view.lastKnownAt !== undefined && view.snapshot?.startedAt === view.lastKnownAt;
+  const connectPlace = view.snapshot === undefined ? 'none' : view.snapshot?.notAnRdpHost ? 'first' : 'after-checks';
   useEffect(() => {
     // User Timing mark (devtools, the renderer benchmark): when the first results were on screen.
     if (shown && performance.getEntriesByName(FIRST_SNAPSHOT_MARK).length === 0) performance.mark(FIRST_SNAPSHOT_MARK);
@@ -63,6 +65,8 @@ export function App({ bridge }: { bridge: RendererBridge }) {
             {view.error}
           </p>
         ) : null}
+        {/* A PC that is not an RDP host leads with the client side; on a host it follows the checks (placed once the first snapshot says which). */}
+        {connectPlace === 'first' ? <ConnectView bridge={bridge} /> : null}
         <section aria-labelledby="checks-title">
           <div className="section-head">
             <h2 id="checks-title">Checks</h2>
@@ -74,6 +78,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
           </div>
           {view.snapshot ? <ProbeList findings={findings} busy={busy} onRepair={repair.open} /> : <p>{view.checking || view.snapshot === undefined ? 'The first check is running…' : 'No results yet.'}</p>}
         </section>
+        {connectPlace === 'after-checks' ? <ConnectView bridge={bridge} /> : null}
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           <HistoryStrip history={view.history} now={now} />

@@ -94,6 +94,8 @@ export function createHttpBridge(token: string, fetchImpl: typeof fetch = (...ar
     getLogs: (limit?: number) => call('getLogs', limit === undefined ? undefined : { limit }),
     getSettings: () => call('getSettings'),
     setSettings: (patch) => call('setSettings', patch),
+    clientHistory: () => call('clientHistory'),
+    connect: (target: string) => call('connect', { target }),
     onSnapshot: (callback) => subscribe('snapshot', callback),
     onChecking: (callback) => subscribe('checking', callback),
     onNavigate: (callback) => subscribe('navigate', callback),

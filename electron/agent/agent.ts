@@ -16,6 +16,7 @@ import { requestHostCheck } from './host-check-request.js';
 import { agentProblems, checkDataFolder, dataFolderMessage } from './agent-problems.js';
 import { assembleAgentParts, createFleet, createRepairs, defaultProbes, HISTORY_FILE, NOTIFY_STATE_FILE, SETTINGS_FILE, type AgentParts } from './agent-assembly.js';
 import { CheckRunner } from './check-runner.js';
+import { ClientService } from './client/client-service.js';
 import type { CycleResult, FleetFeatures } from './fleet.js';
 import { HistoryStore } from './history.js';
 import { hasFullRights, hostSnapshotProblem, readHostSnapshot, type Identity } from './host-snapshot.js';
@@ -50,6 +51,8 @@ export class Agent {
   readonly repairs: RepairService;
   /** Admin policy and the Event Log of repairs (electron/agent/fleet.ts). */
   readonly fleet: FleetFeatures;
+  /** The client side (the Connect view): this user's RDP history and connect checks, through the same session. */
+  readonly client: ClientService;
   /** What this session showed last: the "before" of the Event Log's status changes. */
   private lastShown: HealthSnapshot | undefined;
   private readonly scheduler: Scheduler;
@@ -114,6 +117,7 @@ export class Agent {
     });
     this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
     this.fleet = createFleet(parts, { dataOf: (id) => runner.dataOf(id) });
+    this.client = new ClientService({ session: this.session, probesDir: this.probesDir });
     this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),

@@ -12,6 +12,7 @@ import { overallStatus, type Finding, type HealthSnapshot } from '../../probes/c
 import { findingFromNodeProbe, findingFromOutput, unknownFinding, type EvaluateContext, type NodeProbe, type PowerShellProbe } from '../../probes/common/probe.js';
 import { PROBES } from '../../probes/index.js';
 import { silentLogger, type AgentLogger } from './logging.js';
+import { asNotApplicable, notAnRdpHost } from './rdp-host-role.js';
 import { ShellDiedError, ShellOutputTooLargeError, ShellTimeoutError, ShellUnavailableError, type ScriptSession } from './powershell-session.js';
 import { probeScriptPath } from './script-paths.js';
 
@@ -150,6 +151,8 @@ export class CheckRunner {
       findings.set(probe.id, findingFromOutput(probe, stdout, { ...this.context(), dataOf: (id) => data.get(id) ?? findings.get(id) }));
     }
     for (const [id, value] of data) this.lastData.set(id, value);
+    const notHost = notAnRdpHost(this.lastData.get('listener'));
+    if (notHost) for (const [id, finding] of findings) findings.set(id, asNotApplicable(finding, notHost));
     // Display order; probes not run this time keep their finding from the latest snapshot.
     const previous = new Map(this.last?.findings.map((finding) => [finding.probeId, finding]));
     const ordered = this.probes
@@ -161,6 +164,7 @@ export class CheckRunner {
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       host: this.hostName(),
+      ...(notHost ? { notAnRdpHost: notHost } : {}),
     };
     this.last = snapshot;
     this.logger.info('check cycle finished', {

@@ -108,7 +108,8 @@ export function decideNotifications(input: NotifyInput): NotifyResult {
   }
 
   const before: Status = previous.overall ?? 'ok';
-  if (isWorse(snapshot.overall, before)) {
+  // A PC that is not an RDP host by design has nothing to be told about as a host.
+  if (isWorse(snapshot.overall, before) && !snapshot.notAnRdpHost) {
     const worst = worstFinding(snapshot);
     // The expiry warning already says it when the certificate is what got worse.
     if (!notifications.some((n) => n.probeId !== undefined && n.probeId === worst?.probeId)) {

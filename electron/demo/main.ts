@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
 
-  if (rendererIsStale([`${root}renderer`, `${root}electron/contract.ts`, `${root}electron/preload.ts`], RENDERER_OUT_DIR)) {
+  if (rendererIsStale([`${root}renderer`, `${root}electron/contract.ts`, `${root}electron/preload.ts`, `${root}electron/connect-target.ts`], RENDERER_OUT_DIR)) {
     console.log('Building the window…');
     await buildRenderer();
   }

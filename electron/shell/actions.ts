@@ -5,6 +5,7 @@
  */
 import { contract, type Action, type FixOutcome, type FixPreview, type RequestOf, type ResponseOf, type Settings } from '../contract.js';
 import type { HealthSnapshot } from '../../probes/common/finding.js';
+import { clientActions, type ClientPort } from './client-actions.js';
 
 /** What the window needs from the agent (electron/agent/agent.ts satisfies it structurally). */
 export interface AgentPort {
@@ -29,6 +30,8 @@ export interface AgentPort {
     undo(recordId: string, confirmation: { confirmed: boolean }): Promise<FixOutcome>;
     repairAllSafe(fixIds: readonly string[]): Promise<FixOutcome[]>;
   };
+  /** The client side: RDP history and connect checks from this PC. */
+  client: ClientPort;
 }
 
 /**
@@ -60,6 +63,7 @@ export function agentActions(agent: AgentPort, loginItem?: StartAtLogin): Action
       if (patch.startAtLogin !== undefined) loginItem?.set(patch.startAtLogin);
       return settings();
     },
+    ...clientActions(agent.client),
   };
 }
 

@@ -62,6 +62,8 @@ function clip(text: string, max: number): string {
 
 export function trayTooltip(snapshot: HealthSnapshot | undefined, checking: boolean, lastKnown = false): string {
   if (!snapshot) return clip(`${PRODUCT_NAME}: ${checking ? 'checking…' : 'not checked yet'}`, TOOLTIP_MAX);
+  // Not a host by design (a Home edition …): say so, not "some checks could not run".
+  if (snapshot.notAnRdpHost) return clip(`${PRODUCT_NAME}: this PC does not accept Remote Desktop connections (it can connect to others)`, TOOLTIP_MAX);
   const needHostChecker = snapshot.findings.filter((f) => !countsForOverall(f)).length;
   // "All checks passed" would claim the checks the user's rights could not run.
   const state = snapshot.overall === 'ok' && needHostChecker > 0 ? 'no problems found' : STATE_WORDS[snapshot.overall];

@@ -68,5 +68,7 @@ export const healthSnapshotSchema = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   host: z.string(),
+  /** Set when this PC accepts no Remote Desktop connections by design (why, in words): the host checks do not apply. */
+  notAnRdpHost: z.string().optional(),
 });
 export type HealthSnapshot = z.infer<typeof healthSnapshotSchema>;

@@ -23,13 +23,15 @@ export function StatusHeader({ snapshot, lastKnown = false, checking, nextCheckA
   return (
     <header className={`overall overall-${status ?? 'pending'}`}>
       <div className="overall-text">
-        <h1>{status ? OVERALL_HEADING[status] : snapshot === null ? 'Remote Desktop has not been checked yet' : 'Loading…'}</h1>
-        {worst ? (
+        <h1>{snapshot?.notAnRdpHost ? 'This PC does not accept Remote Desktop connections' : status ? OVERALL_HEADING[status] : snapshot === null ? 'Remote Desktop has not been checked yet' : 'Loading…'}</h1>
+        {worst && !snapshot?.notAnRdpHost ? (
           <p className="overall-worst">
             {worst.title}: {worst.summary}
           </p>
         ) : null}
-        {status ? (
+        {snapshot?.notAnRdpHost ? (
+          <p className="overall-detail">Because {snapshot.notAnRdpHost}. It can still connect to other computers: check them under Connect to a computer.</p>
+        ) : status ? (
           <p className="overall-detail">
             <StatusBadge status={status} /> {OVERALL_DETAIL[status]}
           </p>

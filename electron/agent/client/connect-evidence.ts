@@ -5,6 +5,7 @@ import { failuresFor } from './client-events.js';
 import type { ConnectObservation } from './verdict.js';
 import { certificateNames } from './certificate-name.js';
 
+const ms = (value: number | null | undefined) => (value === null || value === undefined ? '-' : String(Math.round(value * 10) / 10));
 const outcomeText = (outcome: ConnectObservation['reach'][number]['outcome']) => (outcome.ok ? `connects (${outcome.ms} ms)` : `${outcome.kind}${outcome.code ? ` ${outcome.code}` : ''} after ${outcome.ms} ms`);
 
 export function connectEvidence(o: ConnectObservation): Record<string, unknown> {
@@ -14,7 +15,7 @@ export function connectEvidence(o: ConnectObservation): Record<string, unknown> 
     : o.resolution.problem;
   if (o.reach.length > 0) evidence[`TCP port ${o.port}`] = o.reach.map((entry) => `${entry.address.address}: ${outcomeText(entry.outcome)}`);
   if (o.link) {
-    evidence.Link = `${o.link.address}: ${o.link.tries} tries, ${o.link.failures} failed, median ${o.link.medianMs ?? '-'} ms, spread ${o.link.spreadMs ?? '-'} ms`;
+    evidence.Link = `${o.link.address}: ${o.link.tries} tries, ${o.link.failures} failed, median ${ms(o.link.medianMs)} ms, spread ${ms(o.link.spreadMs)} ms`;
   }
   const h = o.handshake;
   if (h) {

@@ -104,6 +104,10 @@ function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
     return [{ status: 'fail', side: 'host', summary: `The host offers only standard RDP security, which cannot prove the host's identity, and ${r.source} says ${AUTHENTICATION_LEVELS[1]} (authentication level:i:1). Fix on the host: set its security layer to Negotiate or TLS.` }];
   }
   if (rdpOnly) return [{ status: 'warn', side: 'host', summary: 'The host offers only standard RDP security: connections work, but nothing proves the host is the one you meant, and NLA is off. Fix on the host: security layer Negotiate or TLS, with NLA.' }];
+  if (!h.standardRdp.accepted && !h.tls.accepted && !h.credSsp.accepted && !h.tlsBroke && !h.requiresNla) {
+    // The port answers but no security protocol was agreed: what listens there is not (or no longer) Remote Desktop.
+    return [{ status: 'fail', side: 'host', summary: `Something answers on port ${h.port} of ${h.address} but does not speak Remote Desktop (${h.standardRdp.why}): another program holds the port, or Remote Desktop Services is stuck there.` }];
+  }
   if (!h.tls.accepted && !h.credSsp.accepted && h.tlsBroke) return [{ status: 'fail', side: 'host', summary: `The host's secure (TLS) handshake fails from this PC too (${h.tlsBroke}): its certificate or private key is the likely cause.` }];
   if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
   return [];

@@ -35,6 +35,14 @@ function observation(overrides: Partial<ConnectObservation> = {}, rdp?: string):
 }
 
 describe('connectVerdict', () => {
+  it('a port that answers but agrees no security protocol is not Remote Desktop: the host is at fault, never "can connect"', () => {
+    const closed = { accepted: false as const, why: 'reply closed: the server closed the connection before replying' };
+    const verdict = connectVerdict(observation({ handshake: host({ standardRdp: closed, tls: closed, credSsp: closed, tlsVersions: null }) }));
+    expect(verdict.status).toBe('fail');
+    expect(verdict.side).toBe('host');
+    expect(verdict.summary).toMatch(/does not speak Remote Desktop \(reply closed/);
+  });
+
   it('an old host that speaks only TLS 1.0 to a PC that turned it off: the host is at fault, with the registry value as evidence', () => {
     const verdict = connectVerdict(observation({ client: client(['1.0']), handshake: host({ tlsVersions: ['1.0'] }) }));
     expect(verdict.status).toBe('fail');

@@ -46,6 +46,7 @@ function recordingAgent(): AgentPort {
       undo: async () => ({ outcome: 'fixed', message: '' }),
       repairAllSafe: async () => [],
     },
+    client: { history: async () => ({ ok: false, problem: 'not read' }), check: async (target) => { throw new Error(`no network in this test: ${target}`); } },
   };
 }
 

@@ -34,6 +34,7 @@ function recordingAgent() {
       undo: async (recordId) => (calls.push(`undo:${recordId}`), { outcome: 'fixed', message: 'Undone.' }),
       repairAllSafe: async (fixIds) => (calls.push(`repairAllSafe:${fixIds.join(',')}`), []),
     },
+    client: { history: async () => (calls.push('clientHistory'), { ok: false, problem: 'not read' }), check: async (target) => { throw new Error(`no network in this test: ${target}`); } },
   };
   return { agent, calls };
 }

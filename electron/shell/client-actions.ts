@@ -1,0 +1,29 @@
+/**
+ * The Connect view's actions: the user's RDP history cut down to what the window shows (no file
+ * contents, no certificate hashes), and a connect check. No Electron here.
+ */
+import type { ClientHistoryView, ConnectReportView } from '../client-contract.js';
+import type { HistoryResult } from '../agent/client/history.js';
+
+/** What the window needs of the client side (electron/agent/client/client-service.ts satisfies it). */
+export interface ClientPort {
+  history(): Promise<HistoryResult>;
+  check(target: string): Promise<ConnectReportView>;
+}
+
+export function historyView(result: HistoryResult): ClientHistoryView {
+  if (!result.ok) return { targets: [], unusableFiles: [], problem: result.problem };
+  const note = (file: { name: string; problem: string | null }) => ({ name: file.name, problem: file.problem });
+  return {
+    targets: result.history.targets.map((entry) => ({ target: entry.target, sources: entry.sources, usernameHint: entry.usernameHint, rdpFiles: entry.rdpFiles.map(note) })),
+    unusableFiles: result.history.unusableFiles.map(note),
+    problem: null,
+  };
+}
+
+export function clientActions(client: ClientPort) {
+  return {
+    clientHistory: async () => historyView(await client.history()),
+    connect: ({ target }: { target: string }) => client.check(target),
+  };
+}

@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { RendererBridge } from '../bridge.js';
+import { CONNECT_TARGET_MAX } from '../../electron/connect-target.js';
+import { SIDE_WORDS, targetProblem, type CheckState, type ClientHistoryView } from '../connect-model.js';
+import { Evidence } from './Evidence.js';
+import { StatusBadge } from './StatusBadge.js';
+
+/** One check's outcome: status, the side at fault, the plain summary, what else was found, the evidence. */
+function Verdict({ state }: { state: CheckState | undefined }) {
+  if (!state) return null;
+  if (state.step === 'checking') return <p role="status">Checking…</p>;
+  if (state.step === 'failed') return <p className="error" role="alert">{state.message}</p>;
+  const { report } = state;
+  return (
+    <div className="verdict" role="status">
+      <p className="verdict-head">
+        <StatusBadge status={report.status} /> <span className="side">At fault: {SIDE_WORDS[report.side]}</span>
+      </p>
+      <p className="summary">{report.summary}</p>
+      {report.alsoFound.length > 0 ? (
+        <ul className="also-found" aria-label="Also found">
+          {report.alsoFound.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      ) : null}
+      {report.settingsProblem ? <p className="hint">This PC's settings: {report.settingsProblem}</p> : null}
+      <Evidence evidence={report.evidence} />
+    </div>
+  );
+}
+
+/**
+ * "Connect to a computer": the user's Remote Desktop history, each computer checked only when
+ * asked (the check connects to it), and a field for any other host[:port].
+ */
+export function ConnectView({ bridge }: { bridge: RendererBridge }) {
+  const [history, setHistory] = useState<ClientHistoryView | undefined>();
+  const [historyError, setHistoryError] = useState<string | undefined>();
+  const [checks, setChecks] = useState<Record<string, CheckState>>({});
+  const [typed, setTyped] = useState('');
+  const [typedTarget, setTypedTarget] = useState<string | undefined>();
+  const [typedProblem, setTypedProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    bridge.clientHistory().then(setHistory, (error: unknown) => setHistoryError(error instanceof Error ? error.message : String(error)));
+  }, [bridge]);
+
+  const check = useCallback(
+    (target: string) => {
+      setChecks((current) => ({ ...current, [target]: { step: 'checking' } }));
+      bridge.connect(target).then(
+        (report) => setChecks((current) => ({ ...current, [target]: { step: 'done', report } })),
+        (error: unknown) => setChecks((current) => ({ ...current, [target]: { step: 'failed', message: error instanceof Error ? error.message : String(error) } })),
+      );
+    },
+    [bridge],
+  );
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const problem = targetProblem(typed);
+    setTypedProblem(problem);
+    if (problem) return;
+    setTypedTarget(typed.trim());
+    check(typed.trim());
+  };
+
+  const targets = history?.targets ?? [];
+  return (
+    <section aria-labelledby="connect-title" className="connect">
+      <h2 id="connect-title">Connect to a computer</h2>
+      <p className="hint">Can this PC connect to that computer, and if not, is the fault on this PC, on the host or in the network between? A check connects to the computer, so it runs only when you ask.</p>
+      <form className="connect-form" onSubmit={onSubmit} noValidate>
+        <label htmlFor="connect-target">Computer name or address (optionally :port)</label>
+        <input id="connect-target" name="target" value={typed} maxLength={CONNECT_TARGET_MAX} autoComplete="off" spellCheck={false} placeholder="rdphost01.contoso.com:3389" onChange={(event) => setTyped(event.target.value)} aria-invalid={typedProblem !== null} aria-describedby={typedProblem ? 'connect-target-problem' : undefined} />
+        <button type="submit" disabled={typedTarget !== undefined && checks[typedTarget]?.step === 'checking'}>
+          Check
+        </button>
+        {typedProblem ? (
+          <p id="connect-target-problem" className="error" role="alert">
+            {typedProblem}
+          </p>
+        ) : null}
+      </form>
+      {typedTarget ? (
+        <div className="probe connect-typed" aria-label={`Result for ${typedTarget}`} role="region">
+          <h3>{typedTarget}</h3>
+          <Verdict state={checks[typedTarget]} />
+        </div>
+      ) : null}
+      <h3 id="connect-history-title">Computers you connected to</h3>
+      {historyError ? <p className="error">{historyError}</p> : null}
+      {history?.problem ? <p className="hint">{history.problem}</p> : null}
+      {history && !history.problem && targets.length === 0 ? <p>No Remote Desktop history on this PC.</p> : null}
+      {history === undefined && !historyError ? <p>Reading your Remote Desktop history…</p> : null}
+      {targets.length > 0 ? (
+        <ul className="probes" aria-labelledby="connect-history-title">
+          {targets.map((entry) => (
+            <li key={entry.target} className="probe" aria-label={entry.target}>
+              <div className="probe-head">
+                <h4>{entry.target}</h4>
+                <button type="button" onClick={() => check(entry.target)} disabled={checks[entry.target]?.step === 'checking'} aria-label={`Check ${entry.target}`}>
+                  Check
+                </button>
+              </div>
+              <p className="hint">
+                From {entry.sources.join(', ')}
+                {entry.usernameHint ? ` · signs in as ${entry.usernameHint}` : ''}
+              </p>
+              <Verdict state={checks[entry.target]} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {history && history.unusableFiles.length > 0 ? (
+        <ul className="unusable-files" aria-label="Remote Desktop files that could not be used">
+          {history.unusableFiles.map((file) => (
+            <li key={file.name}>
+              <code>{file.name}</code>: {file.problem}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
