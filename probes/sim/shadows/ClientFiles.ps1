@@ -1,4 +1,4 @@
-# Follows the registry and FileSystem providers as real Windows shows them (Get-ChildItem on an
+# Follows: the registry and FileSystem providers as real Windows shows them (Get-ChildItem on an
 # HKCU: key lists its subkeys with PSChildName; on a folder, its files with Name, FullName, Length;
 # Get-Content -Raw returns the text): the client side's RDP history and .rdp files.
 # Registry subkeys come from the scenario's `registry` section (a key path's next segment);

@@ -6,9 +6,12 @@
 $script:ContractRepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
 
 function Get-ShippedProbeScript {
-    <# Every probe script that ships: probes/<probe-id>/Get-Rdp*.ps1 (never the simulated host). #>
+    <#
+    Every host probe script that ships: probes/<probe-id>/Get-Rdp*.ps1 (never the simulated host; the
+    client-side readers in probes/client are not host probes and have their own schemas and tests).
+    #>
     Get-ChildItem -LiteralPath (Join-Path $script:ContractRepoRoot 'probes') -Directory |
-        Where-Object { $_.Name -ne 'sim' -and $_.Name -ne 'common' } |
+        Where-Object { @('sim', 'common', 'client') -notcontains $_.Name } |
         ForEach-Object { Get-ChildItem -LiteralPath $_.FullName -Filter 'Get-Rdp*.ps1' -File } |
         ForEach-Object { [pscustomobject]@{ Probe = $_.Directory.Name; Path = $_.FullName } }
 }
