@@ -7,7 +7,9 @@ import { describeSession, evaluateListener, LISTENER_FIXES, listenerProbe, type 
 import { fixIds, recordedData, recordedFinding } from './recorded-fixture.js';
 
 const RECORDED = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/envelopes/listener');
-const LISTENER_SCENARIOS = ['termservice-stop-hangs', 'termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host', 'termservice-shared-svchost'];
+// Client PCs (a Windows 11 Home) that do not accept Remote Desktop by design: their listener check is not OK.
+const CLIENT_SCENARIOS = ['client-windows11-home', 'client-tls12-disabled'];
+const LISTENER_SCENARIOS = ['termservice-stop-hangs', 'termservice-stopped', 'port-held-by-other-process', 'connections-denied', 'custom-port-3390', 'german-host', 'termservice-shared-svchost', ...CLIENT_SCENARIOS];
 
 function healthy(): ListenerData {
   return structuredClone(recordedData<ListenerData>(listenerProbe, 'healthy'));
@@ -96,6 +98,12 @@ describe('listener probe on recorded scenarios', () => {
     // Even data that wrongly lists the shared port as TermService's must not fire the old-port logic.
     data.termServicePorts = [7680];
     expect(evaluateListener(data).summary).not.toMatch(/still listens/);
+  });
+
+  it.each(CLIENT_SCENARIOS)('says a PC that does not accept Remote Desktop connections does not, on %s', (scenario) => {
+    const verdict = evaluateListener(recordedData<ListenerData>(listenerProbe, scenario));
+    expect(verdict.status).not.toBe('ok');
+    expect(verdict.summary).toMatch(/cannot accept Remote Desktop connections/);
   });
 
   const others = readdirSync(RECORDED).map((file) => file.replace(/\.json$/, '')).filter((name) => !LISTENER_SCENARIOS.includes(name));
