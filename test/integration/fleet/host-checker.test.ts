@@ -65,7 +65,8 @@ describe('the host checker publishes, a user reads (two processes, one simulated
 
   it('host-check publishes snapshot, history and metrics; check --host-snapshot prints it; a second run within a minute does not check', async () => {
     const published = await cli(['host-check', '--simulate', 'healthy'], dataDir);
-    expect(published.stderr).toBe('');
+    // The first command on a scenario says which working copy it made; nothing else goes to stderr.
+    expect(published.stderr).toMatch(/^Simulated host: a new working copy of healthy at \S+ \(fix and undo change it; --reset starts again from the scenario\)\.\n?$/);
     expect(published.stdout).toContain(`Published to ${hostFolder}: OK (7 checks, as system).`);
     expect(published.code).toBe(0);
     const record = JSON.parse(await readFile(join(hostFolder, HOST_SNAPSHOT_FILE), 'utf8')) as PublishedSnapshot;
