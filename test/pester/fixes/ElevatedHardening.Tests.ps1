@@ -32,7 +32,8 @@ Describe 'Admin owners of undo records' {
 
     It 'accepts a record the elevated admin owns when that admin is in Administrators' {
         $scenario = New-SimScenarioFile -Extends 'healthy' -Name 'owner-member' -Patch @{
-            files = @{ 'C:\ProgramData\RDP Health\fixes\member.undo.json' = @{ owner = $script:UserSid; acl = @(@{ IdentityReference = 'S-1-5-32-544'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow' }) }  # what the fixes folder's descriptor passes on: Administrators may read it }
+            # What the fixes folder's descriptor passes on: Administrators may read the record.
+            files = @{ 'C:\ProgramData\RDP Health\fixes\member.undo.json' = @{ owner = $script:UserSid; acl = @(@{ IdentityReference = 'S-1-5-32-544'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow' }) } }
         }
         $null = Initialize-FixTestHost -Scenario $scenario
         Mock Get-Item -ModuleName RdpHealth.FixFolder { [PSCustomObject]@{ Attributes = [System.IO.FileAttributes]::Archive } }

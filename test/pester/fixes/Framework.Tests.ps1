@@ -110,7 +110,8 @@ Describe 'Trusting the fix folder and its undo records (on Windows)' {
             files = @{
                 'C:\ProgramData\RDP Health\fixes\admin.undo.json'  = @{ owner = 'S-1-5-32-544'; acl = @() }
                 'C:\ProgramData\RDP Health\fixes\system.undo.json' = @{ owner = 'S-1-5-18'; acl = @() }
-                'C:\ProgramData\RDP Health\fixes\user.undo.json'   = @{ owner = $script:UserSid; acl = @(@{ IdentityReference = 'S-1-5-32-544'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow' }) }  # what the fixes folder's descriptor passes on: Administrators may read it
+                # What the fixes folder's descriptor passes on: Administrators may read the record.
+                'C:\ProgramData\RDP Health\fixes\user.undo.json'   = @{ owner = $script:UserSid; acl = @(@{ IdentityReference = 'S-1-5-32-544'; FileSystemRights = 'FullControl'; AccessControlType = 'Allow' }) }
             }
         }
         $null = Initialize-FixTestHost -Scenario $scenario
