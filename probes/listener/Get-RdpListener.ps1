@@ -147,7 +147,7 @@ function Get-RdpQwinstaSession {
     try { $lines = @(qwinsta) } catch { return $null }
     if ($lines.Count -lt 2) { return $null }
     $remoteApp = @(Get-Process -Name 'rdpshell', 'rdpinit' -ErrorAction SilentlyContinue | ForEach-Object { [int]$_.SessionId })
-    $sessions = @(foreach ($line in @($lines | Select-Object -Skip 1)) {
+    $sessions = @(foreach ($line in $lines[1..($lines.Count - 1)]) {
             $row = ([string]$line).PadRight(60)
             $id = 0
             if (-not [int]::TryParse($row.Substring(41, 5).Trim(), [ref]$id) -or $id -le 0 -or $id -ge 65536) { continue }

@@ -116,7 +116,7 @@ function New-SimTaskFolder {
             registrationInfo = [ordered]@{ author = [string]$Definition.RegistrationInfo.Author; description = [string]$Definition.RegistrationInfo.Description }
             principal        = $principal
             settings         = ConvertTo-SimTaskHash -Object $Definition.Settings
-            triggers         = @($Definition.Triggers.Items | ForEach-Object { $t = ConvertTo-SimTaskHash -Object $_ -Skip 'Repetition'; $t['repetition'] = ConvertTo-SimTaskHash -Object $_.Repetition; $t })
+            triggers         = @($Definition.Triggers.Items | ForEach-Object { $t = ConvertTo-SimTaskHash -Object $_ -Except 'Repetition'; $t['repetition'] = ConvertTo-SimTaskHash -Object $_.Repetition; $t })
             actions          = @($Definition.Actions.Items | ForEach-Object { ConvertTo-SimTaskHash -Object $_ })
             sddl             = [string]$Sddl
         }
@@ -128,10 +128,10 @@ function New-SimTaskFolder {
 
 function ConvertTo-SimTaskHash {
     <# The note properties of a shadow object as an ordered dictionary with camelCase keys. #>
-    param([Parameter(Mandatory)]$Object, [string[]]$Skip = @())
+    param([Parameter(Mandatory)]$Object, [string[]]$Except = @())
     $hash = [ordered]@{}
     foreach ($property in $Object.PSObject.Properties) {
-        if ($property.MemberType -ne 'NoteProperty' -or $Skip -contains $property.Name) { continue }
+        if ($property.MemberType -ne 'NoteProperty' -or $Except -contains $property.Name) { continue }
         $hash[$property.Name.Substring(0, 1).ToLowerInvariant() + $property.Name.Substring(1)] = $property.Value
     }
     $hash
