@@ -122,10 +122,18 @@ export const checkCommand: CliCommand = {
       return cannotCheck(`this computer runs ${process.platform}, not Windows; use --simulate <scenario>`);
     }
     // The simulated host is the working copy fix and undo change (one per scenario), so a check sees what they did.
-    const simulatedHostPath =
-      options.simulate === undefined
-        ? undefined
-        : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
+    let simulatedHostPath: string | undefined;
+    try {
+      simulatedHostPath =
+        options.simulate === undefined
+          ? undefined
+          : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
+    } catch (error) {
+      // A scenario that cannot be read (missing, empty, not JSON) still answers in the plugin format.
+      const message = error instanceof Error ? error.message : String(error);
+      io.err(`rdp-health check: ${message}`);
+      return cannotCheck(message);
+    }
     await removeStaleCliDirs();
     const dataDir = await makeCliDir();
     let agent: Agent | undefined;
