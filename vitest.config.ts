@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     // Real pwsh, real xrdp and real Chromium make some tests slow; none is timed.
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // @actions/workflow-parser imports its JSON schema without an import attribute, which Node

@@ -65,7 +65,11 @@ function Get-ExportKeyLocation {
     }
     $cng = $key.PSObject.Properties['Key']
     if ($null -ne $cng -and $null -ne $cng.Value) {
-        return [ordered]@{ provider = 'cng'; container = [string]$cng.Value.KeyName; uniqueName = [string]$cng.Value.UniqueName }
+        # The key storage provider too: a TPM key (Microsoft Platform Crypto Provider) has no file.
+        $location = [ordered]@{ provider = 'cng'; container = [string]$cng.Value.KeyName; uniqueName = [string]$cng.Value.UniqueName }
+        $storage = $cng.Value.PSObject.Properties['Provider']
+        if ($null -ne $storage -and $null -ne $storage.Value) { $location['storageProvider'] = [string]$storage.Value.Provider }
+        return $location
     }
     $null
 }

@@ -60,9 +60,9 @@ describe('Connect to a computer', () => {
       await expect(result.locator('.badge').textContent()).resolves.toContain('Problem');
       await expect(result.locator('.summary').textContent()).resolves.toMatch(/does not speak Remote Desktop/);
       await result.getByText('Evidence').click();
-      await expect(result.locator('dl').textContent()).resolves.toContain(`TCP port ${port}`);
+      await expect(result.locator('dl').first().textContent()).resolves.toContain(`TCP port ${port}`);
       // This PC's settings came from the simulated laptop.
-      await expect(result.locator('dl').textContent()).resolves.toContain('does not accept Remote Desktop connections: this is a Home edition');
+      await expect(result.locator('dl').first().textContent()).resolves.toContain('does not accept Remote Desktop connections: this is a Home edition');
       await screenshot(page, 'connect-not-a-host');
     } finally {
       await session.close();

@@ -92,7 +92,8 @@ describe('the first minutes', () => {
     try {
       const { page, demo } = session;
       await page.getByRole('list', { name: 'Checks', exact: true }).waitFor({ timeout: 30_000 });
-      await expect(page.locator('.checked-at').textContent()).resolves.toMatch(/^Last known state, checked 3 hours ago on RDPHOST01/);
+      // The status (lastKnownAt) may arrive just after the first snapshot: wait for it, briefly.
+      await expect.poll(() => page.locator('.checked-at').textContent(), { timeout: 10_000 }).toMatch(/^Last known state, checked 3 hours ago on RDPHOST01/);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Remote Desktop connections will fail');
 
       const strip = page.getByRole('list', { name: 'Health over time' });

@@ -113,10 +113,11 @@ describe('key-access.grant-network-service through the RepairService (simulated 
     expect(status(runner, 'key-access')).toBe('fail');
     const preview = await h.service.preview('key-access.grant-network-service');
     expect(preview.disruptsSessions).toBe(true);
-    // The scenario runs as SYSTEM (the host checker's identity), which may read the session's user name.
-    expect(preview.sessions).toEqual([{ user: 'CORP\\alice', id: 2 }]);
+    // qwinsta's USERNAME column: the name without its domain.
+    expect(preview.sessions).toEqual([{ user: 'alice', id: 2 }]);
     expect(preview.changes[0]).toMatch(/^Allow NETWORK SERVICE \(S-1-5-20\) to read this one file/);
-    const outcome = await h.service.apply('key-access.grant-network-service', preview.previewId);
+    // It ends sessions: the person confirmed (the service checks that itself).
+    const outcome = await h.service.apply('key-access.grant-network-service', preview.previewId, { confirmed: true });
     expect(outcome.outcome).toBe('fixed');
     expect(outcome.finding?.status).toBe('ok');
 

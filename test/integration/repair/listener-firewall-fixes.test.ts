@@ -61,8 +61,8 @@ describe('listener and firewall fixes through the RepairService (simulated eleva
 
     const preview = await h.service.preview('listener.restart-service');
     expect(preview.disruptsSessions).toBe(true);
-    // The preview runs unelevated, where user names cannot be read: the session is listed all the same.
-    expect(preview.sessions).toEqual([{ user: expect.stringMatching(/needs elevation/), id: 2 }]);
+    // The preview runs unelevated: qwinsta shows every session's user name (without its domain) to any user.
+    expect(preview.sessions).toEqual([{ user: 'alice', id: 2 }]);
     expect(preview.changes).toHaveLength(3);
     expect(preview.changes[2]).toMatch(/^Restart the service \(ends the 1 open Remote Desktop session\)/);
     expect(preview.notes.join(' ')).toMatch(/ends every Remote Desktop session/);
