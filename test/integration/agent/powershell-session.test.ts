@@ -61,7 +61,8 @@ describe('PowerShellSession on the simulated host (real pwsh)', () => {
     const started = Date.now();
     await expect(session.runScript(join(fixturesDir, 'Get-TestHang.ps1'), {}, { timeoutMs: 1500 })).rejects.toThrow(ShellTimeoutError);
     expect(Date.now() - started).toBeLessThan(6000);
-    expect(isRunning(before)).toBe(false); // the real shell, not just a launcher in front of it
+    // The real shell, not just a launcher in front of it; SIGKILL is asynchronous: wait for it to be gone.
+    await expect.poll(() => isRunning(before), { timeout: 10_000 }).toBe(false);
     const after = JSON.parse(await session.runScript(echo)).pid as number;
     expect(after).not.toBe(before);
     expect(JSON.parse(await session.runScript(echo)).computerName).toBe('RDPHOST01'); // the sim is loaded again
