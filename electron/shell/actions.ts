@@ -3,8 +3,8 @@
  * handlers and by the demo's HTTP bridge, and one `runAction` that validates a request before
  * anything runs and the response before it leaves. No Electron here.
  */
-import { contract, type Action, type FixOutcome, type FixPreview, type RequestOf, type ResponseOf, type Settings } from '../contract.js';
-import type { HealthSnapshot } from '../../probes/common/finding.js';
+import { contract, type Action, type FixOutcome, type FixPreview, type RequestOf, type ResponseOf, type WindowSettings } from '../contract.js';
+import type { HealthSnapshot } from '../domain/finding.js';
 import { clientActions, type ClientPort } from './client-actions.js';
 
 /** What the window needs from the agent (electron/agent/agent.ts satisfies it structurally). */
@@ -23,7 +23,7 @@ export interface AgentPort {
   getSettings(): object;
   /** Settings the administrator's policy sets. */
   getLockedSettings(): readonly string[];
-  setSettings(patch: Partial<Settings>): Promise<object>;
+  setSettings(patch: Partial<WindowSettings>): Promise<object>;
   repairs: {
     preview(fixId: string): Promise<FixPreview>;
     apply(fixId: string, previewId: string, confirmation: { confirmed: boolean }): Promise<FixOutcome>;
