@@ -75,6 +75,8 @@ export type Action = keyof typeof contract;
 export const ACTIONS = Object.keys(contract) as Action[];
 export type RequestOf<A extends Action> = z.infer<(typeof contract)[A]['request']>;
 export type ResponseOf<A extends Action> = z.infer<(typeof contract)[A]['response']>;
+/** What a handler may return: anything the response schema accepts (it strips undeclared fields before the page sees them). */
+export type HandlerResultOf<A extends Action> = z.input<(typeof contract)[A]['response']>;
 /** Arguments a caller passes: none for actions without a payload. */
 export type ArgsOf<A extends Action> = undefined extends RequestOf<A>
   ? [RequestOf<A>] extends [undefined] ? [] : [payload?: RequestOf<A>]
