@@ -1,5 +1,5 @@
 // The demo's HTTP bridge, served for real on 127.0.0.1 and driven by the renderer's own HTTP
-// bridge (renderer/bridge-http.ts) through fetch: the token, host and origin checks, payload
+// bridge (renderer/demo/bridge-http.ts) through fetch: the token, host and origin checks, payload
 // validation, and the event stream. The agent behind it is a recording handler table.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -11,7 +11,7 @@ import { createHttpBridge as createServerBridge, tokenMatches, type HttpBridge }
 import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
 import { DEMO_TOKEN_HEADER } from '../../../electron/contract.js';
 import { agentActions, type AgentPort } from '../../../electron/shell/actions.js';
-import { createHttpBridge as createPageBridge } from '../../../renderer/bridge-http.js';
+import { createHttpBridge as createPageBridge } from '../../../renderer/demo/bridge-http.js';
 import { finding, snapshot } from './snapshots.js';
 
 const TOKEN = 'test-token-0123456789';

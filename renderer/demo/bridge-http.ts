@@ -1,11 +1,11 @@
 /**
  * The bridge over HTTP, for the demo server (electron/demo/server.ts): the same RendererBridge the
  * preload exposes, each method a POST to /api/<action>, pushes read from a server-sent event
- * stream. The per-run token comes from the URL fragment (never sent to the server by the browser
+ * stream. Only the demo's entry (renderer/demo/main.tsx) bundles it. The per-run token comes from the URL fragment (never sent to the server by the browser
  * on its own) and goes in a header on every request.
  */
-import { DEMO_TOKEN_HEADER, type Action, type ArgsOf, type EventName, type EventOf, type ResponseOf } from '../electron/contract.js';
-import type { RendererBridge } from './bridge.js';
+import { DEMO_TOKEN_HEADER, type Action, type ArgsOf, type EventName, type EventOf, type ResponseOf } from '../../electron/contract.js';
+import type { RendererBridge } from '../bridge.js';
 
 export function tokenFromHash(hash: string): string | undefined {
   return new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? undefined;
