@@ -3,7 +3,7 @@
  * history as the window shows it, and a connect check's verdict. No Electron, no Node.
  */
 import { z } from 'zod';
-import { fixDescriptorSchema, statusSchema } from '../probes/common/finding.js';
+import { fixDescriptorSchema, statusSchema } from './domain/finding.js';
 import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from './connect-target.js';
 
 /** host, host:port or [v6]:port as a person types it: bounded, printable, no spaces or separators a command could use. */

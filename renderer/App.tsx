@@ -10,7 +10,7 @@ import { RepairDialog, useRepair } from './components/RepairDialog.js';
 import { SettingsForm } from './components/SettingsForm.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useAgent } from './use-agent.js';
-import { repairAllPlan } from '../probes/common/fixes.js';
+import { repairAllPlan } from '../electron/domain/repair.js';
 
 export const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
 

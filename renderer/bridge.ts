@@ -6,8 +6,8 @@
 import type { RendererBridge } from '../electron/preload.js';
 
 export type { RendererBridge };
-export type { AgentProblem, AgentStatus, FixOutcome, FixPreview, HealthSnapshot, LogEntry, Navigation, Settings, SettingsView } from '../electron/contract.js';
-export type { Finding, FixDescriptor, Status } from '../probes/common/finding.js';
+export type { AgentProblem, FixOutcome, FixPreview, HealthSnapshot, LogLine, Navigation, SettingsView, WindowSettings, WindowStatus } from '../electron/contract.js';
+export type { Finding, FixDescriptor, Status } from '../electron/domain/finding.js';
 
 declare global {
   interface Window {

@@ -4,7 +4,7 @@
  * out when focused). Pure, so it is tested without a DOM; HistoryStrip.tsx draws it.
  */
 import type { HealthSnapshot, Status } from './bridge.js';
-import { problemsFirst } from '../probes/common/problems-first.js';
+import { problemsFirst } from '../electron/domain/problems-first.js';
 import { STATUS_WORD } from './status.js';
 
 export const RANGES = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 } as const;

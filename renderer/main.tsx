@@ -1,37 +1,7 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
-import type { RendererBridge } from './bridge.js';
-import { createHttpBridge, tokenFromHash } from './bridge-http.js';
-import './styles.css';
+/**
+ * The product's entry: Electron's preload puts the bridge on `window.rdpHealth`, the only way to the
+ * agent. The demo has its own entry (renderer/demo/main.tsx), so its HTTP bridge never ships here.
+ */
+import { mountApp } from './mount.js';
 
-const TOKEN_KEY = 'rdp-health-demo-token';
-
-/** Electron's preload provides the bridge; without it (the demo in a browser) it goes over HTTP. */
-function pickBridge(): RendererBridge | undefined {
-  if (window.rdpHealth) return window.rdpHealth;
-  const fromAddress = tokenFromHash(window.location.hash);
-  if (fromAddress) {
-    // Out of the address bar and history once read: the token is the demo's only credential.
-    // This tab keeps it (sessionStorage: this origin, this tab only) so a reload still works.
-    window.sessionStorage.setItem(TOKEN_KEY, fromAddress);
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  }
-  const token = fromAddress ?? window.sessionStorage.getItem(TOKEN_KEY);
-  return token ? createHttpBridge(token) : undefined;
-}
-
-const root = createRoot(document.getElementById('root')!);
-const bridge = pickBridge();
-root.render(
-  <StrictMode>
-    {bridge ? (
-      <App bridge={bridge} />
-    ) : (
-      <main>
-        <h1>RDP Health cannot reach its agent</h1>
-        <p>Open the address the demo printed, including the part after #.</p>
-      </main>
-    )}
-  </StrictMode>,
-);
+mountApp(window.rdpHealth, 'Quit RDP Health from its tray icon and start it again.');

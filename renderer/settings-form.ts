@@ -1,7 +1,9 @@
-/** Parsing the settings form's text fields; pure so the rules are tested without a DOM. */
-import type { Settings } from './bridge.js';
+/** Parsing the settings form's text fields; pure so the rules are tested without a DOM. The bounds are the domain's. */
+import { CHECK_INTERVAL_MINUTES, sortWarnDays, splitWarnDays, WARN_DAY_RULE, WARN_DAYS, WINDOW_SETTING_KEYS } from '../electron/domain/settings.js';
+import type { WindowSettings } from './bridge.js';
 
-export const SCHEDULE_CHOICES = [15, 30, 60, 120, 240, 720, 1440] as const;
+/** The schedules offered, each within the domain's bounds (checked by a test). */
+export const SCHEDULE_CHOICES = [15, 30, 60, 120, 240, 720, CHECK_INTERVAL_MINUTES.max] as const;
 
 export function scheduleLabel(minutes: number): string {
   if (minutes < 60) return `Every ${minutes} minutes`;
@@ -10,23 +12,20 @@ export function scheduleLabel(minutes: number): string {
   return `Every ${minutes / 60} hours`;
 }
 
-/** "30, 14, 7" → [30, 14, 7]; a message instead when it isn't 1–12 whole numbers from 1 to 365. */
+/** "30, 14, 7" → [30, 14, 7]; a message instead when it isn't within the domain's warn-day bounds. */
 export function parseWarnDays(text: string): { ok: true; value: number[] } | { ok: false; message: string } {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  if (parts.length === 0) return { ok: false, message: 'Give at least one number of days.' };
-  if (parts.length > 12) return { ok: false, message: 'Give at most 12 numbers of days.' };
+  const parts = splitWarnDays(text);
+  if (parts.length < WARN_DAYS.count.min) return { ok: false, message: 'Give at least one number of days.' };
+  if (parts.length > WARN_DAYS.count.max) return { ok: false, message: `Give at most ${WARN_DAYS.count.max} numbers of days.` };
   const days = parts.map(Number);
-  if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) return { ok: false, message: 'Each number of days must be a whole number from 1 to 365.' };
-  return { ok: true, value: [...new Set(days)].sort((a, b) => b - a) };
+  if (days.some((d) => !Number.isInteger(d) || d < WARN_DAYS.min || d > WARN_DAYS.max)) return { ok: false, message: `Each number of days must be ${WARN_DAY_RULE}.` };
+  return { ok: true, value: sortWarnDays(days) };
 }
 
 export const formatWarnDays = (days: readonly number[]): string => days.join(', ');
 
-export function settingsChanged(saved: Settings, next: Settings): Partial<Settings> {
-  const patch: Partial<Settings> = {};
-  if (saved.checkIntervalMinutes !== next.checkIntervalMinutes) patch.checkIntervalMinutes = next.checkIntervalMinutes;
-  if (formatWarnDays(saved.warnDays) !== formatWarnDays(next.warnDays)) patch.warnDays = next.warnDays;
-  if (saved.notifications !== next.notifications) patch.notifications = next.notifications;
-  if (saved.startAtLogin !== next.startAtLogin) patch.startAtLogin = next.startAtLogin;
-  return patch;
+/** The keys whose value differs (warn days compared as the list a person reads). */
+export function settingsChanged(saved: WindowSettings, next: WindowSettings): Partial<WindowSettings> {
+  const same = (key: keyof WindowSettings): boolean => (key === 'warnDays' ? formatWarnDays(saved.warnDays) === formatWarnDays(next.warnDays) : saved[key] === next[key]);
+  return Object.fromEntries(WINDOW_SETTING_KEYS.filter((key) => !same(key)).map((key) => [key, next[key]])) as Partial<WindowSettings>;
 }

@@ -1,19 +1,19 @@
 /** The agent's state as the page sees it: loaded once, then kept current by the bridge's pushes. */
 import { useCallback, useEffect, useState } from 'react';
-import type { AgentProblem, AgentStatus, HealthSnapshot, LogEntry, Navigation, RendererBridge, Settings, SettingsView } from './bridge.js';
+import type { AgentProblem, HealthSnapshot, LogLine, Navigation, RendererBridge, SettingsView, WindowSettings, WindowStatus } from './bridge.js';
 
 export interface AgentView {
   snapshot: HealthSnapshot | null | undefined;
   checking: boolean;
   nextCheckAt: string | undefined;
   /** The host checker's snapshot is shown, or why this agent checked by itself. */
-  hostChecker: AgentStatus['hostChecker'];
+  hostChecker: WindowStatus['hostChecker'];
   /** The agent's own problems (settings, log, data folder). */
   problems: AgentProblem[];
   /** While the shown snapshot is the last known one from history: its startedAt. */
   lastKnownAt: string | undefined;
   history: HealthSnapshot[];
-  logs: LogEntry[];
+  logs: LogLine[];
   settings: SettingsView | undefined;
   error: string | undefined;
 }
@@ -22,7 +22,7 @@ export interface AgentView {
 const HISTORY_LIMIT = 1000;
 const LOG_LIMIT = 40;
 
-const fromStatus = (status: AgentStatus) => ({ nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker, problems: status.problems ?? [], lastKnownAt: status.lastKnownAt });
+const fromStatus = (status: WindowStatus) => ({ nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker, problems: status.problems ?? [], lastKnownAt: status.lastKnownAt });
 
 export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void) {
   const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, hostChecker: undefined, problems: [], lastKnownAt: undefined, history: [], logs: [], settings: undefined, error: undefined });
@@ -77,7 +77,7 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
   }, [bridge, patch, fail, refreshRecords]);
 
   const saveSettings = useCallback(
-    async (next: Partial<Settings>) => {
+    async (next: Partial<WindowSettings>) => {
       const settings = await bridge.setSettings(next);
       patch({ settings });
       return settings;

@@ -12,7 +12,7 @@ import { parseEnvelope } from '../../probes/common/envelope.js';
 import type { FixDescriptor, HealthSnapshot } from '../../probes/common/finding.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 import type { ScriptSession } from './powershell-session.js';
-import { settingsSchema, type Settings } from './settings.js';
+import { CHECK_INTERVAL_RULE, checkIntervalMinutesSchema, sortWarnDays, splitWarnDays, WARN_DAYS_RULE, warnDaysSchema, type AgentSettings, type LockedSetting } from '../domain/settings.js';
 
 export const ADMIN_POLICY_KEY = 'HKLM\\SOFTWARE\\Policies\\RDP Health';
 export const ADMIN_POLICY_SCRIPT = 'common/Get-RdpHealthPolicy.ps1';
@@ -22,8 +22,8 @@ const ABSOLUTE_PATH = /^(?:[A-Za-z]:\\|\\\\[^\\]+\\|\/)/;
 
 export const adminPolicySchema = z
   .object({
-    checkIntervalMinutes: settingsSchema.shape.checkIntervalMinutes.unwrap().optional(),
-    warnDays: settingsSchema.shape.warnDays.unwrap().optional(),
+    checkIntervalMinutes: checkIntervalMinutesSchema.optional(),
+    warnDays: warnDaysSchema.optional(),
     notificationsDisabled: z.boolean().optional(),
     fixesDisabled: z.boolean().optional(),
     hideSecurityLoweringFixes: z.boolean().optional(),
@@ -33,8 +33,7 @@ export const adminPolicySchema = z
   .strict();
 export type AdminPolicy = z.infer<typeof adminPolicySchema>;
 
-/** Settings an administrator can lock. */
-export type LockedSetting = 'checkIntervalMinutes' | 'warnDays' | 'notifications';
+export type { LockedSetting };
 
 export interface PolicyReadResult {
   policy: AdminPolicy;
@@ -71,16 +70,16 @@ function interval(value: unknown): Parsed<number> {
   const n = integer(value);
   const checked = adminPolicySchema.shape.checkIntervalMinutes.safeParse(n);
   if (n !== undefined && checked.success) return { ok: true, value: n };
-  return { ok: false, problem: `CheckIntervalMinutes must be a whole number of minutes from 5 to 1440 (found ${JSON.stringify(value)}); it is ignored.` };
+  return { ok: false, problem: `CheckIntervalMinutes must be ${CHECK_INTERVAL_RULE} (found ${JSON.stringify(value)}); it is ignored.` };
 }
 
 /** REG_MULTI_SZ ["30","7"], REG_SZ "30,7" (or "30;7", "30 7") or a REG_DWORD 30. */
 function warnDays(value: unknown): Parsed<number[]> {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,;\s]+/).filter((s) => s !== '') : [value];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? splitWarnDays(value) : [value];
   const days = items.map(integer);
   const checked = adminPolicySchema.shape.warnDays.safeParse(days);
-  if (checked.success && checked.data) return { ok: true, value: [...new Set(checked.data)].sort((a, b) => b - a) };
-  return { ok: false, problem: `WarnDays must list 1 to 12 whole numbers of days from 1 to 365 (found ${JSON.stringify(value)}); it is ignored.` };
+  if (checked.success && checked.data) return { ok: true, value: sortWarnDays(checked.data) };
+  return { ok: false, problem: `WarnDays must list ${WARN_DAYS_RULE} (found ${JSON.stringify(value)}); it is ignored.` };
 }
 
 function folder(value: unknown): Parsed<string> {
@@ -136,20 +135,20 @@ export async function readAdminPolicy(
 }
 
 export interface EffectiveSettings {
-  settings: Settings;
+  settings: AgentSettings;
   locked: LockedSetting[];
 }
 
 /** The user's settings with the policy laid over them, and which settings it locks. */
-export function applyAdminPolicy(user: Settings, policy: AdminPolicy): EffectiveSettings {
-  const settings: Settings = { ...user, warnDays: [...user.warnDays] };
+export function applyAdminPolicy(user: AgentSettings, policy: AdminPolicy): EffectiveSettings {
+  const settings: AgentSettings = { ...user, warnDays: [...user.warnDays] };
   const locked: LockedSetting[] = [];
   if (policy.checkIntervalMinutes !== undefined) {
     settings.checkIntervalMinutes = policy.checkIntervalMinutes;
     locked.push('checkIntervalMinutes');
   }
   if (policy.warnDays !== undefined) {
-    settings.warnDays = [...new Set(policy.warnDays)].sort((a, b) => b - a);
+    settings.warnDays = sortWarnDays(policy.warnDays);
     locked.push('warnDays');
   }
   if (policy.notificationsDisabled !== undefined) {
@@ -173,12 +172,12 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * The locked settings a patch would change. A patch that repeats the enforced value (a window that
  * sends the whole form) changes nothing and passes.
  */
-export function lockedChanges(patch: Partial<Settings>, effective: EffectiveSettings): LockedSetting[] {
-  return effective.locked.filter((key) => key in patch && !same(key === 'warnDays' ? [...new Set(patch.warnDays ?? [])].sort((a, b) => b - a) : patch[key], effective.settings[key]));
+export function lockedChanges(patch: Partial<AgentSettings>, effective: EffectiveSettings): LockedSetting[] {
+  return effective.locked.filter((key) => key in patch && !same(key === 'warnDays' ? sortWarnDays(patch.warnDays ?? []) : patch[key], effective.settings[key]));
 }
 
 /** Throws PolicyLockedError when the patch would change what the administrator set. */
-export function assertPatchAllowed(patch: Partial<Settings>, effective: EffectiveSettings): void {
+export function assertPatchAllowed(patch: Partial<AgentSettings>, effective: EffectiveSettings): void {
   const keys = lockedChanges(patch, effective);
   if (keys.length > 0) throw new PolicyLockedError(keys);
 }

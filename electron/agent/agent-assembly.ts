@@ -24,7 +24,7 @@ import { RepairService } from './repair/repair-service.js';
 import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
-import { loadSettings, type Settings } from './settings.js';
+import { loadSettings, type AgentSettings } from './settings.js';
 import type { Identity } from './host-snapshot.js';
 import { prepareSimulatedHost, simulatedHostDir, simulatedIdentity } from './simulated-host.js';
 
@@ -39,7 +39,7 @@ export interface AgentParts {
   now: () => Date;
   probesDir: string;
   session: ScriptSession;
-  settings: Settings;
+  settings: AgentSettings;
   settingsProblem: string | undefined;
   logging: AgentLogging | undefined;
   logger: AgentLogger;
@@ -80,7 +80,7 @@ export interface HostSeamOptions {
 }
 
 /** The warm PowerShell session: the shell the settings name (auto = by platform), pointed at the simulated host if there is one. */
-export function createSession(options: HostSeamOptions & { shell?: Settings['shell']; logger: AgentLogger; identity?: Identity }): PowerShellSession {
+export function createSession(options: HostSeamOptions & { shell?: AgentSettings['shell']; logger: AgentLogger; identity?: Identity }): PowerShellSession {
   return new PowerShellSession({
     ...(options.shell !== undefined && options.shell !== 'auto' ? { shell: options.shell } : {}),
     ...(options.executablePath ? { executablePath: options.executablePath } : {}),

@@ -26,12 +26,12 @@ import { saveNotifyState } from './notify-state.js';
 import type { ScriptSession } from './powershell-session.js';
 import type { RepairService } from './repair/repair-service.js';
 import { Scheduler, type CheckReason } from './scheduler.js';
-import { applySettingsPatch, saveSettings, type Settings } from './settings.js';
+import { applySettingsPatch, saveSettings, type AgentSettings } from './settings.js';
 
 export type { AgentOptions, AgentStatus } from './agent-options.js';
 export type { AgentNotification } from './notify-policy.js';
 export type { LogEntry } from './logging.js';
-export type { Settings } from './settings.js';
+export type { AgentSettings } from './settings.js';
 
 interface AgentEvents {
   snapshot: [HealthSnapshot];
@@ -64,7 +64,7 @@ export class Agent {
   /** False until a check (or another session's) ends in this run: until then lastShown comes from history. */
   private checkedThisRun = false;
   private readonly now: () => Date;
-  private settings: Settings;
+  private settings: AgentSettings;
   private notifyState: NotifyState;
   /** Pipelines in progress (a recheck can overlap a cycle): "checking" until the last one ends. */
   private running = 0;
@@ -189,7 +189,7 @@ export class Agent {
   }
 
   /** The settings in force: the user's, with the administrator's policy laid over them. */
-  getSettings(): Settings {
+  getSettings(): AgentSettings {
     return this.fleet.effective(this.settings).settings;
   }
 
@@ -202,13 +202,13 @@ export class Agent {
    * Validates and saves a change; the interval applies at once, `shell` and `logDir` at the next start.
    * Changes are serialised: each applies to the settings the previous one left (no lost update).
    */
-  setSettings(patch: Partial<Settings>): Promise<Settings> {
+  setSettings(patch: Partial<AgentSettings>): Promise<AgentSettings> {
     const run = this.settingsQueue.then(() => this.applySettings(patch));
     this.settingsQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async applySettings(patch: Partial<Settings>): Promise<Settings> {
+  private async applySettings(patch: Partial<AgentSettings>): Promise<AgentSettings> {
     // A change to what the policy sets is refused (PolicyLockedError); repeating it changes nothing.
     this.fleet.assertPatchAllowed(patch, this.settings);
     const locked = new Set<string>(this.getLockedSettings());

@@ -4,9 +4,8 @@
  * fields used here are checked; anything else about the data is the probe's business.
  */
 import { z } from 'zod';
+import { CERTIFICATE_PROBE_ID } from '../../probes/certificate/certificate.js';
 import type { CertificateExpiry } from './notify-policy.js';
-
-export const CERTIFICATE_PROBE_ID = 'certificate';
 
 const boundCertificateSchema = z.object({
   boundCertificate: z

@@ -37,7 +37,7 @@ export interface CheckRunnerOptions {
   logger?: AgentLogger;
 }
 
-export interface RunOptions {
+export interface CheckRunOptions {
   probeIds?: readonly string[];
 }
 
@@ -74,7 +74,7 @@ export class CheckRunner {
    * right after it). A subset run is merged into the latest full snapshot, so what it returns and
    * what latest() gives is always the whole picture.
    */
-  run(options: RunOptions = {}): Promise<HealthSnapshot> {
+  run(options: CheckRunOptions = {}): Promise<HealthSnapshot> {
     const selected = this.select(options.probeIds);
     if (this.current) {
       const covered = selected.every((probe) => this.currentIds.has(probe.id));

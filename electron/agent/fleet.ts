@@ -28,7 +28,7 @@ import type { AgentLogger } from './logging.js';
 import { writeMetricsFile } from './metrics.js';
 import type { CertificateExpiry } from './notify-policy.js';
 import type { ScriptSession } from './powershell-session.js';
-import type { Settings } from './settings.js';
+import type { AgentSettings } from './settings.js';
 
 export interface FleetOptions {
   session: Pick<ScriptSession, 'runScript'>;
@@ -98,11 +98,11 @@ export class FleetFeatures {
     return this.current;
   }
 
-  effective(user: Settings): EffectiveSettings {
+  effective(user: AgentSettings): EffectiveSettings {
     return applyAdminPolicy(user, this.current);
   }
 
-  assertPatchAllowed(patch: Partial<Settings>, user: Settings): void {
+  assertPatchAllowed(patch: Partial<AgentSettings>, user: AgentSettings): void {
     assertPatchAllowed(patch, this.effective(user));
   }
 

@@ -77,14 +77,14 @@ export interface ScriptResult {
   durationMs: number;
 }
 
-export interface RunOptions {
+export interface ScriptRunOptions {
   timeoutMs?: number;
 }
 
 /** The part of the session the runner and the fixes use (mock here, and only here). */
 export interface ScriptSession {
-  invokeScript(scriptPath: string, parameters?: ScriptParameters, options?: RunOptions): Promise<ScriptResult>;
-  runScript(scriptPath: string, parameters?: ScriptParameters, options?: RunOptions): Promise<string>;
+  invokeScript(scriptPath: string, parameters?: ScriptParameters, options?: ScriptRunOptions): Promise<ScriptResult>;
+  runScript(scriptPath: string, parameters?: ScriptParameters, options?: ScriptRunOptions): Promise<string>;
   info(): ShellInfo | undefined;
   dispose(): Promise<void>;
   /** Kills the shell at once, synchronously (a signal handler about to exit); optional for fakes. */
@@ -172,12 +172,12 @@ export class PowerShellSession implements ScriptSession {
     return this.live?.info ?? this.lastInfo;
   }
 
-  async runScript(scriptPath: string, parameters?: ScriptParameters, options?: RunOptions): Promise<string> {
+  async runScript(scriptPath: string, parameters?: ScriptParameters, options?: ScriptRunOptions): Promise<string> {
     return (await this.invokeScript(scriptPath, parameters, options)).stdout;
   }
 
   /** Runs one script; calls are serialized so each timeout measures only its own script. */
-  invokeScript(scriptPath: string, parameters: ScriptParameters = {}, options: RunOptions = {}): Promise<ScriptResult> {
+  invokeScript(scriptPath: string, parameters: ScriptParameters = {}, options: ScriptRunOptions = {}): Promise<ScriptResult> {
     const command = buildScriptCommand(scriptPath, parameters);
     const run = this.queue.then(() => this.invokeNow(scriptPath, command, options.timeoutMs ?? this.options.timeoutMs ?? 60_000));
     this.queue = run.catch(() => undefined);

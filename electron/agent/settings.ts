@@ -5,39 +5,22 @@
  * and reported (Agent status `settingsProblem`). Writes go through a temp file and a rename.
  */
 import { readFile, rename } from 'node:fs/promises';
-import { z } from 'zod';
+import { agentSettingsSchema, sortWarnDays, type AgentSettings } from '../domain/settings.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { parseJsonText } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
-export const DEFAULT_WARN_DAYS = [30, 14, 7, 3, 1] as const;
+/** The schema and its bounds live in the domain layer (electron/domain/settings.ts). */
+export { agentSettingsSchema, type AgentSettings };
 
-export const settingsSchema = z.object({
-  /** Minutes between scheduled checks. */
-  checkIntervalMinutes: z.number().int().min(5).max(24 * 60).default(30),
-  /** Days before a certificate expires at which to warn, each once per certificate. */
-  warnDays: z.array(z.number().int().min(1).max(365)).min(1).max(12).default([...DEFAULT_WARN_DAYS]),
-  /** Desktop notifications on or off. */
-  notifications: z.boolean().default(true),
-  startAtLogin: z.boolean().default(true),
-  /** Log folder; null = the default (%LOCALAPPDATA%\RDP Health\logs on Windows). */
-  logDir: z.string().min(1).nullable().default(null),
-  /** Which PowerShell runs the probes; auto = Windows PowerShell 5.1 on Windows, pwsh elsewhere. */
-  shell: z.enum(['auto', 'windows-powershell', 'pwsh']).default('auto'),
-  /** A probe that takes longer is stopped and reported as timed out. */
-  probeTimeoutSeconds: z.number().int().min(5).max(600).default(60),
-});
-export type Settings = z.infer<typeof settingsSchema>;
+const KEYS = Object.keys(agentSettingsSchema.shape) as Array<keyof AgentSettings>;
 
-const KEYS = Object.keys(settingsSchema.shape) as Array<keyof Settings>;
-
-export function defaultSettings(): Settings {
-  return normalize(settingsSchema.parse({}));
+export function defaultSettings(): AgentSettings {
+  return normalize(agentSettingsSchema.parse({}));
 }
 
-/** Warn days unique and most distant first, so "the next threshold" is simple to find. */
-function normalize(settings: Settings): Settings {
-  return { ...settings, warnDays: [...new Set(settings.warnDays)].sort((a, b) => b - a) };
+function normalize(settings: AgentSettings): AgentSettings {
+  return { ...settings, warnDays: sortWarnDays(settings.warnDays) };
 }
 
 export class SettingsError extends Error {
@@ -45,7 +28,7 @@ export class SettingsError extends Error {
 }
 
 export interface LoadedSettings {
-  settings: Settings;
+  settings: AgentSettings;
   /** What was wrong with the file, in plain words; undefined when it was fine or absent. */
   problem?: string;
 }
@@ -81,10 +64,10 @@ export async function loadSettings(path: string, logger: AgentLogger = silentLog
   const invalid: string[] = [];
   for (const key of KEYS) {
     if (!(key in raw)) continue;
-    if (settingsSchema.shape[key].safeParse(raw[key]).success) kept[key] = raw[key];
+    if (agentSettingsSchema.shape[key].safeParse(raw[key]).success) kept[key] = raw[key];
     else invalid.push(key);
   }
-  const settings = normalize(settingsSchema.parse(kept));
+  const settings = normalize(agentSettingsSchema.parse(kept));
   if (invalid.length === 0) return { settings };
   const problem = `Some settings were not valid and use their defaults: ${invalid.join(', ')}.`;
   logger.warn('settings values invalid', { path, invalid });
@@ -92,8 +75,8 @@ export async function loadSettings(path: string, logger: AgentLogger = silentLog
 }
 
 /** Validates a change against the whole schema; throws SettingsError with what is wrong. */
-export function applySettingsPatch(current: Settings, patch: Partial<Settings>): Settings {
-  const result = settingsSchema.strict().safeParse({ ...current, ...patch });
+export function applySettingsPatch(current: AgentSettings, patch: Partial<AgentSettings>): AgentSettings {
+  const result = agentSettingsSchema.strict().safeParse({ ...current, ...patch });
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new SettingsError(`Invalid setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
@@ -101,6 +84,6 @@ export function applySettingsPatch(current: Settings, patch: Partial<Settings>):
   return normalize(result.data);
 }
 
-export async function saveSettings(path: string, settings: Settings): Promise<void> {
+export async function saveSettings(path: string, settings: AgentSettings): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(settings, null, 2)}\n`);
 }

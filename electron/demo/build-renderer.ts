@@ -16,10 +16,10 @@ export function rendererIsStale(sources: readonly string[], outDir: string): boo
   return sources.some((source) => existsSync(source) && newestMtime(source) > built);
 }
 
-/** Same config as `npm run build` uses for the renderer (electron.vite.config.ts). */
+/** The demo's renderer: the config `npm run build` uses, with the demo's entry (electron.vite.config.ts). */
 export async function buildRenderer(outDir?: string): Promise<string> {
   const { build } = await import('vite');
-  const { rendererConfig } = await import('../../electron.vite.config.js');
-  await build({ ...rendererConfig, configFile: false, logLevel: 'warn', build: { ...rendererConfig.build, ...(outDir ? { outDir } : {}) } });
-  return outDir ?? rendererConfig.build.outDir;
+  const { demoRendererConfig } = await import('../../electron.vite.config.js');
+  await build({ ...demoRendererConfig, configFile: false, logLevel: 'warn', build: { ...demoRendererConfig.build, ...(outDir ? { outDir } : {}) } });
+  return outDir ?? demoRendererConfig.build.outDir;
 }

@@ -9,13 +9,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contract, events, type Action, type EventName, type EventOf } from '../contract.js';
+import { contract, DEMO_TOKEN_HEADER, events, type Action, type EventName, type EventOf } from '../contract.js';
 import { RepairRequestError } from '../agent/repair/repair-service.js';
 import { RejectedRequest, runAction, type ActionHandlers } from '../shell/actions.js';
 import { SECURITY_HEADERS } from '../shell/content-security-policy.js';
 import { mimeType, resolveStaticFile } from '../shell/static-files.js';
 
-export const TOKEN_HEADER = 'x-rdp-health-token';
 const MAX_BODY = 64 * 1024;
 const KEEPALIVE_MS = 15_000;
 
@@ -121,7 +120,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { error: 'Method not allowed.' }, { Allow: 'GET, HEAD' });
       return serveStatic(request, response, pathname);
     }
-    const token = request.headers[TOKEN_HEADER];
+    const token = request.headers[DEMO_TOKEN_HEADER.toLowerCase()];
     if (!originIsOurs(request.headers.origin) || !tokenMatches(options.token, typeof token === 'string' ? token : undefined)) {
       return send(response, 403, { error: 'Forbidden.' });
     }

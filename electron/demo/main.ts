@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { RENDERER_OUT_DIR } from '../../electron.vite.config.js';
+import { DEMO_RENDERER_OUT_DIR } from '../../electron.vite.config.js';
 import { installLastResort } from '../agent/last-resort.js';
 import { buildRenderer, rendererIsStale } from './build-renderer.js';
 import { startDemoServer } from './server.js';
@@ -23,14 +23,14 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
 
-  if (rendererIsStale([`${root}renderer`, `${root}electron/contract.ts`, `${root}electron/preload.ts`, `${root}electron/connect-target.ts`], RENDERER_OUT_DIR)) {
+  if (rendererIsStale([`${root}renderer`, `${root}electron/domain`, `${root}electron/contract.ts`, `${root}electron/client-contract.ts`, `${root}electron/preload.ts`, `${root}electron/connect-target.ts`, `${root}probes/common`, `${root}electron.vite.config.ts`], DEMO_RENDERER_OUT_DIR)) {
     console.log('Building the window…');
     await buildRenderer();
   }
   const demo = await startDemoServer({
     scenario: values.scenario,
     port,
-    rendererDir: RENDERER_OUT_DIR,
+    rendererDir: DEMO_RENDERER_OUT_DIR,
     declineElevation: values['decline-elevation'],
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     log: (message) => console.error(message),

@@ -27,7 +27,7 @@ export interface DemoOptions {
   port?: number;
   /** Where settings, history and logs go; a fresh temporary folder when absent. */
   dataDir?: string;
-  /** The built renderer (out/renderer). */
+  /** The demo's built renderer (out/renderer-demo, electron.vite.config.ts's demoRendererConfig). */
   rendererDir: string;
   /** The simulated person answers "No" to every administrator prompt. */
   declineElevation?: boolean;

@@ -3,27 +3,22 @@
  * handlers and by the demo's HTTP bridge, and one `runAction` that validates a request before
  * anything runs and the response before it leaves. No Electron here.
  */
-import { contract, type Action, type FixOutcome, type FixPreview, type RequestOf, type ResponseOf, type Settings } from '../contract.js';
-import type { HealthSnapshot } from '../../probes/common/finding.js';
+import { contract, type Action, type FixOutcome, type FixPreview, type HandlerResultOf, type LogLine, type RequestOf, type ResponseOf, type WindowSettings, type WindowStatus } from '../contract.js';
+import type { LockedSetting } from '../domain/settings.js';
+import type { HealthSnapshot } from '../domain/finding.js';
 import { clientActions, type ClientPort } from './client-actions.js';
 
 /** What the window needs from the agent (electron/agent/agent.ts satisfies it structurally). */
 export interface AgentPort {
   getSnapshot(): HealthSnapshot | undefined;
-  getStatus(): {
-    checking: boolean;
-    nextCheckAt?: string;
-    hostChecker?: { used: true; checkedAt: string } | { used: false; problem: string };
-    lastKnownAt?: string;
-    problems?: Array<{ kind: 'settings' | 'logging' | 'data-folder'; message: string }>;
-  };
+  getStatus(): WindowStatus;
   checkNow(): Promise<HealthSnapshot>;
   getHistory(options?: { limit?: number }): Promise<HealthSnapshot[]>;
-  getLogs(options?: { limit?: number }): Promise<unknown[]>;
-  getSettings(): object;
+  getLogs(options?: { limit?: number }): Promise<LogLine[]>;
+  getSettings(): WindowSettings;
   /** Settings the administrator's policy sets. */
-  getLockedSettings(): readonly string[];
-  setSettings(patch: Partial<Settings>): Promise<object>;
+  getLockedSettings(): readonly LockedSetting[];
+  setSettings(patch: Partial<WindowSettings>): Promise<unknown>;
   repairs: {
     preview(fixId: string): Promise<FixPreview>;
     apply(fixId: string, previewId: string, confirmation: { confirmed: boolean }): Promise<FixOutcome>;
@@ -43,10 +38,14 @@ export interface StartAtLogin {
   set(enabled: boolean): void;
 }
 
-export type ActionHandlers = { [A in Action]: (request: RequestOf<A>) => Promise<unknown> | unknown };
+/**
+ * One handler per action, its result typed from the contract's response schema (desktop's
+ * `handle<T>`): a handler that returns the wrong shape does not compile.
+ */
+export type ActionHandlers = { [A in Action]: (request: RequestOf<A>) => Promise<HandlerResultOf<A>> | HandlerResultOf<A> };
 
 export function agentActions(agent: AgentPort, loginItem?: StartAtLogin): ActionHandlers {
-  const settings = (): unknown => ({ ...agent.getSettings(), ...(loginItem ? { startAtLogin: loginItem.get() } : {}), locked: agent.getLockedSettings() });
+  const settings = (): HandlerResultOf<'getSettings'> => ({ ...agent.getSettings(), ...(loginItem ? { startAtLogin: loginItem.get() } : {}), locked: [...agent.getLockedSettings()] });
   return {
     getSnapshot: () => agent.getSnapshot() ?? null,
     getStatus: () => agent.getStatus(),

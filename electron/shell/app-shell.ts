@@ -4,7 +4,7 @@
  * passes the real module, tests a fake), so every wire here is tested without Electron.
  */
 import { eventChannelOf, events, type EventName, type EventOf, type Navigation } from '../contract.js';
-import type { HealthSnapshot } from '../../probes/common/finding.js';
+import type { HealthSnapshot } from '../domain/finding.js';
 import { agentActions, type AgentPort, type StartAtLogin } from './actions.js';
 import { registerIpcHandlers, ownWindowSender, type IpcMainLike } from './ipc.js';
 import { setupNotifications, type AgentNotificationLike, type NotificationElectron } from './notifications.js';

@@ -4,7 +4,7 @@
  * schema; otherwise the call is rejected and nothing runs. Channels not in the contract have no
  * handler at all (Electron rejects an invoke on them).
  */
-import { ACTIONS, channelOf, type Action } from '../contract.js';
+import { ACTIONS, channelOf, type Action, type ResponseOf } from '../contract.js';
 import { RejectedRequest, runAction, type ActionHandlers } from './actions.js';
 import { isAppUrl } from './window.js';
 
@@ -36,7 +36,8 @@ export interface IpcLog {
 /** Registers every action; returns a function that removes them again. */
 export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: ActionHandlers, isTrusted: SenderCheck, log: IpcLog): () => void {
   function handle<K extends Action>(action: K): void {
-    ipcMain.handle(channelOf(action), async (event, ...args) => {
+    // The payload arrives untyped and is validated; what goes back is the contract's response type.
+    ipcMain.handle(channelOf(action), async (event, ...args): Promise<ResponseOf<K>> => {
       if (!isTrusted(event)) {
         log.warn('IPC call from a sender that is not our window was refused', { action, url: event.senderFrame?.url });
         throw new RejectedRequest('untrusted-sender');

@@ -3,8 +3,8 @@
  * the icon, the tooltip (state + worst problem in a few words; Windows cuts tooltips at 127
  * characters) and the menu. tray.ts only draws it.
  */
-import { countsForOverall, isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
-import { repairAllPlan } from '../../probes/common/fixes.js';
+import { countsForOverall, isWorse, type Finding, type HealthSnapshot, type Status } from '../domain/finding.js';
+import { repairAllPlan } from '../domain/repair.js';
 import { PRODUCT_NAME } from './app-identity.js';
 
 export type TrayIconName = Status | 'checking';

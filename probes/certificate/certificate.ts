@@ -13,7 +13,11 @@ import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
 const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO date');
 
-export const certificateInfoSchema = z.object({
+/** The probe's id: the handshake and the agent's expiry warnings read its data by it. */
+export const CERTIFICATE_PROBE_ID = 'certificate';
+
+/** A certificate as read from a Windows certificate store. */
+export const storedCertificateSchema = z.object({
   thumbprint: z.string(),
   subject: z.string(),
   issuer: z.string(),
@@ -25,7 +29,7 @@ export const certificateInfoSchema = z.object({
   serialNumber: z.string(),
   friendlyName: z.string(),
 });
-export type CertificateInfo = z.infer<typeof certificateInfoSchema>;
+export type StoredCertificate = z.infer<typeof storedCertificateSchema>;
 
 const eventGroupSchema = z.object({
   id: z.number().int(),
@@ -66,10 +70,10 @@ export const certificateDataSchema = z.object({
   boundFound: z.boolean(),
   boundStore: z.string().nullable(),
   boundFoundIn: z.array(z.string()),
-  boundCertificate: certificateInfoSchema.nullable(),
+  boundCertificate: storedCertificateSchema.nullable(),
   stores: z.array(storeReadSchema),
   /** Expired certificates other than the bound one, in the Remote Desktop and My stores. */
-  expiredCertificates: z.array(certificateInfoSchema),
+  expiredCertificates: z.array(storedCertificateSchema),
   services: z.array(serviceStateSchema),
   events: z.object({
     readable: z.boolean(),
@@ -230,7 +234,7 @@ export function evaluateCertificate(data: CertificateData, ctx: EvaluateContext)
 
 export const certificateProbe: PowerShellProbe<typeof certificateDataSchema> = {
   kind: 'powershell',
-  id: 'certificate',
+  id: CERTIFICATE_PROBE_ID,
   title: 'Remote Desktop certificate',
   script: 'certificate/Get-RdpCertificate.ps1',
   dataSchema: certificateDataSchema,

@@ -12,6 +12,7 @@
  * TLS 1.1 by ClientHello alone, the next free one for TLS 1.2 (tls-versions.ts); 1.3 is read from the handshake.
  */
 import { z } from 'zod';
+import { CERTIFICATE_PROBE_ID } from '../certificate/certificate.js';
 import type { NodeProbe, NodeProbeContext } from '../common/probe.js';
 import { runAttempt, type StepTimeouts, type Target } from './attempt.js';
 import { evaluateHandshake } from './handshake-evaluate.js';
@@ -22,7 +23,6 @@ import { startsTls, type NegotiationReply } from './x224.js';
 
 /** Probe ids whose data this probe reads when they ran in the same cycle. */
 export const LISTENER_PROBE_ID = 'listener';
-export const CERTIFICATE_PROBE_ID = 'certificate';
 
 const listenerDataSchema = z.object({ port: z.number().int().min(1).max(65535) });
 const certificateDataSchema = z.object({ boundThumbprint: z.string().nullable() });

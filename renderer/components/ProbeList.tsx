@@ -1,5 +1,5 @@
 import type { Finding, FixDescriptor } from '../bridge.js';
-import { checksPassedText, problemsFirst } from '../../probes/common/problems-first.js';
+import { checksPassedText, problemsFirst } from '../../electron/domain/problems-first.js';
 import { Evidence } from './Evidence.js';
 import { StatusBadge } from './StatusBadge.js';
 

@@ -1,8 +1,8 @@
-import type { LogEntry } from '../bridge.js';
+import type { LogLine } from '../bridge.js';
 import { clockTime, shortTime } from '../format.js';
 
 /** The agent's recent log lines, newest first. */
-export function RecentLog({ logs }: { logs: LogEntry[] }) {
+export function RecentLog({ logs }: { logs: LogLine[] }) {
   if (logs.length === 0) return <p>Nothing logged yet.</p>;
   const newestFirst = [...logs].reverse();
   return (

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Settings, SettingsView } from '../bridge.js';
+import type { SettingsView, WindowSettings } from '../bridge.js';
 import { SCHEDULE_CHOICES, formatWarnDays, parseWarnDays, scheduleLabel, settingsChanged } from '../settings-form.js';
 
 interface Props {
   settings: SettingsView | undefined;
-  onSave: (patch: Partial<Settings>) => Promise<SettingsView>;
+  onSave: (patch: Partial<WindowSettings>) => Promise<SettingsView>;
 }
 
 const BY_POLICY = 'Set by your administrator';
@@ -45,7 +45,7 @@ export function SettingsForm({ settings, onSave }: Props) {
     // What the policy sets is never sent: the agent would refuse the whole change.
     const patch = Object.fromEntries(
       Object.entries(settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin })).filter(([key]) => !locked.has(key as never)),
-    ) as Partial<Settings>;
+    ) as Partial<WindowSettings>;
     if (Object.keys(patch).length === 0) {
       setMessage('Nothing to save.');
       return;

@@ -1,5 +1,5 @@
-import type { AgentStatus, HealthSnapshot } from '../bridge.js';
-import { worstProblem } from '../../probes/common/problems-first.js';
+import type { HealthSnapshot, WindowStatus } from '../bridge.js';
+import { worstProblem } from '../../electron/domain/problems-first.js';
 import { clockTime, relativeTime } from '../format.js';
 import { OVERALL_DETAIL, OVERALL_HEADING } from '../status.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -11,7 +11,7 @@ interface Props {
   checking: boolean;
   nextCheckAt: string | undefined;
   /** Whose check this is: the host checker's (as SYSTEM), or this user's own, and why. */
-  hostChecker?: AgentStatus['hostChecker'];
+  hostChecker?: WindowStatus['hostChecker'];
   now: Date;
   onCheckNow: () => void;
 }

@@ -13,8 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
-import { repairAllPlan } from '../../../probes/common/fixes.js';
-import { fixIdsSchema, type FixOutcome, type FixPreview } from '../../contract.js';
+import { fixIdsSchema, repairAllPlan, type FixOutcome, type FixPreview } from '../../domain/repair.js';
 import { silentLogger, type AgentLogger } from '../logging.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { probeScriptPath } from '../script-paths.js';

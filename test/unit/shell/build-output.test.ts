@@ -8,14 +8,23 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'electron-vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS, actionOfChannel, contract } from '../../../electron/contract.js';
+import { ACTIONS, actionOfChannel, contract, DEMO_TOKEN_HEADER } from '../../../electron/contract.js';
+import { buildRenderer } from '../../../electron/demo/build-renderer.js';
 
 const root = join(import.meta.dirname, '../../..');
 const outDir = mkdtempSync(join(tmpdir(), 'rdp-health-build-'));
 
 beforeAll(async () => {
   await build({ root, configFile: join(root, 'electron.vite.config.ts'), logLevel: 'error', build: { outDir } });
-}, 120_000);
+  await buildRenderer(join(outDir, 'renderer-demo'));
+}, 240_000);
+
+/** The page's script as built into `dir` (one file: no code splitting). */
+function pageScript(dir: string): string {
+  const js = readdirSync(join(dir, 'assets')).filter((f) => f.endsWith('.js'));
+  expect(js).toHaveLength(1);
+  return readFileSync(join(dir, 'assets', js[0]!), 'utf8');
+}
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
@@ -105,8 +114,18 @@ describe('build output', () => {
     const html = readFileSync(join(outDir, 'renderer/index.html'), 'utf8');
     expect(html).toContain('http-equiv="Content-Security-Policy"');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    const js = readdirSync(join(outDir, 'renderer/assets')).filter((f) => f.endsWith('.js'));
-    expect(js).toHaveLength(1);
-    expect(readFileSync(join(outDir, 'renderer/assets', js[0]!), 'utf8')).not.toMatch(/require\(["']electron["']\)|from"electron"/);
+    expect(pageScript(join(outDir, 'renderer'))).not.toMatch(/require\(["']electron["']\)|from"electron"/);
+  });
+
+  it("the product's page holds no demo bridge; the demo's page is the same window with it", () => {
+    const product = pageScript(join(outDir, 'renderer'));
+    const demo = pageScript(join(outDir, 'renderer-demo'));
+    for (const mark of [DEMO_TOKEN_HEADER, '/api/events', 'rdp-health-demo-token']) {
+      expect(product).not.toContain(mark);
+      expect(demo).toContain(mark);
+    }
+    expect(product).toContain('rdpHealth');
+    expect(demo).toContain('Repair all safe problems');
+    expect(readFileSync(join(outDir, 'renderer-demo/index.html'), 'utf8')).toContain('http-equiv="Content-Security-Policy"');
   });
 });

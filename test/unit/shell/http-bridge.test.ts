@@ -1,5 +1,5 @@
 // The demo's HTTP bridge, served for real on 127.0.0.1 and driven by the renderer's own HTTP
-// bridge (renderer/bridge-http.ts) through fetch: the token, host and origin checks, payload
+// bridge (renderer/demo/bridge-http.ts) through fetch: the token, host and origin checks, payload
 // validation, and the event stream. The agent behind it is a recording handler table.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpBridge as createServerBridge, tokenMatches, type HttpBridge } from '../../../electron/demo/http-bridge.js';
 import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
+import { DEMO_TOKEN_HEADER } from '../../../electron/contract.js';
 import { agentActions, type AgentPort } from '../../../electron/shell/actions.js';
-import { createHttpBridge as createPageBridge } from '../../../renderer/bridge-http.js';
+import { createHttpBridge as createPageBridge } from '../../../renderer/demo/bridge-http.js';
 import { finding, snapshot } from './snapshots.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -110,20 +111,20 @@ describe('demo HTTP bridge', () => {
   it('refuses a wrong token with 403 and runs nothing', async () => {
     await expect(pageBridge('guess').checkNow()).rejects.toThrow('Forbidden');
     expect((await raw('/api/checkNow')).status).toBe(403);
-    expect((await raw('/api/checkNow', { headers: { 'X-RDP-Health-Token': `${TOKEN}x` } })).status).toBe(403);
+    expect((await raw('/api/checkNow', { headers: { [DEMO_TOKEN_HEADER]: `${TOKEN}x` } })).status).toBe(403);
     expect((await raw('/api/events', { method: 'GET' })).status).toBe(403);
     expect(calls).toEqual([]);
   });
 
   it('refuses another Host (DNS rebinding) and a cross-site Origin, even with the token', async () => {
-    const token = { 'X-RDP-Health-Token': TOKEN };
+    const token = { [DEMO_TOKEN_HEADER]: TOKEN };
     expect((await raw('/api/checkNow', { headers: { ...token, Host: 'attacker.example:80' } })).status).toBe(421);
     expect((await raw('/api/checkNow', { headers: { ...token, Origin: 'http://attacker.example' } })).status).toBe(403);
     expect(calls).toEqual([]);
   });
 
   it('rejects an invalid payload, an unknown action and a wrong method, and runs nothing', async () => {
-    const headers = { 'X-RDP-Health-Token': TOKEN, 'Content-Type': 'application/json' };
+    const headers = { [DEMO_TOKEN_HEADER]: TOKEN, 'Content-Type': 'application/json' };
     expect((await raw('/api/previewFix', { headers, body: JSON.stringify({ payload: { fixId: 'x; rm -rf /' } }) })).status).toBe(400);
     expect((await raw('/api/previewFix', { headers, body: JSON.stringify({ payload: { fixId: 'certificate.renew' }, extra: 1 }) })).status).toBe(400);
     expect((await raw('/api/previewFix', { headers, body: '{not json' })).status).toBe(400);

@@ -1,13 +1,11 @@
 /**
  * The bridge over HTTP, for the demo server (electron/demo/server.ts): the same RendererBridge the
  * preload exposes, each method a POST to /api/<action>, pushes read from a server-sent event
- * stream. The per-run token comes from the URL fragment (never sent to the server by the browser
+ * stream. Only the demo's entry (renderer/demo/main.tsx) bundles it. The per-run token comes from the URL fragment (never sent to the server by the browser
  * on its own) and goes in a header on every request.
  */
-import type { Action, ArgsOf, EventName, EventOf, ResponseOf } from '../electron/contract.js';
-import type { RendererBridge } from './bridge.js';
-
-export const TOKEN_HEADER = 'X-RDP-Health-Token';
+import { DEMO_TOKEN_HEADER, type Action, type ArgsOf, type EventName, type EventOf, type ResponseOf } from '../../electron/contract.js';
+import type { RendererBridge } from '../bridge.js';
 
 export function tokenFromHash(hash: string): string | undefined {
   return new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? undefined;
@@ -32,7 +30,7 @@ export function parseEvents(buffer: string, emit: (event: string, data: string) 
 }
 
 export function createHttpBridge(token: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): RendererBridge {
-  const headers = { [TOKEN_HEADER]: token };
+  const headers = { [DEMO_TOKEN_HEADER]: token };
 
   async function call<A extends Action>(action: A, ...args: ArgsOf<A>): Promise<ResponseOf<A>> {
     const response = await fetchImpl(`/api/${action}`, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairAllPlan } from '../../../probes/common/fixes.js';
+import { repairAllPlan } from '../../../electron/domain/repair.js';
 import { NLA_FIXES } from '../../../probes/nla/nla.js';
 import { SECURITY_LAYER_FIXES } from '../../../probes/security-layer/security-layer.js';
 import { TLS_FIXES } from '../../../probes/tls/tls.js';

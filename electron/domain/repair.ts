@@ -1,0 +1,72 @@
+/**
+ * Repairs as the product speaks of them: which fixes are safe, the "repair all" plan, and the
+ * shapes of a preview and of an outcome that the agent produces and the window shows.
+ */
+import { z } from 'zod';
+import { findingSchema, fixIdSchema, type FixDescriptor } from './finding.js';
+
+export { fixIdSchema };
+/** The fixes a person confirmed in "Repair all safe problems"; only these may run. */
+export const fixIdsSchema = z.array(fixIdSchema).min(1).max(20);
+/** Opaque ids the agent hands out (preview, undo record): short, no separators a path could use. */
+export const opaqueIdSchema = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/);
+
+/** Safe to apply in "Repair all": neither lowers security nor drops sessions. */
+export function isSafeFix(descriptor: Pick<FixDescriptor, 'lowersSecurity' | 'disruptsSessions'>): boolean {
+  return !descriptor.lowersSecurity && !descriptor.disruptsSessions;
+}
+
+/**
+ * "Repair all safe problems": the one rule the window lists, the tray counts and the agent runs.
+ * Each problem gets its first safe fix that `allowed` (policy, the catalog) lets through, each fix
+ * once: a problem's second fix is another way to solve the same problem, and running both would
+ * undo the first (the security layer: Negotiate, then TLS). Each fix asks for approval on its own.
+ */
+export function repairAllPlan(findings: readonly { status: string; fixes: readonly FixDescriptor[] }[], allowed: (fix: FixDescriptor) => boolean = () => true): FixDescriptor[] {
+  const plan = new Map<string, FixDescriptor>();
+  for (const finding of findings) {
+    if (finding.status === 'ok') continue;
+    const first = finding.fixes.find((fix) => isSafeFix(fix) && allowed(fix));
+    if (first && !plan.has(first.id)) plan.set(first.id, first);
+  }
+  return [...plan.values()];
+}
+
+export const fixPreviewSchema = z.object({
+  fixId: fixIdSchema,
+  previewId: opaqueIdSchema,
+  title: z.string().optional(),
+  /** What the fix will change, one line each, from the script's -WhatIf run. */
+  changes: z.array(z.string()),
+  lowersSecurity: z.boolean(),
+  disruptsSessions: z.boolean(),
+  /** Sessions the fix would drop, when it drops any. */
+  sessions: z.array(z.object({ user: z.string(), id: z.union([z.number(), z.string()]).optional(), state: z.string().optional() }).loose()).optional(),
+  /** Sentences to read before confirming (a restart is needed, what else is affected …). */
+  notes: z.array(z.string()).optional(),
+  rebootRequired: z.boolean().optional(),
+  /** Why applying would change nothing (group policy decides this setting). */
+  blocked: z.string().optional(),
+  /** Everything is already as the fix would make it. */
+  nothingToDo: z.boolean().optional(),
+});
+export type FixPreview = z.infer<typeof fixPreviewSchema>;
+
+/** `skipped`: repair all did not run a confirmed fix (no longer offered, or nothing to do). */
+export const FIX_OUTCOMES = ['fixed', 'still-failing', 'cancelled', 'failed', 'skipped'] as const;
+export const fixOutcomeSchema = z.object({
+  fixId: fixIdSchema.optional(),
+  outcome: z.enum(FIX_OUTCOMES),
+  message: z.string(),
+  /** Present when an undo record was written and policy allows undoing it: pass it to `undo`. */
+  recordId: opaqueIdSchema.optional(),
+  /** Undoing this fix lowers security again: say so, and pass `confirmed` to `undo`. */
+  undoLowersSecurity: z.boolean().optional(),
+  /** The finding re-probed after the fix. */
+  finding: findingSchema.optional(),
+  /** What was changed, one line each. */
+  changes: z.array(z.string()).optional(),
+  notes: z.array(z.string()).optional(),
+  rebootRequired: z.boolean().optional(),
+});
+export type FixOutcome = z.infer<typeof fixOutcomeSchema>;

@@ -1,0 +1,21 @@
+import { StrictMode, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import type { RendererBridge } from './bridge.js';
+import './styles.css';
+
+/** Renders the window on its bridge, or says plainly that there is no agent to talk to. */
+export function mountApp(bridge: RendererBridge | undefined, whatToDo: ReactNode): void {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      {bridge ? (
+        <App bridge={bridge} />
+      ) : (
+        <main>
+          <h1>RDP Health cannot reach its agent</h1>
+          <p>{whatToDo}</p>
+        </main>
+      )}
+    </StrictMode>,
+  );
+}
