@@ -9,7 +9,7 @@ simulated host's shadows model (probes/sim/shadows) - the Remote Desktop, TLS an
 keys, the CIM instances (Win32_TSGeneralSetting, Win32_TerminalServiceSetting, Win32_OperatingSystem,
 the services the checks read and those sharing TermService's process, SecurityCenter2 firewall
 products), the certificates of the Remote Desktop and My stores (public parts and where the key is;
-never a private key), the key files' ACLs, the inbound firewall rules with their filters, the
+never a private key), the key files' and store keys' ACLs, the inbound firewall rules with their filters, the
 firewall and network profiles, the listening TCP sockets and their processes, the sessions (qwinsta),
 the cipher suites and the certificate and Schannel events of the last 30 days - and writes them as a
 scenario JSON (probes/sim/scenarios format). What this identity cannot read is recorded as denied
@@ -213,6 +213,29 @@ foreach ($keyFile in $keyFiles) {
         $file = [ordered]@{ owner = [string]$acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value; acl = $rules }
         if ($acl.AreAccessRulesProtected) { $file['protected'] = $true }
         $scenario.files[$path] = $file
+    }
+}
+
+# The stores' registry keys: their ACL says whether Windows may add a new certificate (RegistryAcl.ps1).
+$scenario['registryAcl'] = [ordered]@{}
+foreach ($store in $stores) {
+    foreach ($key in @("HKLM:\SOFTWARE\Microsoft\SystemCertificates\$store\Certificates", "HKLM:\SOFTWARE\Microsoft\SystemCertificates\$store")) {
+        try { $acl = Get-Acl -LiteralPath $key -ErrorAction Stop } catch { continue }
+        $rules = @(foreach ($rule in @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))) {
+                $mask = [int64][int]$rule.RegistryRights
+                if ($mask -lt 0) { $mask += [int64]4294967296 }
+                $rights = [string]$rule.RegistryRights
+                [ordered]@{
+                    IdentityReference = [string]$rule.IdentityReference.Value
+                    RegistryRights    = $(if ($rights -match '^-?\d+$') { $mask } else { $rights })
+                    AccessControlType = [string]$rule.AccessControlType
+                    IsInherited       = [bool]$rule.IsInherited
+                    InheritanceFlags  = [string]$rule.InheritanceFlags
+                    PropagationFlags  = [string]$rule.PropagationFlags
+                }
+            })
+        $scenario.registryAcl[$key] = [ordered]@{ owner = [string]$acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value; acl = $rules }
+        break
     }
 }
 

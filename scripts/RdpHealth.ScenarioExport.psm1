@@ -50,13 +50,24 @@ function Get-ExportKeyLocation {
     <# Where a certificate's private key is (provider, container, file name), or denied; never the key itself. #>
     param($Certificate)
     if (-not $Certificate.HasPrivateKey) { return $null }
-    try {
-        $key = $Certificate.PrivateKey
-        if ($null -eq $key) { $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate) }
-    } catch {
-        if (Test-ExportDenied $_) { return [ordered]@{ denied = $true } }
-        Write-Verbose "The key of $($Certificate.Thumbprint) was not opened: $($_.Exception.Message)"
-        return $null
+    $key = $null
+    $algorithm = $null
+    # PrivateKey opens RSA and DSA keys only (an ECDSA key throws NotSupportedException); then the extensions.
+    foreach ($open in @('PrivateKey', 'RSACertificateExtensions', 'ECDsaCertificateExtensions')) {
+        try {
+            if ($open -eq 'PrivateKey') { $key = $Certificate.PrivateKey }
+            else {
+                $type = "System.Security.Cryptography.X509Certificates.$open" -as [type]
+                if ($null -eq $type) { continue }
+                $method = if ($open -like 'ECDsa*') { 'GetECDsaPrivateKey' } else { 'GetRSAPrivateKey' }
+                $key = $type::$method($Certificate)
+                if ($null -ne $key -and $open -like 'ECDsa*') { $algorithm = 'ECDSA' }
+            }
+        } catch {
+            if (Test-ExportDenied $_) { return [ordered]@{ denied = $true } }
+            Write-Verbose "$open did not open the key of $($Certificate.Thumbprint): $($_.Exception.Message)"
+        }
+        if ($null -ne $key) { break }
     }
     if ($null -eq $key) { return $null }
     $csp = $key.PSObject.Properties['CspKeyContainerInfo']
@@ -69,6 +80,7 @@ function Get-ExportKeyLocation {
         $location = [ordered]@{ provider = 'cng'; container = [string]$cng.Value.KeyName; uniqueName = [string]$cng.Value.UniqueName }
         $storage = $cng.Value.PSObject.Properties['Provider']
         if ($null -ne $storage -and $null -ne $storage.Value) { $location['storageProvider'] = [string]$storage.Value.Provider }
+        if ($algorithm) { $location['algorithm'] = $algorithm }
         return $location
     }
     $null

@@ -12,7 +12,8 @@ for a custom one; when WMI refuses this account, the registry's binding is used.
 looked up, with X509Store (a refused store is told from an absent one), in the SelfSignedCertStore store
 and LocalMachine\My; other expired certificates in those stores are listed too. Also read: the
 services Windows needs to regenerate a self-signed certificate (SessionEnv, CertPropSvc, KeyIso,
-CryptSvc) and recent System events 1057/1058 and Schannel 36870/36871/36874. An event log that
+CryptSvc), for a self-signed binding whether the store's registry key
+(HKLM\SOFTWARE\Microsoft\SystemCertificates\<store>\Certificates) denies SYSTEM CreateSubKey, and recent System events 1057/1058 and Schannel 36870/36871/36874. An event log that
 cannot be read is reported in the data, not as a failure of the check.
 
 .PARAMETER EventDays
@@ -104,6 +105,14 @@ Invoke-RdpProbe -Name 'certificate' -Body {
             [PSCustomObject][ordered]@{ name = $service.Name; present = $service.Present; state = $service.State; startMode = $service.StartMode }
         })
 
+    # Whether the self-signed store's registry key lets Windows add a new certificate (a hardening
+    # Deny CreateSubKey for SYSTEM forbids it for good).
+    $storeAcl = $null
+    if ($binding.BindingType -eq 1) {
+        $denial = Get-RdpStoreCreateDenial -Store $binding.SelfSignedStore
+        $storeAcl = [PSCustomObject][ordered]@{ key = $denial.Key; readable = $denial.Readable; error = $denial.Error; denied = @($denial.Denied) }
+    }
+
     $boundCertificate = $null
     $boundStore = $null
     $foundIn = @()
@@ -131,6 +140,7 @@ Invoke-RdpProbe -Name 'certificate' -Body {
         stores              = @($stores)
         expiredCertificates = @($expired)
         services            = @($services)
+        storeAcl            = $storeAcl
         events              = Get-RdpCertificateEvent -Days $EventDays
     }
 }

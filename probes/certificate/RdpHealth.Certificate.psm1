@@ -98,6 +98,83 @@ function Get-RdpCertificateBinding {
     }
 }
 
+function ConvertTo-RdpServiceSid {
+    <#
+    .SYNOPSIS
+    A service's SID (NT SERVICE\<name>) derived from its name as `sc.exe showsid` does: S-1-5-80- and the
+    SHA-1 of the upper-cased name in UTF-16LE, as five little-endian 32-bit numbers.
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9_.-]+$')][string]$Name)
+    $sha = [System.Security.Cryptography.SHA1]::Create()
+    try { $hash = $sha.ComputeHash([System.Text.Encoding]::Unicode.GetBytes($Name.ToUpperInvariant())) } finally { $sha.Dispose() }
+    'S-1-5-80-' + ((0..4 | ForEach-Object { [System.BitConverter]::ToUInt32($hash, $_ * 4) }) -join '-')
+}
+
+# What SessionEnv's token holds when it makes the self-signed certificate (LocalSystem, as a service):
+# SYSTEM, Administrators, Everyone, Authenticated Users, SERVICE, LOCAL, NT SERVICE\ALL SERVICES; its
+# own service SID is added. A Deny through any of them counts.
+$script:SessionEnvTokenSids = @('S-1-5-18', 'S-1-5-32-544', 'S-1-1-0', 'S-1-5-11', 'S-1-5-6', 'S-1-2-0', 'S-1-5-80-0')
+# RegistryRights bits that include creating a subkey: CreateSubKey, GENERIC_WRITE, GENERIC_ALL.
+$script:CreateSubKeyMask = [int64]4 + [int64]0x40000000 + [int64]0x10000000
+
+function Get-RdpStoreCreateDenial {
+    <#
+    .SYNOPSIS
+    Whether a LocalMachine store's registry key forbids Windows to add a certificate to it: a Deny of
+    CreateSubKey for a SID in SessionEnv's token (a hardening pattern that stops regeneration for good).
+    .DESCRIPTION
+    Each certificate of a LocalMachine store is a subkey of
+    HKLM:\SOFTWARE\Microsoft\SystemCertificates\<store>\Certificates, the key Microsoft's "Access is
+    denied" article reads with Get-Acl; when that key is absent Windows creates it under the store's key,
+    whose ACL is read instead. Rules are read by SID (RegistryRights); a Deny that applies to the key
+    itself (not InheritOnly) and includes CreateSubKey, GENERIC_WRITE or GENERIC_ALL counts.
+    .OUTPUTS
+    PSCustomObject with Key (the key read, $null when neither exists), Readable, Error, Denied (sid,
+    rights, inherited) and Message (naming the key and the entries; $null when nothing is denied).
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Store)
+    $storeKey = "HKLM:\SOFTWARE\Microsoft\SystemCertificates\$Store"
+    $result = [PSCustomObject]@{ Key = $null; Readable = $false; Error = $null; Denied = @(); Message = $null }
+    $acl = $null
+    foreach ($key in @("$storeKey\Certificates", $storeKey)) {
+        try {
+            $acl = Get-Acl -LiteralPath $key -ErrorAction Stop
+            $result.Key = $key
+            break
+        } catch [System.Management.Automation.ItemNotFoundException] {
+            continue
+        } catch {
+            $result.Key = $key
+            $result.Error = ([string]$_.Exception.Message).Trim()
+            return $result
+        }
+    }
+    if ($null -eq $acl) { return $result }
+    $result.Readable = $true
+    $token = @($script:SessionEnvTokenSids) + @(ConvertTo-RdpServiceSid -Name 'SessionEnv')
+    $denied = @()
+    foreach ($rule in @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))) {
+        if ($null -eq $rule -or [string]$rule.AccessControlType -ne 'Deny') { continue }
+        if (([System.Security.AccessControl.PropagationFlags]$rule.PropagationFlags).HasFlag([System.Security.AccessControl.PropagationFlags]::InheritOnly)) { continue }
+        $mask = [int64][int]$rule.RegistryRights
+        if ($mask -lt 0) { $mask += [int64]4294967296 }
+        $sid = [string]$rule.IdentityReference.Value
+        if ($token -contains $sid -and ($mask -band $script:CreateSubKeyMask)) {
+            $denied += [PSCustomObject][ordered]@{ sid = $sid; rights = [string]$rule.RegistryRights; inherited = [bool]$rule.IsInherited }
+        }
+    }
+    $result.Denied = @($denied)
+    if ($denied.Count -gt 0) {
+        $entries = @($denied | ForEach-Object { "Deny $($_.rights) for $($_.sid)$(if ($_.inherited) { ' (inherited)' })" }) -join '; '
+        $result.Message = "$($result.Key -replace '^HKLM:', 'HKLM') forbids Windows (SessionEnv, running as SYSTEM) to add a certificate: $entries."
+    }
+    $result
+}
+
 function Get-RdpStoreCertificate {
     <#
     .SYNOPSIS
@@ -209,4 +286,4 @@ function ConvertTo-RdpCertificateInfo {
     }
 }
 
-Export-ModuleMember -Function ConvertTo-RdpThumbprint, Get-RdpCertificateBinding, Get-RdpStoreCertificate, Find-RdpCertificate, Find-RdpBoundCertificate, ConvertTo-RdpCertificateInfo, Get-RdpCertificateStoreName
+Export-ModuleMember -Function ConvertTo-RdpThumbprint, ConvertTo-RdpServiceSid, Get-RdpStoreCreateDenial, Get-RdpCertificateBinding, Get-RdpStoreCertificate, Find-RdpCertificate, Find-RdpBoundCertificate, ConvertTo-RdpCertificateInfo, Get-RdpCertificateStoreName

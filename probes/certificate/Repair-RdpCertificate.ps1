@@ -2,8 +2,9 @@
 <#
 .SYNOPSIS
 Lets Windows make a new self-signed Remote Desktop certificate: deletes the expired (or soon expiring)
-self-signed certificates in Cert:\LocalMachine\Remote Desktop and restarts the Remote Desktop
-Configuration service (SessionEnv), which creates and binds a new one.
+self-signed certificates in the store WinStations\SelfSignedCertStore names (Cert:\LocalMachine\Remote
+Desktop when it names none) and restarts the Remote Desktop Configuration service (SessionEnv), which
+creates and binds a new one there.
 
 .DESCRIPTION
 A fix on ../common/RdpHealth.Fix.psm1 (see FIX-FRAMEWORK.md), shaped like ../nla/Repair-RdpNla.ps1;
@@ -15,8 +16,11 @@ SSLCertificateSHA1HashType 1). It changes nothing and says why when:
   the deployment (Set-RDCertificate), and its binding is never cleared;
 - SessionEnv or CryptSvc is disabled (or missing): Windows would not make a new certificate. Microsoft's
   renewal is "delete the certificate, restart SessionEnv" (troubleshoot-rdp-internal-error.md); nothing
-  documents a need for CertPropSvc or KeyIso, and Restart-Service starts a stopped SessionEnv.
-Every self-signed certificate in the Remote Desktop store that is in -Scope is deleted (a loop: there
+  documents a need for CertPropSvc or KeyIso, and Restart-Service starts a stopped SessionEnv;
+- the store's registry key (HKLM\SOFTWARE\Microsoft\SystemCertificates\<store>\Certificates) denies
+  CreateSubKey to SYSTEM or a group in SessionEnv's token (a hardening pattern): Windows could not add
+  the new certificate, so deleting the old one would leave Remote Desktop without any.
+Every self-signed certificate in that store that is in -Scope is deleted (a loop: there
 may be several), the bound one last, then SessionEnv is restarted (not TermService: sessions stay).
 The script then re-reads the binding until a NEW thumbprint is bound and its certificate is valid,
 for up to -WaitSeconds; otherwise everything is rolled back. Nothing to do when the bound certificate
@@ -67,6 +71,7 @@ Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.FixCertificate.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Certificate.psm1')
 
+# The self-signed certificate's store: WinStations\SelfSignedCertStore (set from the binding below).
 $script:Store = 'Remote Desktop'
 # Disabled, these stop Windows making the certificate (SessionEnv makes it, CryptSvc stores it).
 $script:RenewalServices = @('SessionEnv', 'CryptSvc')
@@ -129,6 +134,7 @@ Invoke-RdpFix -Fix $fix -Body {
         if ($null -ne $binding.BindingType -and $script:BindingTypeNames.ContainsKey([int]$binding.BindingType)) { $kind = $script:BindingTypeNames[[int]$binding.BindingType] }
         throw (New-RdpProbeError -Kind 'unsupported' -Message "Remote Desktop uses $kind, not the self-signed certificate Windows makes: only its issuer can renew it, so nothing was changed.")
     }
+    $script:Store = $binding.SelfSignedStore
     $broker = @(Get-RdpServiceState -Name $script:BrokerService)[0]
     if ($broker.Present) {
         throw (New-RdpProbeError -Kind 'unsupported' -Message 'This computer is an RD Connection Broker: its certificates belong to the Remote Desktop deployment (Set-RDCertificate), so nothing was changed.')
@@ -153,6 +159,11 @@ Invoke-RdpFix -Fix $fix -Body {
     if ($blocked.Count -gt 0) {
         throw (New-RdpProbeError -Kind 'error' -Message "Windows makes a new self-signed certificate through SessionEnv and CryptSvc, and $($blocked -join ' and ') $(if ($blocked.Count -eq 1) { 'is' } else { 'are' }) disabled or missing: enable $(if ($blocked.Count -eq 1) { 'it' } else { 'them' }) first. Nothing was changed.")
     }
+    $denial = Get-RdpStoreCreateDenial -Store $script:Store
+    if ($null -ne $denial.Message) {
+        throw (New-RdpProbeError -Kind 'error' -Message "Windows could not make a new self-signed certificate: $($denial.Message) Deleting the old certificate would leave Remote Desktop without one, so nothing was changed. Remove that entry (or renew the certificate another way) first.")
+    }
+    if ($null -ne $denial.Error) { Add-RdpFixNote -Fix $fix -Message "The permissions of $($denial.Key) could not be read ($($denial.Error)): if Windows cannot add the new certificate, everything is put back." }
     $sessionEnv = @($services | Where-Object { $_.Name -eq 'SessionEnv' })[0]
     if ($sessionEnv.State -ne 'Running') { Add-RdpFixNote -Fix $fix -Message 'The Remote Desktop Configuration service (SessionEnv) is stopped: restarting it starts it.' }
 
@@ -163,7 +174,7 @@ Invoke-RdpFix -Fix $fix -Body {
     Set-RdpFixDetail -Fix $fix -Name 'oldThumbprint' -Value $binding.BoundThumbprint
     Set-RdpFixDetail -Fix $fix -Name 'deleted' -Value @($ordered | ForEach-Object { ConvertTo-RdpThumbprint ([string]$_.Thumbprint) })
     if ($null -eq $bound) {
-        Add-RdpFixNote -Fix $fix -Message "The certificate Remote Desktop is bound to ($($binding.BoundThumbprint)) is missing from the Remote Desktop store: restarting the Remote Desktop Configuration service makes Windows create one."
+        Add-RdpFixNote -Fix $fix -Message "The certificate Remote Desktop is bound to ($($binding.BoundThumbprint)) is missing from the $script:Store store: restarting the Remote Desktop Configuration service makes Windows create one."
     }
     Add-RdpFixNote -Fix $fix -Message 'Remote Desktop clients that trusted the old certificate will ask once whether to trust the new one. Open sessions are not interrupted.'
 

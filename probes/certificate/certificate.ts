@@ -75,6 +75,20 @@ export const certificateDataSchema = z.object({
   /** Expired certificates other than the bound one, in the Remote Desktop and My stores. */
   expiredCertificates: z.array(storedCertificateSchema),
   services: z.array(serviceStateSchema),
+  /**
+   * Self-signed bindings only: the ACL of the store's registry key (…\SystemCertificates\<store>\Certificates,
+   * else the store's key) - Deny entries of CreateSubKey for SYSTEM or a group in its token stop Windows adding a
+   * new certificate. Absent in data recorded before it was read.
+   */
+  storeAcl: z
+    .object({
+      key: z.string().nullable(),
+      readable: z.boolean(),
+      error: z.string().nullable(),
+      denied: z.array(z.object({ sid: z.string(), rights: z.string(), inherited: z.boolean() })),
+    })
+    .nullable()
+    .optional(),
   events: z.object({
     readable: z.boolean(),
     errorKind: z.string().nullable(),
@@ -118,6 +132,21 @@ function unreadableStores(data: CertificateData): string[] {
   return data.stores.filter((s) => s.access === 'denied' || s.access === 'error').map((s) => s.name);
 }
 
+/** Entries of the store key's ACL that deny SYSTEM CreateSubKey: Windows cannot add a new certificate. */
+function regenerationDenials(data: CertificateData): string[] {
+  return (data.storeAcl?.denied ?? []).map((d) => `Deny ${d.rights} for ${d.sid}${d.inherited ? ' (inherited)' : ''}`);
+}
+
+function describeStoreAcl(data: CertificateData): string | null {
+  const acl = data.storeAcl;
+  if (acl === null || acl === undefined) return null;
+  if (acl.key === null) return 'the store has no registry key yet: Windows creates it with the new certificate';
+  if (!acl.readable) return `${acl.key}: could not be read (${acl.error ?? 'error'})`;
+  const denials = regenerationDenials(data);
+  if (denials.length > 0) return `${acl.key}: ${denials.join('; ')} - renewal blocked by policy: Windows cannot add a new certificate`;
+  return `${acl.key}: lets Windows add a new certificate`;
+}
+
 function describeEvents(data: CertificateData): unknown {
   const { events } = data;
   if (!events.readable) return `could not read the System log (${events.errorKind ?? 'error'}: ${events.error ?? 'no message'})`;
@@ -146,6 +175,7 @@ function evidence(data: CertificateData, ctx: EvaluateContext): Record<string, u
     'Stores read': data.stores.map((s) => `Cert:\\LocalMachine\\${s.name}: ${describeStore(s)}`),
     'Other expired certificates': data.expiredCertificates.map((c) => `${c.thumbprint} (${c.subject}, ${c.store}, expired ${c.notAfter})`),
     'Renewal services': data.services.map((s) => `${s.name}: ${s.present ? `${s.state ?? 'unknown'} (${s.startMode ?? 'unknown'})` : 'not installed'}`),
+    'Store registry key (regeneration)': describeStoreAcl(data),
     'Recent events': describeEvents(data),
   };
 }
@@ -188,6 +218,10 @@ function reasons(data: CertificateData, ctx: EvaluateContext): Problem[] {
   if (data.bindingType === 1 && blocking.length > 0) {
     found.push({ status: 'warn', summary: `Windows cannot renew the Remote Desktop certificate while ${blocking.join(' and ')} ${blocking.length === 1 ? 'is' : 'are'} disabled.` });
   }
+  const denials = regenerationDenials(data);
+  if (data.bindingType === 1 && denials.length > 0) {
+    found.push({ status: 'warn', summary: `Windows cannot renew the Remote Desktop certificate: the store's registry key denies it (${denials.join('; ')}), a hardening policy.` });
+  }
   if (data.thumbprintsAgree === false) {
     found.push({ status: 'warn', summary: 'The registry and WMI name different Remote Desktop certificates, so which one is used is unclear.' });
   }
@@ -196,7 +230,8 @@ function reasons(data: CertificateData, ctx: EvaluateContext): Problem[] {
 
 function fixesFor(data: CertificateData, ctx: EvaluateContext): FixDescriptor[] {
   const cert = data.boundCertificate;
-  if (data.bindingType !== 1 || cert === null || !cert.selfSigned) return [];
+  // The renew fix refuses where the store forbids regeneration: not offered there.
+  if (data.bindingType !== 1 || cert === null || !cert.selfSigned || regenerationDenials(data).length > 0) return [];
   const msLeft = Date.parse(cert.notAfter) - ctx.now.getTime();
   return msLeft <= ctx.warnDays * DAY_MS ? [CERTIFICATE_FIXES.renewSelfSigned] : [];
 }

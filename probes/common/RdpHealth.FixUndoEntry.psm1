@@ -121,14 +121,24 @@ function New-RdpServiceUndo {
     <#
     .SYNOPSIS
     Undo entry for a service: its state (Running/Stopped) and start mode, read now with CIM.
+    .DESCRIPTION
+    -Dependent names services that stopping this one stops too (UmRdpService for TermService): those
+    running now are recorded, and putting a Running service back starts them again after it.
     .OUTPUTS
     PSCustomObject
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9_]+$')][string]$Name)
+    param(
+        [Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9_]+$')][string]$Name,
+        [ValidatePattern('^[A-Za-z0-9_]+$')][string[]]$Dependent = @()
+    )
     $service = @(Get-RdpServiceState -Name $Name)[0]
     if (-not $service.Present) { throw (New-RdpProbeError -Kind 'not-found' -Message "Service $Name does not exist.") }
-    [PSCustomObject]@{ kind = 'service'; name = $Name; state = $service.State; startMode = $service.StartMode; description = "Return service $Name to $($service.State), start mode $($service.StartMode)" }
+    $running = @()
+    if ($Dependent.Count -gt 0) { $running = @(Get-RdpServiceState -Name $Dependent | Where-Object { $_.Present -and $_.State -eq 'Running' } | ForEach-Object { $_.Name }) }
+    $description = "Return service $Name to $($service.State), start mode $($service.StartMode)"
+    if ($running.Count -gt 0) { $description += ", and start $($running -join ', ') again" }
+    [PSCustomObject]@{ kind = 'service'; name = $Name; state = $service.State; startMode = $service.StartMode; dependents = @($running); description = $description }
 }
 
 function New-RdpFirewallRuleUndo {
@@ -293,8 +303,11 @@ function Restore-RdpUndoEntry {
         'service' {
             $startupType = @{ Auto = 'Automatic'; Manual = 'Manual'; Disabled = 'Disabled' }[[string]$Entry.startMode]
             if ($startupType) { Set-Service -Name $Entry.name -StartupType $startupType -WhatIf:$false -Confirm:$false }
-            if ($Entry.state -eq 'Running') { Start-Service -Name $Entry.name -WhatIf:$false -Confirm:$false }
-            elseif ($Entry.state -eq 'Stopped') { Stop-Service -Name $Entry.name -Force -WhatIf:$false -Confirm:$false }
+            if ($Entry.state -eq 'Running') {
+                Start-Service -Name $Entry.name -WhatIf:$false -Confirm:$false
+                # The dependents that ran before (a forced stop stopped them too); older records have none.
+                if ($Entry.PSObject.Properties['dependents']) { foreach ($dependent in @($Entry.dependents)) { if ($dependent) { Start-Service -Name ([string]$dependent) -WhatIf:$false -Confirm:$false } } }
+            } elseif ($Entry.state -eq 'Stopped') { Stop-Service -Name $Entry.name -Force -WhatIf:$false -Confirm:$false }
         }
         'firewall-rule' {
             $splatRule = @{ Name = $Entry.name; Enabled = $Entry.enabled; Profile = $Entry.profile; WhatIf = $false; Confirm = $false }

@@ -1,10 +1,27 @@
 # Restarting Remote Desktop Services (TermService) with a deadline. On a busy host TermService can hang
 # in Stop Pending; Restart-Service (and Stop-Service) would then wait for ever, and the fix with it. So
 # the stop is asked for with -NoWait and waited for with ServiceController.WaitForStatus and a timeout:
-# past it the step throws, and the fix framework rolls back (its undo starts the service again).
+# past it the step throws, and the fix framework rolls back: the undo entry New-RdpTermServiceUndo makes
+# starts TermService again and the dependents that ran before (UmRdpService), which the forced stop stopped.
 
 Set-StrictMode -Version 3.0
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixUndoEntry.psm1')
+
+# The services that depend on TermService, which stopping it stops too.
+$script:TermServiceDependents = @('UmRdpService')
+
+function New-RdpTermServiceUndo {
+    <#
+    .SYNOPSIS
+    The undo entry for a TermService restart: TermService's state and start mode, and its running dependents.
+    .OUTPUTS
+    PSCustomObject
+    #>
+    [CmdletBinding()]
+    param()
+    New-RdpServiceUndo -Name 'TermService' -Dependent $script:TermServiceDependents
+}
 
 function Wait-RdpServiceStatus {
     <#
@@ -38,7 +55,7 @@ function Restart-RdpTermService {
     #>
     [CmdletBinding()]
     param([ValidateRange(1, 3600)][int]$TimeoutSeconds = 60)
-    $dependents = @(Get-RdpServiceState -Name 'UmRdpService' | Where-Object { $_.Present -and $_.State -eq 'Running' } | ForEach-Object { $_.Name })
+    $dependents = @(Get-RdpServiceState -Name $script:TermServiceDependents | Where-Object { $_.Present -and $_.State -eq 'Running' } | ForEach-Object { $_.Name })
     Stop-Service -Name 'TermService' -Force -NoWait -ErrorAction Stop -WhatIf:$false -Confirm:$false
     Wait-RdpServiceStatus -Name 'TermService' -Status Stopped -TimeoutSeconds $TimeoutSeconds
     Start-Service -Name 'TermService' -ErrorAction Stop -WhatIf:$false -Confirm:$false
@@ -48,4 +65,4 @@ function Restart-RdpTermService {
     }
 }
 
-Export-ModuleMember -Function Wait-RdpServiceStatus, Restart-RdpTermService
+Export-ModuleMember -Function Wait-RdpServiceStatus, New-RdpTermServiceUndo, Restart-RdpTermService

@@ -55,21 +55,6 @@ function Get-RdpCryptoFolder {
     "$root\Keys"
 }
 
-function ConvertTo-RdpServiceSid {
-    <#
-    .SYNOPSIS
-    A service's SID (NT SERVICE\<name>) derived from its name as `sc.exe showsid` does: S-1-5-80- and the
-    SHA-1 of the upper-cased name in UTF-16LE, as five little-endian 32-bit numbers.
-    .OUTPUTS
-    System.String
-    #>
-    [CmdletBinding()]
-    param([Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9_.-]+$')][string]$Name)
-    $sha = [System.Security.Cryptography.SHA1]::Create()
-    try { $hash = $sha.ComputeHash([System.Text.Encoding]::Unicode.GetBytes($Name.ToUpperInvariant())) } finally { $sha.Dispose() }
-    'S-1-5-80-' + ((0..4 | ForEach-Object { [System.BitConverter]::ToUInt32($hash, $_ * 4) }) -join '-')
-}
-
 function Get-RdpTermServiceTokenSid {
     <#
     .SYNOPSIS

@@ -130,7 +130,7 @@ Invoke-RdpFix -Fix $fix -Body {
         throw (New-RdpProbeError -Kind 'unsupported' -Message "The key file $keyFile is not a file in the machine key folders, so this fix does not touch it. Nothing was changed.")
     }
 
-    $termService = @(Get-RdpServiceState -Name 'TermService', 'UmRdpService')
+    $termService = @(Get-RdpServiceState -Name 'TermService')
     $restart = $termService[0].Present -and $termService[0].State -eq 'Running'
     if ($restart) {
         $sessions = Get-RdpSessionList
@@ -149,13 +149,11 @@ Invoke-RdpFix -Fix $fix -Body {
     }
 
     if ($restart) {
-        $undo = New-RdpServiceUndo -Name 'TermService'
+        $undo = New-RdpTermServiceUndo
         Invoke-RdpFixStep -Fix $fix -Target 'Remote Desktop Services (TermService)' -Action 'Restart the service so that it loads the key (ends every Remote Desktop session)' -Undo $undo -Change {
-            # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService too.
+            # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService
+            # too, and so does the undo entry when the restart fails.
             Restart-RdpTermService -TimeoutSeconds 60
-            if ($termService[1].Present -and $termService[1].State -eq 'Running' -and @(Get-RdpServiceState -Name 'UmRdpService')[0].State -ne 'Running') {
-                Start-Service -Name 'UmRdpService'
-            }
         }
     }
     if ($fix.WhatIf) { return }

@@ -277,17 +277,14 @@ function Invoke-RdpRestartService {
         Add-RdpFirewallPortStep -Fix $Fix -Port $port
     }
 
-    $umRdpWasRunning = [string]$Before.umRdpService.state -eq 'Running'
-    $undo = New-RdpServiceUndo -Name 'TermService'
+    $undo = New-RdpTermServiceUndo
     $ends = 'ends every Remote Desktop session; none is open now'
     if ($sessions.Count -eq 1) { $ends = 'ends the 1 open Remote Desktop session' }
     if ($sessions.Count -gt 1) { $ends = "ends all $($sessions.Count) open Remote Desktop sessions" }
     Invoke-RdpFixStep -Fix $Fix -Target $script:ServiceLabels['TermService'] -Action "Restart the service ($ends)" -Undo $undo -Change {
-        # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService too.
+        # With a deadline (a busy TermService can hang in Stop Pending); it brings back UmRdpService
+        # too, and so does the undo entry when the restart fails.
         Restart-RdpTermService -TimeoutSeconds 60
-        if ($umRdpWasRunning -and [string](@(Get-RdpServiceState -Name 'UmRdpService')[0].State) -ne 'Running') {
-            Start-Service -Name 'UmRdpService' -ErrorAction Stop
-        }
     }
     if ($Fix.WhatIf) { return }
 

@@ -53,6 +53,8 @@ function Read-SimScenario {
         $state['description'] = $raw['description']
     }
     $state.Remove('extends'); $state.Remove('patch')
+    # Keys starting with _ are notes for readers (healthy.json's _sources), not host state.
+    foreach ($note in @($state.Keys | Where-Object { $_ -like '_*' })) { $state.Remove($note) }
     $state
 }
 

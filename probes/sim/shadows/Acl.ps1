@@ -22,7 +22,7 @@
 # explicit Allow rule of that SID on that one file; any other form (/t, /save, /restore, names instead
 # of *SIDs, wildcards) throws: the simulated host does not pretend to implement it.
 # (`publicKey` is used by the certificate shadows: which key a key file holds.)
-# Faults: 'Get-Acl', 'Set-Acl', 'icacls'.
+# Registry paths go to RegistryAcl.ps1. Faults: 'Get-Acl', 'Set-Acl', 'icacls'.
 
 function Test-SimFilePath {
     param([string]$Path)
@@ -175,6 +175,8 @@ function Get-Acl {
     )
     process {
         $paths = @(if ($PSCmdlet.ParameterSetName -eq 'ByPath') { $Path } elseif ($PSCmdlet.ParameterSetName -eq 'ByLiteralPath') { $LiteralPath })
+        # Registry keys: RegistryAcl.ps1.
+        if ($paths.Count -gt 0 -and (Test-SimHostActive) -and (Test-SimRegistryPath $paths[0])) { Get-SimRegistryAcl -Cmdlet $PSCmdlet -Path $paths; return }
         if ($paths.Count -eq 0 -or -not (Test-SimFilePath $paths[0])) {
             Microsoft.PowerShell.Security\Get-Acl @PSBoundParameters
             return

@@ -8,6 +8,7 @@
 # left alone (KB3042780). Microsoft documents the renewal as "delete the certificate, restart SessionEnv"
 # (troubleshoot-rdp-internal-error.md); the one other service it needs here is CryptSvc (the
 # certificate store), so a Disabled CryptSvc makes it fail; CertPropSvc and KeyIso are not needed.
+# A store key whose ACL (`registryAcl`, RegistryAcl.ps1) denies SessionEnv's token CreateSubKey makes it fail too.
 # When it cannot, it logs System event 1058 ("failed to replace the expired self signed certificate").
 # Services.ps1 calls Invoke-SimServiceStarted after every simulated service start; this file is the
 # only place that reacts to it. Fault: 'CertificateRegeneration' (any kind) makes Windows fail to
@@ -51,6 +52,21 @@ function Add-SimRegenerationFailedEvent {
         })
 }
 
+# SessionEnv's token as it makes the certificate (LocalSystem, as a service): SYSTEM and its groups.
+$script:SimSessionEnvTokenSids = @('S-1-5-18', 'S-1-5-32-544', 'S-1-1-0', 'S-1-5-11', 'S-1-5-6', 'S-1-2-0', 'S-1-5-80-0')
+
+function Test-SimStoreCreateAllowed {
+    <# Whether SessionEnv may add a certificate (a subkey of <store>\Certificates) by the store key's ACL in `registryAcl` (RegistryAcl.ps1). #>
+    param([Parameter(Mandatory)]$State, [Parameter(Mandatory)][string]$Store)
+    $acls = Get-SimSection -Key 'registryAcl' -State $State
+    $storeKey = "HKLM:\SOFTWARE\Microsoft\SystemCertificates\$Store"
+    foreach ($key in @("$storeKey\Certificates", $storeKey)) {
+        $found = Find-SimStateKey -Table $acls -Name $key
+        if ($null -ne $found) { return (Test-SimRegistryAccess -Spec $acls[$found] -Desired 4 -TokenSid $script:SimSessionEnvTokenSids) }
+    }
+    $true
+}
+
 function Invoke-SimCertificateRegeneration {
     <# Replaces a missing or expired self-signed RDP certificate, as SessionEnv does on start. #>
     param([Parameter(Mandatory)]$State)
@@ -71,6 +87,7 @@ function Invoke-SimCertificateRegeneration {
     $cryptSvc = Get-SimStateValue -State $State -Path 'cim', 'root/cimv2:Win32_Service', 'CryptSvc'
     if ($null -eq $cryptSvc -or [string]$cryptSvc['StartMode'] -eq 'Disabled') { Add-SimRegenerationFailedEvent -State $State -Status 'The service cannot be started (CryptSvc is disabled)'; return }
     if ($null -ne (Get-SimStateValue -State $State -Path 'faults', 'CertificateRegeneration')) { Add-SimRegenerationFailedEvent -State $State -Status 'Access is denied'; return }
+    if (-not (Test-SimStoreCreateAllowed -State $State -Store $storeName)) { Add-SimRegenerationFailedEvent -State $State -Status 'Access is denied'; return }
     $machineGuid = Get-SimStateValue -State $State -Path 'registry', 'HKLM:\SOFTWARE\Microsoft\Cryptography', 'MachineGuid'
     if (-not $machineGuid) { Add-SimRegenerationFailedEvent -State $State -Status 'Keyset does not exist'; return }
 

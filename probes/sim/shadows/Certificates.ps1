@@ -5,7 +5,8 @@
 #   "certificates": { "LocalMachine\\My": { "<THUMBPRINT>": { "Thumbprint": "...", "Subject": "CN=x",
 #     "Issuer": "CN=x", "NotBefore": "now-10d", "NotAfter": "now+355d", "HasPrivateKey": true,
 #     "SerialNumber": "..", "FriendlyName": "", "PublicKey": "<id, optional>", "key": { "provider": "csp" | "cng",
-#     "container": "TSSecKeySet1", "uniqueName": "<file name>", "denied": false, "storageProvider": "<cng only>" } } } }
+#     "container": "TSSecKeySet1", "uniqueName": "<file name>", "denied": false, "storageProvider": "<cng only>",
+#     "algorithm": "RSA" (default) | "ECDSA" (cng only: CertificateEcdsa.ps1) } } } }
 # Objects carry X509Certificate2's property names. PrivateKey is shaped like RSACryptoServiceProvider
 # (csp: .CspKeyContainerInfo.UniqueKeyContainerName) or RSACng (cng: .Key.UniqueName); with
 # key.denied it throws UnauthorizedAccessException, as opening a machine key without rights does.
@@ -58,6 +59,8 @@ function Get-SimPrivateKey {
     if ($key.Contains('denied') -and $key['denied']) {
         throw [System.UnauthorizedAccessException]::new('Access is denied. (simulated: opening the private key)')
     }
+    # X509Certificate2.PrivateKey knows RSA and DSA keys only (CertificateEcdsa.ps1 opens an ECDSA one).
+    if ($key.Contains('algorithm') -and [string]$key['algorithm'] -eq 'ECDSA') { throw [System.NotSupportedException]::new('The certificate key algorithm is not supported.') }
     $provider = if ($key.Contains('provider')) { [string]$key['provider'] } else { 'csp' }
     $container = if ($key.Contains('container')) { [string]$key['container'] } else { $null }
     $uniqueName = [string]$key['uniqueName']

@@ -18,6 +18,24 @@ Describe 'Repair-RdpListener -Action RestartService when TermService hangs in St
         $listener = Get-Listener
         $listener.termService.state | Should -Be 'Running'
         $listener.listeningByTermService | Should -BeTrue
+        # The forced stop stopped UmRdpService (it depends on TermService): the restore starts it again.
+        $listener.umRdpService.state | Should -Be 'Running'
+        @($run.Result.restored | Where-Object { $_.action -match 'and start UmRdpService again' }).Count | Should -Be 1
+    }
+
+    It 'the undo entry records only the dependents that were running, and starts just those again' {
+        Import-Module (Join-Path $script:RepoRoot 'probes/common/RdpHealth.ServiceRestart.psm1') -Force
+        $null = Initialize-FixTestHost -Scenario 'termservice-stop-hangs'
+        $entry = ConvertTo-Json -InputObject (New-RdpTermServiceUndo) | ConvertFrom-Json
+        @($entry.dependents) | Should -Be @('UmRdpService')
+        $scenario = New-SimScenarioFile -Extends 'termservice-stop-hangs' -Name 'umrdp-stopped' -Patch @{ cim = @{ 'root/cimv2:Win32_Service' = @{ UmRdpService = @{ State = 'Stopped'; Started = $false; ProcessId = 0 } } } }
+        $null = Initialize-FixTestHost -Scenario $scenario
+        $stoppedBefore = ConvertTo-Json -InputObject (New-RdpTermServiceUndo) | ConvertFrom-Json
+        @($stoppedBefore.dependents).Count | Should -Be 0
+        { Restart-RdpTermService -TimeoutSeconds 5 } | Should -Throw '*did not reach Stopped within 5 seconds*'
+        Restore-RdpUndoEntry -Entry $stoppedBefore
+        (Get-Service -Name 'TermService').Status | Should -Be 'Running'
+        (Get-Service -Name 'UmRdpService').Status | Should -Be 'Stopped'
     }
 }
 

@@ -61,6 +61,18 @@ Describe 'Get-RdpKeyAccess' {
         $data.networkServiceRead | Should -BeTrue
     }
 
+    It 'opens a self-signed ECDSA certificate''s key through GetECDsaPrivateKey (PrivateKey refuses ECDSA) and finds its CNG file in Crypto\Keys' {
+        $name = "5d3a1e7c9b2f4a6e8c0d1f3b5a7e9c2d_$Guid"
+        $data = (Invoke-SimProbe -Script $Probe -Scenario 'cert-ecdsa-self-signed').data
+        $data.bindingType | Should -Be 3
+        $data.keySource | Should -Be 'cng'
+        $data.keyStorageProvider | Should -Be 'Microsoft Software Key Storage Provider'
+        $data.keyUniqueName | Should -Be $name
+        $data.keyFile | Should -Be "C:\ProgramData\Microsoft\Crypto\Keys\$name"
+        $data.fileFound | Should -BeTrue
+        $data.networkServiceRead | Should -BeTrue
+    }
+
     It 'finds a CSP key of a custom certificate in Crypto\RSA\MachineKeys' {
         $name = "1a2b3c4d5e6f708192a3b4c5d6e7f809_$Guid"
         $scenario = New-SimScenarioFile -Extends 'cert-ca-issued' -Patch @{

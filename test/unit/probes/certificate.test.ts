@@ -100,6 +100,26 @@ describe('certificate probe on recorded envelopes', () => {
     expect(finding.evidence['Also found'] ?? [finding.summary]).toContain('Windows cannot renew the Remote Desktop certificate while SessionEnv is disabled.');
   });
 
+  it('says renewal is blocked by policy where the store key denies SYSTEM CreateSubKey, and offers no renew fix (cert-regeneration-denied-by-acl)', () => {
+    const finding = recordedFinding(certificateProbe, 'cert-regeneration-denied-by-acl');
+    expect(finding.status).toBe('fail');
+    expect(finding.fixes).toEqual([]);
+    expect(finding.evidence['Also found']).toContain(
+      "Windows cannot renew the Remote Desktop certificate: the store's registry key denies it (Deny CreateSubKey for S-1-5-18), a hardening policy.",
+    );
+    expect(finding.evidence['Store registry key (regeneration)']).toBe(
+      'HKLM:\\SOFTWARE\\Microsoft\\SystemCertificates\\Remote Desktop\\Certificates: Deny CreateSubKey for S-1-5-18 - renewal blocked by policy: Windows cannot add a new certificate',
+    );
+    expect(recordedFinding(certificateProbe, 'healthy').evidence['Store registry key (regeneration)']).toMatch(/Remote Desktop\\Certificates: lets Windows add a new certificate$/);
+  });
+
+  it('finds an expired self-signed certificate in the store SelfSignedCertStore names and offers the renew fix (cert-expired-custom-store)', () => {
+    const finding = recordedFinding(certificateProbe, 'cert-expired-custom-store');
+    expect(finding.status).toBe('fail');
+    expect(finding.evidence.Store).toBe('Cert:\\LocalMachine\\RDP Hardened');
+    expect(fixIds(finding)).toEqual(['certificate.renew-self-signed']);
+  });
+
   it('is unknown, needing more rights, never fail, when the store refuses the account (cert-store-denied)', () => {
     const finding = recordedFinding(certificateProbe, 'cert-store-denied');
     expect(finding.status).toBe('unknown');
