@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import type { RendererBridge } from './bridge.js';
 import { createHttpBridge, tokenFromHash } from './bridge-http.js';
+import { askFirst } from './use-agent.js';
 import './styles.css';
 
 const TOKEN_KEY = 'rdp-health-demo-token';
@@ -21,12 +22,14 @@ function pickBridge(): RendererBridge | undefined {
   return token ? createHttpBridge(token) : undefined;
 }
 
-const root = createRoot(document.getElementById('root')!);
 const bridge = pickBridge();
+// Before React starts: the first state is on its way while the page renders (the cold-start path).
+const first = bridge ? askFirst(bridge) : undefined;
+const root = createRoot(document.getElementById('root')!);
 root.render(
   <StrictMode>
     {bridge ? (
-      <App bridge={bridge} />
+      <App bridge={bridge} first={first} />
     ) : (
       <main>
         <h1>RDP Health cannot reach its agent</h1>
