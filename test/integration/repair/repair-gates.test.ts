@@ -62,9 +62,11 @@ describe('repair gates before elevation (real pwsh, simulated host)', () => {
     expect(applied.undoLowersSecurity).toBeUndefined();
   });
 
-  it('an unknown record id raises no prompt', async () => {
+  it('an unknown record id raises no prompt, and is said before any confirmation is asked for', async () => {
     const h = await start('nla-off-local');
     await expect(h.service.undo('20250101T120000Z-nla_enable-0000abcd', { confirmed: true })).rejects.toThrow(/no undo record/);
+    // Undoing nla.enable lowers security, so it needs a confirmation; a missing record is said first.
+    await expect(h.service.undo('20250101T120000Z-nla_enable-0000abcd')).rejects.toThrow(/no undo record/);
     await expect(h.service.undo('20250101T120000Z-firewall_enable-rules-0000abcd')).rejects.toThrow(/no undo record/);
     expect(h.elevator.requests).toHaveLength(0);
   });
