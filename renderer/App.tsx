@@ -9,7 +9,7 @@ import { RepairAllDialog } from './components/RepairAllDialog.js';
 import { RepairDialog, useRepair } from './components/RepairDialog.js';
 import { SettingsForm } from './components/SettingsForm.js';
 import { StatusHeader } from './components/StatusHeader.js';
-import { useAgent } from './use-agent.js';
+import { useAgent, type FirstAnswers } from './use-agent.js';
 import { repairAllPlan } from '../electron/domain/repair.js';
 
 export const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
@@ -23,7 +23,7 @@ function useNow(intervalMs: number): Date {
   return now;
 }
 
-export function App({ bridge }: { bridge: RendererBridge }) {
+export function App({ bridge, first }: { bridge: RendererBridge; first?: FirstAnswers }) {
   const [repairAllOpen, setRepairAllOpen] = useState(false);
   const repair = useRepair(bridge);
 
@@ -42,7 +42,7 @@ export function App({ bridge }: { bridge: RendererBridge }) {
     }
   }, []);
 
-  const { view, checkNow, saveSettings } = useAgent(bridge, onNavigate);
+  const { view, checkNow, saveSettings } = useAgent(bridge, onNavigate, first);
   const now = useNow(30_000);
   const findings = view.snapshot?.findings ?? [];
   const safe = useMemo(() => repairAllPlan(findings), [findings]);

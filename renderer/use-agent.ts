@@ -22,9 +22,26 @@ export interface AgentView {
 const HISTORY_LIMIT = 1000;
 const LOG_LIMIT = 40;
 
+/**
+ * The first snapshot and status, asked for before React renders anything (main.tsx), so that they are
+ * on their way while the page starts: the last known state is then on screen as soon as it arrives.
+ */
+export interface FirstAnswers {
+  snapshot: Promise<HealthSnapshot | null>;
+  status: Promise<WindowStatus>;
+}
+
+export function askFirst(bridge: RendererBridge): FirstAnswers {
+  const answers = { snapshot: bridge.getSnapshot(), status: bridge.getStatus() };
+  // Handled where they are used (useAgent); this only keeps an early failure from being "unhandled".
+  answers.snapshot.catch(() => undefined);
+  answers.status.catch(() => undefined);
+  return answers;
+}
+
 const fromStatus = (status: WindowStatus) => ({ nextCheckAt: status.nextCheckAt, hostChecker: status.hostChecker, problems: status.problems ?? [], lastKnownAt: status.lastKnownAt });
 
-export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void) {
+export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) => void, first?: FirstAnswers) {
   const [view, setView] = useState<AgentView>({ snapshot: undefined, checking: false, nextCheckAt: undefined, hostChecker: undefined, problems: [], lastKnownAt: undefined, history: [], logs: [], settings: undefined, error: undefined });
   const patch = useCallback((next: Partial<AgentView>) => setView((current) => ({ ...current, ...next })), []);
   const fail = useCallback((error: unknown) => patch({ error: error instanceof Error ? error.message : String(error) }), [patch]);
@@ -51,19 +68,17 @@ export function useAgent(bridge: RendererBridge, onNavigate: (to: Navigation) =>
       bridge.onChecking((checking) => patch({ checking })),
       bridge.onNavigate(onNavigate),
     ];
-    // Each answer is shown as it arrives: the snapshot must not wait for settings or the log.
-    bridge
-      .getSnapshot()
+    // Each answer is shown as it arrives. The snapshot and status (which says "last known") come first;
+    // history, log and settings are asked for once the snapshot is there, so they do not compete with it.
+    const answers = first ?? askFirst(bridge);
+    answers.snapshot
       // A push may have arrived first; it is newer than what was asked for.
       .then((snapshot) => setView((current) => ({ ...current, snapshot: current.snapshot ?? snapshot })))
-      .catch(fail);
-    bridge
-      .getStatus()
-      .then((status) => patch({ checking: status.checking, ...fromStatus(status) }))
-      .catch(fail);
-    refreshRecords().catch(fail);
+      .catch(fail)
+      .finally(() => refreshRecords().catch(fail));
+    answers.status.then((status) => patch({ checking: status.checking, ...fromStatus(status) })).catch(fail);
     return () => unsubscribe.forEach((off) => off());
-  }, [bridge, onNavigate, patch, fail, refreshRecords]);
+  }, [bridge, onNavigate, patch, fail, refreshRecords, first]);
 
   const checkNow = useCallback(async () => {
     patch({ checking: true });

@@ -7,7 +7,7 @@
  * certificate check itself turns warn and fail.
  */
 import { daysLeft } from '../../probes/common/days.js';
-import { EXIT_CODES, isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
+import { countsForOverall, EXIT_CODES, isWorse, type Finding, type HealthSnapshot, type Status } from '../../probes/common/finding.js';
 import type { CertificateExpiry } from '../agent/notify-policy.js';
 
 export const SERVICE_NAME = 'RDP HEALTH';
@@ -30,9 +30,15 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\|/g, '/').trim();
 }
 
-/** The problems, worst first (fail, unknown, warn), in catalog order within a status. */
+/**
+ * The problems, worst first (fail, unknown, warn), in catalog order within a status; a check that
+ * needs the host checker (not counted in the state) comes after them.
+ */
 function problems(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.status !== 'ok').sort((a, b) => (isWorse(a.status, b.status) ? -1 : isWorse(b.status, a.status) ? 1 : 0));
+  const rank = (f: Finding) => (countsForOverall(f) ? 0 : 1);
+  return findings
+    .filter((f) => f.status !== 'ok')
+    .sort((a, b) => rank(a) - rank(b) || (isWorse(a.status, b.status) ? -1 : isWorse(b.status, a.status) ? 1 : 0));
 }
 
 export function formatNagios(snapshot: HealthSnapshot, ctx: NagiosContext): string {
@@ -42,8 +48,10 @@ export function formatNagios(snapshot: HealthSnapshot, ctx: NagiosContext): stri
     ? `${worst.summary}${found.length > 1 ? ` (+${found.length - 1} more: ${found.slice(1).map((f) => f.probeId).join(', ')})` : ''}`
     : `All ${snapshot.findings.length} checks passed on ${snapshot.host}`;
 
-  const counts = { ok: 0, warn: 0, fail: 0, unknown: 0 } satisfies Record<Status, number>;
-  for (const finding of snapshot.findings) counts[finding.status] += 1;
+  // A check Windows refused to this user's rights is not unknown: it has its own count, as it has its
+  // own label in the table and does not make the state UNKNOWN.
+  const counts = { ok: 0, warn: 0, fail: 0, unknown: 0, needsHostChecker: 0 } satisfies Record<Status | 'needsHostChecker', number>;
+  for (const finding of snapshot.findings) counts[countsForOverall(finding) ? finding.status : 'needsHostChecker'] += 1;
   const perf: string[] = [];
   const warnAt = ctx.warnDays.length > 0 ? Math.max(...ctx.warnDays) : undefined;
   const certificates = (ctx.certificates ?? []).filter((c) => !Number.isNaN(Date.parse(c.notAfter)));
@@ -56,6 +64,7 @@ export function formatNagios(snapshot: HealthSnapshot, ctx: NagiosContext): stri
     `checks_warn=${counts.warn};;;0;${snapshot.findings.length}`,
     `checks_fail=${counts.fail};;;0;${snapshot.findings.length}`,
     `checks_unknown=${counts.unknown};;;0;${snapshot.findings.length}`,
+    `checks_needs_host_checker=${counts.needsHostChecker};;;0;${snapshot.findings.length}`,
     `duration=${(snapshot.durationMs / 1000).toFixed(3)}s;;;0`,
   );
   return `${SERVICE_NAME} ${NAGIOS_STATES[snapshot.overall]} - ${oneLine(text)} | ${perf.join(' ')}`;

@@ -18,6 +18,7 @@
 #   RdpHealth.FixResult.psm1     what a run reports: PLANNED / RESULT lines, result and undo files, exit codes
 #   RdpHealth.FixUndoEntry.psm1  undo entries: New-Rdp*Undo, Restore-RdpUndoEntry, Invoke-RdpCimMethod
 #   RdpHealth.FixUndoRecord.psm1 undoing a saved record: Start-RdpFixUndo, Invoke-RdpFixUndo
+#   RdpHealth.FixUndoUnchanged.psm1 whether a step that threw changed anything (used by FixRun; not re-exported)
 #   RdpHealth.FixCertificate.psm1 the certificate undo kind (not re-exported: Repair-RdpCertificate.ps1
 #                                 imports it for New-RdpCertificateUndo)
 

@@ -1,7 +1,8 @@
 # A fix run of the fix framework (RdpHealth.Fix.psm1; see FIX-FRAMEWORK.md): a journal of steps. Each
 # step first records an undo entry (RdpHealth.FixUndoEntry.psm1), then changes the thing through
-# ShouldProcess; -WhatIf records the step as planned and changes nothing. A body that throws rolls back
-# every recorded step newest-first. At the end the run reports (RdpHealth.FixResult.psm1).
+# ShouldProcess; -WhatIf records the step as planned and changes nothing. A step whose change throws
+# before it took effect leaves the journal (RdpHealth.FixUndoUnchanged.psm1). A body that throws rolls
+# back every recorded step newest-first. At the end the run reports (RdpHealth.FixResult.psm1).
 # Windows PowerShell 5.1 syntax only: this file runs elevated on every Windows host as shipped.
 
 Set-StrictMode -Version 3.0
@@ -10,6 +11,7 @@ Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixFolder.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixResult.psm1')
 Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixUndoEntry.psm1')
+Import-Module (Join-Path $PSScriptRoot 'RdpHealth.FixUndoUnchanged.psm1')
 
 $script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$'
 
@@ -56,6 +58,8 @@ function Invoke-RdpFixStep {
     -Target names what changes, -Action says how, in words a person reads in the preview
     ("Set UserAuthentication from 0 to 1"). -Undo is an entry from one of the New-Rdp*Undo functions,
     taken BEFORE the change. Under -WhatIf the step is recorded as planned and nothing changes.
+    When -Change throws, the step is rolled back with the others unless the thing still reads as
+    -Undo recorded it (then it changed nothing and is not journaled).
     Whether it was applied: $Fix.WhatIf (all steps of a run go the same way).
     .OUTPUTS
     None
@@ -74,9 +78,17 @@ function Invoke-RdpFixStep {
         $null = $Fix.Planned.Add($step)
         return
     }
-    # Journal first: a change that throws half-done is restored too (restoring an unchanged value is harmless).
+    # Journal first: a change that throws half-done is restored too. One that throws before it took
+    # effect (the thing still reads as -Undo recorded it) changed nothing: it leaves the journal, so it
+    # is neither rolled back nor kept in an undo record (its restore may fail the way the change did).
     $null = $Fix.Journal.Add([PSCustomObject]@{ target = $Target; action = $Action; undo = $Undo })
-    $null = & $Change
+    try {
+        $null = & $Change
+    } catch {
+        $failure = $_
+        if (Test-RdpUndoEntryUnchanged -Entry $Undo) { $Fix.Journal.RemoveAt($Fix.Journal.Count - 1) }
+        throw $failure
+    }
     $null = $Fix.Changes.Add($step)
 }
 

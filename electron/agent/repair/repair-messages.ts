@@ -33,14 +33,23 @@ export function sessionsOf(result: FixRunResult): DroppedSession[] | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** A run that failed: the error, then what was put back (or could not be). */
+/**
+ * A run that failed: the error, then what was put back (or could not be). A step that failed before
+ * it changed anything is not in `restored` (the fix journal drops it), so an empty list means the host
+ * is as it was.
+ */
 export function failureMessage(result: FixRunResult, what: 'repair' | 'undo'): string {
-  const restored = result.restored.map(restoredLine);
+  const error = result.error?.message ?? 'it reported a failure';
+  if (result.restored.length === 0) {
+    // A precondition's own message may already say so.
+    return sentences([/nothing was changed/i.test(error) ? `The ${what} stopped: ${error}` : `Nothing was changed: ${error}`]);
+  }
+  const restored = result.restored.map(restoredLine).join('; ');
   const incomplete = result.restored.some((step) => !step.ok);
   return sentences([
-    `The ${what} stopped: ${result.error?.message ?? 'it reported a failure'}`,
-    restored.length > 0 ? `Changes made before that were undone — ${restored.join('; ')}` : 'Nothing was changed',
-    incomplete && result.undoAvailable ? `Not everything could be put back; the undo record ${result.recordId} keeps what is left` : undefined,
+    `The ${what} stopped: ${error}`,
+    incomplete ? `Not everything could be put back — ${restored}` : `What it had changed was put back — ${restored}`,
+    incomplete && result.undoAvailable ? `The undo record ${result.recordId} keeps what is left` : undefined,
   ]);
 }
 

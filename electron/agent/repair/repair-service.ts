@@ -166,13 +166,14 @@ export class RepairService {
     if (!entry) throw new RepairRequestError('That undo record does not belong to a known fix.');
     const refusal = this.undoRefusal(entry);
     if (refusal) throw new RepairRequestError(refusal);
-    if (entry.raisesSecurity && !confirmed) throw new RepairRequestError(`Undoing "${entry.descriptor.title}" lowers security: it runs only after the person confirms it.`);
     return this.exclusive(async () => {
       const fixId = entry.descriptor.id;
       this.logger.info('undo requested', { fixId, recordId });
-      // Before any prompt: a record that is missing, already undone or not written by an administrator never asks.
+      // Before any prompt, and before asking for a confirmation: a record that is missing, already
+      // undone or not written by an administrator never asks.
       const record = await this.options.elevator.inspectRecord(recordId);
       if (record.status !== 'trusted') throw new RepairRequestError(record.message);
+      if (entry.raisesSecurity && !confirmed) throw new RepairRequestError(`Undoing "${entry.descriptor.title}" lowers security: it runs only after the person confirms it.`);
       const elevation = await this.options.elevator.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
       const early = this.notCompleted(fixId, elevation);
       if (early) return early;

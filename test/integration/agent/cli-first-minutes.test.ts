@@ -3,7 +3,7 @@
  * working copy shared by check, fix and undo, and messages that name what is wrong.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +83,15 @@ describe('messages that name what is wrong', () => {
     expect(result.err).toMatch(message);
     expect(result.err).not.toMatch(/Initialize-SimHost|at line|ConvertFrom-Json/);
   });
+
+  it('a fix whose first step is refused says nothing was changed, and leaves no undo record', async () => {
+    const dataDir = join(work, 'd4');
+    const result = await cli('fix', 'nla.enable', '--simulate', 'nla-setter-refused-by-policy', '--data-dir', dataDir);
+    expect(result.code).toBe(2);
+    expect(result.out).toMatch(/Failed: Nothing was changed: Win32_TSGeneralSetting\.SetUserAuthenticationRequired was refused \(0x80041016\): group policy controls this setting\./);
+    expect(result.out).not.toMatch(/put back|Undo with/);
+    expect(readdirSync(dataDir, { recursive: true }).filter((name) => String(name).endsWith('.undo.json'))).toEqual([]);
+  }, 120_000);
 
   it('--probe handshake on a simulated host says why it does not run there', async () => {
     const result = await cli('check', '--probe', 'handshake', '--simulate', 'healthy', '--data-dir', join(work, 'd3'));

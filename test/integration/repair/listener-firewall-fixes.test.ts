@@ -2,18 +2,10 @@
  * The listener and firewall fixes through the RepairService as the agent runs them: real pwsh, the
  * real probes re-run, the SimulatedElevator running the real fix scripts on a simulated host.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { harness, RDP_TCP, type Harness } from './repair-harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, harnessPerTest, RDP_TCP } from './repair-harness.js';
 
-const open: Harness[] = [];
-async function start(...args: Parameters<typeof harness>): Promise<Harness> {
-  const h = await harness(...args);
-  open.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.dispose()));
-});
+const start = harnessPerTest();
 
 interface ServiceEntry {
   State: string;

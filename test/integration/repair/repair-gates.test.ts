@@ -5,21 +5,13 @@
  * that lowers security or ends sessions was confirmed. Real pwsh on the simulated host; only the
  * elevation is the seam, and `elevator.requests` says whether it was asked.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixRefusal, policyFromValues } from '../../../electron/agent/admin-policy.js';
 import { newRecordId } from '../../../electron/agent/repair/fix-result.js';
 import { RepairService } from '../../../electron/agent/repair/repair-service.js';
-import { harness, probesDir, RDP_TCP, type Harness } from './repair-harness.js';
+import { type Harness, harnessPerTest, probesDir, RDP_TCP } from './repair-harness.js';
 
-const open: Harness[] = [];
-async function start(...args: Parameters<typeof harness>): Promise<Harness> {
-  const h = await harness(...args);
-  open.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.dispose()));
-});
+const start = harnessPerTest();
 
 /** A service on the same host and elevator, under an administrator policy (registry values as under HKLM\SOFTWARE\Policies\RDP Health). */
 function underPolicy(h: Harness, values: Record<string, unknown>): RepairService {
@@ -70,9 +62,11 @@ describe('repair gates before elevation (real pwsh, simulated host)', () => {
     expect(applied.undoLowersSecurity).toBeUndefined();
   });
 
-  it('an unknown record id raises no prompt', async () => {
+  it('an unknown record id raises no prompt, and is said before any confirmation is asked for', async () => {
     const h = await start('nla-off-local');
     await expect(h.service.undo('20250101T120000Z-nla_enable-0000abcd', { confirmed: true })).rejects.toThrow(/no undo record/);
+    // Undoing nla.enable lowers security, so it needs a confirmation; a missing record is said first.
+    await expect(h.service.undo('20250101T120000Z-nla_enable-0000abcd')).rejects.toThrow(/no undo record/);
     await expect(h.service.undo('20250101T120000Z-firewall_enable-rules-0000abcd')).rejects.toThrow(/no undo record/);
     expect(h.elevator.requests).toHaveLength(0);
   });

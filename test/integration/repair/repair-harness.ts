@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { PROBES } from '../../../probes/index.js';
 import { CheckRunner } from '../../../electron/agent/check-runner.js';
 import { PowerShellSession } from '../../../electron/agent/powershell-session.js';
@@ -35,6 +36,22 @@ export interface Harness {
   registry(key: string, name: string): unknown;
   fixFiles(): string[];
   dispose(): Promise<void>;
+}
+
+/**
+ * `const start = harnessPerTest();` at the top of a test file: `start(...)` opens a harness (as
+ * `harness` does) that is disposed after the test that opened it.
+ */
+export function harnessPerTest(): (...args: Parameters<typeof harness>) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.dispose()));
+  });
+  return async (...args) => {
+    const h = await harness(...args);
+    open.push(h);
+    return h;
+  };
 }
 
 /** A scenario name, or { extends, patch } written to a scenario file first. */

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIX_CATALOG, FixCatalog } from '../../../electron/agent/repair/fix-catalog.js';
 import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
-import { harness, RDP_TCP, TLS12_SERVER, type Harness } from './repair-harness.js';
+import { harnessPerTest, RDP_TCP, TLS12_SERVER } from './repair-harness.js';
 import { repairAllPlan } from '../../../probes/common/fixes.js';
 
-const open: Harness[] = [];
-async function start(...args: Parameters<typeof harness>): Promise<Harness> {
-  const h = await harness(...args);
-  open.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.dispose()));
-});
+const start = harnessPerTest();
 
 describe('RepairService end to end (real pwsh, simulated host, simulated elevation)', () => {
   it('preview → apply → verified fixed, with an undo record; undo brings the old state back', async () => {

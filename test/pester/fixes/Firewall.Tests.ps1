@@ -70,7 +70,7 @@ Describe 'Repair-RdpFirewall -Action EnableRulesPublic on firewall-public-blocke
         Get-HostStateText | Should -BeExactly $before
     }
 
-    It 'a failure on the second rule restores the first and reports both' {
+    It 'a failure on the second rule restores the first and reports it (the refused second changed nothing)' {
         $before = Get-HostStateText
         Set-FixHostFault -Command "Set-NetFirewallRule:$script:Udp" -Fault @{ kind = 'error'; times = 1 }
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'EnableRulesPublic' }
@@ -78,7 +78,7 @@ Describe 'Repair-RdpFirewall -Action EnableRulesPublic on firewall-public-blocke
         $run.Result.outcome | Should -Be 'failed'
         $run.Result.error.message | Should -Match 'Simulated failure'
         @($run.Result.changes).Count | Should -Be 0
-        @($run.Result.restored).Count | Should -Be 2
+        @($run.Result.restored | ForEach-Object { $_.target }) | Should -Be @("Firewall rule $script:Tcp")
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 0
         $run.Result.undoAvailable | Should -BeFalse
         Get-HostStateText | Should -BeExactly $before
@@ -133,7 +133,8 @@ Describe 'Repair-RdpFirewall -Action EnableRules with both rules turned off' {
         Set-FixHostFault -Command 'Enable-NetFirewallRule' -Fault @{ kind = 'error'; after = 1 }
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'EnableRules' }
         $run.ExitCode | Should -Be 1
-        @($run.Result.restored).Count | Should -Be 4
+        # The three steps before it; the refused Enable-NetFirewallRule changed nothing.
+        @($run.Result.restored).Count | Should -Be 3
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 0
         Get-HostStateText | Should -BeExactly $before
         (Get-ProbeRule $script:Tcp).enabled | Should -Be 'False'
@@ -178,7 +179,7 @@ Describe 'Repair-RdpFirewall -Action AlignPort on custom-port-3390' {
         Set-FixHostFault -Command "Set-NetFirewallRule:$script:Udp" -Fault @{ kind = 'error'; times = 1 }
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'AlignPort' }
         $run.ExitCode | Should -Be 1
-        @($run.Result.restored | Where-Object { $_.ok }).Count | Should -Be 2
+        @($run.Result.restored | ForEach-Object { "$($_.target)=$($_.ok)" }) | Should -Be @("Firewall rule $script:Tcp=True")
         Get-HostStateText | Should -BeExactly $before
     }
 

@@ -49,12 +49,16 @@ Describe 'Wait-RdpServiceStatus' {
 }
 
 Describe 'Repair-RdpNla when the WMI setter throws WBEM_E_INVALID_OPERATION (nla-setter-refused-by-policy)' {
-    It 'fails with the policy message and changes nothing' {
-        $null = Initialize-FixTestHost -Scenario 'nla-setter-refused-by-policy'
+    It 'fails with the policy message and changes nothing: no rollback of the refused first step, no undo record' {
+        $testHost = Initialize-FixTestHost -Scenario 'nla-setter-refused-by-policy'
         $before = Get-FixHostText
         $run = Invoke-FixScript -Script 'nla/Repair-RdpNla.ps1' -Parameters @{ Action = 'Enable' }
         $run.Result.outcome | Should -Be 'failed'
         $run.Result.error.message | Should -Match 'refused \(0x80041016\): group policy controls this setting'
+        $run.ExitCode | Should -Be 1
+        @($run.Result.restored).Count | Should -Be 0
+        $run.Result.undoAvailable | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $testHost.FixRoot -Filter '*.undo.json') | Should -HaveCount 0
         Get-FixHostText | Should -BeExactly $before
         (Invoke-FixProbe -Script 'nla/Get-RdpNla.ps1').data.effective | Should -Be 0
     }

@@ -62,7 +62,8 @@ Describe 'Repair-RdpListener -Action StartService on termservice-stopped' {
         $run.ExitCode | Should -Be 1
         $run.Result.outcome | Should -Be 'failed'
         $run.Result.error.message | Should -Match 'Simulated failure'
-        @($run.Result.restored).Count | Should -Be 2
+        # TermService is stopped again; the second start, which failed, changed nothing.
+        @($run.Result.restored).Count | Should -Be 1
         @($run.Result.restored | Where-Object { -not $_.ok }).Count | Should -Be 0
         $run.Result.undoAvailable | Should -BeFalse
         Get-HostStateText | Should -BeExactly $before
@@ -261,7 +262,8 @@ Describe 'Repair-RdpListener -Action RestartService after a port change (3389 ->
         $run = Invoke-FixScript -Script $script:Script -Parameters @{ Action = 'RestartService' }
         $run.ExitCode | Should -Be 1
         $run.Result.error.message | Should -Match 'Simulated failure in Stop-Service'
-        @($run.Result.restored | Where-Object { $_.ok }).Count | Should -Be 3
+        @($run.Result.restored | Where-Object { $_.ok }).Count | Should -Be 2
+        @($run.Result.restored).Count | Should -Be 2
         Get-HostStateText | Should -BeExactly $before
         @((Get-Listener).sessions).Count | Should -Be 1
     }

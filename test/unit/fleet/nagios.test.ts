@@ -42,6 +42,14 @@ describe('formatNagios', () => {
     expect([perf.checks_ok, perf.checks_warn, perf.checks_fail, perf.checks_unknown]).toEqual(['1;;;0;4', '1;;;0;4', '1;;;0;4', '1;;;0;4']);
   });
 
+  it('counts a check that needs the host checker on its own, not as unknown, and names it after the problems', () => {
+    const needs = finding('key-access', 'unknown', { summary: 'Needs the host checker.', needsHostChecker: true });
+    const line = formatNagios(snapshot([needs, finding('nla', 'warn', { summary: 'NLA is off.' }), finding('tls', 'ok')]), ctx);
+    const { text, perf } = parse(line);
+    expect(text).toBe('NLA is off. (+1 more: key-access)');
+    expect([perf.checks_ok, perf.checks_warn, perf.checks_unknown, perf.checks_needs_host_checker]).toEqual(['1;;;0;3', '1;;;0;3', '0;;;0;3', '1;;;0;3']);
+  });
+
   it.each([
     ['warn', 'WARNING'],
     ['unknown', 'UNKNOWN'],
