@@ -6,7 +6,6 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { startExporter, targetKey } from '../electron/agent/exporter/exporter-server.js';
@@ -16,7 +15,7 @@ import { encodeConnectionRequest } from '../probes/handshake/x224.js';
 import { startFakeRdpServer, type FakeRdpServer } from '../test/integration/handshake/fake-rdp-server.js';
 import { selfSignedCertificate } from '../test/integration/handshake/openssl-certificates.js';
 import { startXrdp, type XrdpServer } from '../test/integration/handshake/xrdp-server.js';
-import { round, type BenchSection } from './bench-section.js';
+import { benchWorkRoot, round, type BenchSection } from './bench-section.js';
 
 const TARGETS = 256;
 const XRDP_INSTANCES = 8;
@@ -53,7 +52,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 export async function runScanBench(): Promise<Record<string, number>> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'rdp-health-bench-scan-'));
+  const work = await mkdtemp(path.join(benchWorkRoot(), 'rdp-health-bench-scan-'));
   const xrdps: XrdpServer[] = [];
   const fakes: FakeRdpServer[] = [];
   try {
