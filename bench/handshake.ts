@@ -6,7 +6,6 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +13,7 @@ import { createHandshakeProbe } from '../probes/handshake/handshake.js';
 import { encodeConnectionRequest } from '../probes/handshake/x224.js';
 import { selfSignedCertificate } from '../test/integration/handshake/openssl-certificates.js';
 import { startXrdp } from '../test/integration/handshake/xrdp-server.js';
-import { median, type BenchSection } from './bench-section.js';
+import { benchWorkRoot, median, type BenchSection } from './bench-section.js';
 
 export interface HandshakeBenchResult {
   name: 'handshake';
@@ -51,7 +50,7 @@ async function time(work: () => Promise<unknown>): Promise<number> {
 export async function runHandshakeBench(options: { iterations?: number; log?: (line: string) => void } = {}): Promise<HandshakeBenchResult> {
   const iterations = options.iterations ?? 20;
   const log = options.log ?? ((line: string) => console.log(line));
-  const work = await mkdtemp(path.join(os.tmpdir(), 'rdp-health-bench-'));
+  const work = await mkdtemp(path.join(benchWorkRoot(), 'rdp-health-bench-'));
   try {
     const cert = await selfSignedCertificate(work, 'bench', 365);
     const xrdp = await startXrdp({ name: 'bench', securityLayer: 'negotiate', certificate: cert.certificate, key: cert.key }, work);

@@ -4,6 +4,7 @@
  * the same socket. It reads the served certificate and closes without logging in.
  * Every step has its own timeout and the caller's AbortSignal; it never throws and never hangs.
  */
+import { constants as cryptoConstants } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { decodeConnectionConfirm, encodeConnectionRequest, hex, startsTls, tpktLength, type NegotiationReply } from './x224.js';
@@ -124,6 +125,23 @@ function readConfirm(socket: net.Socket, timeoutMs: number, signal?: AbortSignal
   }, () => (received.length > 0 ? { bytesReceived: received.length } : {}));
 }
 
+const clientContexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One OpenSSL client context per set of options, made once and shared: building one costs more
+ * than the client's share of the handshake. No session tickets (we never resume) and no CA store
+ * (the certificate is read, never verified against roots).
+ */
+function clientContext(options: TlsClientOptions): tls.SecureContext {
+  const key = `${options.minVersion ?? ''}|${options.maxVersion ?? ''}|${options.ciphers ?? ''}`;
+  let context = clientContexts.get(key);
+  if (!context) {
+    context = tls.createSecureContext({ ...options, ca: [], secureOptions: cryptoConstants.SSL_OP_NO_TICKET });
+    clientContexts.set(key, context);
+  }
+  return context;
+}
+
 function handshakeTls(
   socket: net.Socket,
   host: string,
@@ -142,7 +160,7 @@ function handshakeTls(
         // An RDP certificate is usually self-signed: read it, never trust or reject it.
         rejectUnauthorized: false,
         ...(net.isIP(host) === 0 ? { servername: host } : {}),
-        ...options,
+        secureContext: clientContext(options),
       });
     } catch (error) {
       // e.g. a cipher string this OpenSSL cannot use: nothing was offered.

@@ -4,21 +4,23 @@
  * certificate, try each TLS version, and close without logging in. Node only (net + tls).
  * It talks to one address: the host named (default this computer) on the configured port.
  *
- * What each connection buys. Three run at once (so the probe takes about one handshake's time; more
- * would wait in a short listen backlog, xrdp's is 2): the standard-RDP, TLS and CredSSP
- * requests each learn what the server selects for that offer, and only one TLS handshake is
- * completed (the certificate and the highest version are the listener's, not the request's): the
- * TLS request's, or CredSSP's when TLS alone is turned away. The CredSSP connection then asks for
- * TLS 1.1 by ClientHello alone, the next free one for TLS 1.2 (tls-versions.ts); 1.3 is read from the handshake.
+ * What each connection buys (four for a server with TLS; no fewer can tell three protocol
+ * replies and three version questions apart). The standard-RDP, TLS and CredSSP requests each learn
+ * what the server selects for that offer. Only one TLS handshake is completed (the certificate and
+ * the highest version are the listener's, not the request's): the TLS request's, or CredSSP's when
+ * TLS alone is turned away; it proves TLS 1.3 (or its absence). The CredSSP connection asks TLS 1.1
+ * by ClientHello alone (whose answer also settles 1.0 unless 1.1 is accepted), a fourth one TLS 1.2.
+ * All start at once, as far as a short listen backlog allows (connectionSlots).
  */
 import { z } from 'zod';
 import { CERTIFICATE_PROBE_ID } from '../certificate/certificate.js';
 import type { NodeProbe, NodeProbeContext } from '../common/probe.js';
-import { runAttempt, type StepTimeouts, type Target } from './attempt.js';
+import { runAttempt, type AttemptResult, type StepTimeouts, type Target } from './attempt.js';
 import { evaluateHandshake } from './handshake-evaluate.js';
 import { ATTEMPT_PLAN, type HandshakeObservation, type PortSource } from './observation.js';
 import { DEFAULT_HOST, DEFAULT_RDP_PORT } from './target.js';
-import { helloAttempt, legacyTlsVersions, outcomeOfHello, tls13From } from './tls-versions.js';
+import type { HelloVersion } from './tls-hello.js';
+import { outcomeOfHello, tls10From, tls13From, type TlsVersionResult } from './tls-versions.js';
 import { startsTls, type NegotiationReply } from './x224.js';
 
 /** Probe ids whose data this probe reads when they ran in the same cycle. */
@@ -46,23 +48,36 @@ function later<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-/** xrdp listens with a backlog of 2: a fourth connection at once can wait a second for a SYN retry. */
+/**
+ * xrdp listens with a backlog of 2: a fourth connection waiting to be accepted can wait a second
+ * for a SYN retry. So at most three at once are not yet answered; an answer proves the accept.
+ */
 export const CONNECTIONS_AT_ONCE = 3;
 
-/** Runs at most `size` tasks at once, in the order they were given. */
-function connectionSlots(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
+type Slotted = <T>(task: (answered: () => void) => Promise<T>) => Promise<T>;
+
+/** Runs tasks in the order given, at most `size` of them not yet answered by the server. */
+function connectionSlots(size: number): Slotted {
+  let free = size;
   const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running < size) running += 1;
+  // Hand a freed place straight to the next task, so none can jump the queue.
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return async <T>(task: (answered: () => void) => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
     else await new Promise<void>((resolve) => waiting.push(resolve));
+    let held = true;
+    const answered = (): void => {
+      if (held) release();
+      held = false;
+    };
     try {
-      return await task();
+      return await task(answered);
     } finally {
-      // Hand the place straight to the next task, so none can jump the queue.
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
+      answered();
     }
   };
 }
@@ -78,25 +93,37 @@ export async function observeHandshake(options: ObserveOptions): Promise<Handsha
   const slot = connectionSlots(CONNECTIONS_AT_ONCE);
   // A server that speaks TLS at all starts it for SSL|HYBRID (as TLS or as CredSSP's first step).
   const helloOptions = { ...shared, requestedProtocols: credsspPlan.requestedProtocols };
+  const hello = (version: HelloVersion): Promise<AttemptResult> => slot((answered) => runAttempt({ ...helloOptions, hello: version, onReply: answered }));
   const tlsReply = later<NegotiationReply | null>();
-  const tlsAttempt = slot(() => runAttempt({ ...shared, requestedProtocols: tlsPlan.requestedProtocols, onReply: tlsReply.resolve }));
+  // The three TLS starts first (they cost the most), the standard-RDP request in the first free place.
+  const tlsAttempt = slot((answered) =>
+    runAttempt({
+      ...shared,
+      requestedProtocols: tlsPlan.requestedProtocols,
+      onReply: (reply) => {
+        answered();
+        tlsReply.resolve(reply);
+      },
+    }),
+  );
   void tlsAttempt.then((result) => tlsReply.resolve(result.reply ?? null));
   const tlsStarted = tlsReply.promise.then(startsTlsReply);
   // CredSSP's connection completes TLS only when TLS alone was turned away; otherwise it asks TLS 1.1.
-  const credsspAttempt = slot(() => runAttempt({ ...helloOptions, hello: tlsStarted.then((started) => (started ? 'TLSv1.1' : null)) }));
-  const [rdp, tls, credssp, twelve] = await Promise.all([
-    slot(() => runAttempt({ ...shared, requestedProtocols: rdpPlan.requestedProtocols })),
-    tlsAttempt,
-    credsspAttempt,
-    // Takes the first free place: usually the standard-RDP request's, which ends at its reply.
-    slot(() => helloAttempt('TLSv1.2', helloOptions)),
-  ]);
+  const credsspAttempt = slot((answered) =>
+    runAttempt({ ...helloOptions, onReply: answered, hello: tlsStarted.then((started) => (started ? 'TLSv1.1' : null)) }),
+  );
+  const twelveAttempt = hello('TLSv1.2');
+  const rdpAttempt = slot((answered) => runAttempt({ ...shared, requestedProtocols: rdpPlan.requestedProtocols, onReply: answered }));
+  // The 1.1 answer, and 1.0 asked as soon as that answer cannot tell it (RFC 5246 E.1).
+  const legacy = credsspAttempt.then(async (credssp): Promise<TlsVersionResult[] | null> => {
+    const eleven = credssp.hello ? credssp : (credssp.tls ?? (await tlsAttempt).tls) ? await hello('TLSv1.1') : null;
+    if (!eleven) return null;
+    const tls10 = tls10From(eleven) ?? outcomeOfHello('TLSv1', await hello('TLSv1'));
+    return [tls10, outcomeOfHello('TLSv1.1', eleven)];
+  });
+  const [rdp, tls, credssp, twelve, legacyVersions] = await Promise.all([rdpAttempt, tlsAttempt, credsspAttempt, twelveAttempt, legacy]);
   const session = [tls, credssp].find((result) => result.tls)?.tls;
-  let tlsVersions: HandshakeObservation['tlsVersions'] = null;
-  if (session) {
-    const eleven = credssp.hello ? credssp : await helloAttempt('TLSv1.1', helloOptions);
-    tlsVersions = [...(await legacyTlsVersions(eleven, helloOptions)), outcomeOfHello('TLSv1.2', twelve), tls13From(session)];
-  }
+  const tlsVersions = session && legacyVersions ? [...legacyVersions, outcomeOfHello('TLSv1.2', twelve), tls13From(session)] : null;
   const results = [rdp, tls, credssp];
   return {
     target: options.target,

@@ -23,6 +23,8 @@ export interface ExporterOptions {
   deadlineMs: number;
   warnDays: number;
   probe?: (target: Target, options: { deadlineMs: number; warnDays: number }) => Promise<TargetReport>;
+  /** Told the own time (ms, request in to answer written) of each /probe answered from the cache. */
+  onCachedAnswer?: (ms: number) => void;
 }
 
 export interface RunningExporter {
@@ -41,8 +43,8 @@ export function targetKey(target: Target): string {
 interface CacheEntry {
   expires: number;
   body: Promise<string | typeof BUSY>;
-  /** The finished answer, read without awaiting: a cached /probe does no asynchronous work. */
-  text?: string;
+  /** The finished answer, rendered once: a cached /probe does no asynchronous work and no rendering. */
+  answer?: Buffer;
 }
 
 class Counters {
@@ -90,7 +92,7 @@ class Semaphore {
   }
 }
 
-function reply(response: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+function reply(response: http.ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void {
   response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   response.end(body);
 }
@@ -126,8 +128,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     return result;
   };
 
-  const handleProbe = async (url: URL, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
-    const started = performance.now();
+  const handleProbe = async (url: URL, request: http.IncomingMessage, response: http.ServerResponse, started: number): Promise<void> => {
     const values = url.searchParams.getAll('target');
     if (values.length !== 1) {
       counters.badRequests += 1;
@@ -160,16 +161,18 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
         // A busy answer is not kept: the next scrape tries again.
         if (text === BUSY) cache.delete(key);
         else {
-          fresh.text = text;
+          fresh.answer = Buffer.from(text);
           fresh.expires = Date.now() + options.cacheMs;
         }
       });
       entry = fresh;
     }
-    if (entry.text !== undefined) {
-      reply(response, 200, entry.text, TEXT_FORMAT);
+    if (entry.answer !== undefined) {
+      reply(response, 200, entry.answer, TEXT_FORMAT);
+      const ms = performance.now() - started;
       counters.cachedRequests += 1;
-      counters.cachedSeconds += (performance.now() - started) / 1000;
+      counters.cachedSeconds += ms / 1000;
+      options.onCachedAnswer?.(ms);
       return;
     }
     const text = await entry.body;
@@ -182,6 +185,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   };
 
   const server = http.createServer((request, response) => {
+    const started = performance.now();
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://exporter.invalid');
@@ -196,7 +200,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       return;
     }
     if (url.pathname === '/probe') {
-      handleProbe(url, request, response).catch((error: unknown) => {
+      handleProbe(url, request, response, started).catch((error: unknown) => {
         if (!response.headersSent) reply(response, 500, `The probe failed: ${error instanceof Error ? error.message : String(error)}\n`);
       });
     } else if (url.pathname === '/metrics') {

@@ -48,6 +48,18 @@ function requestedProtocols(request: Buffer): number {
   return request.length >= 8 ? request.readUInt32LE(request.length - 4) : -1;
 }
 
+const serverContexts = new WeakMap<object, tls.SecureContext>();
+
+/** One context per listener, as a real server holds its credentials (not one key parse per connection). */
+function serverContext(behaviour: { key: string; cert: string }): tls.SecureContext {
+  let context = serverContexts.get(behaviour);
+  if (!context) {
+    context = tls.createSecureContext({ key: behaviour.key, cert: behaviour.cert });
+    serverContexts.set(behaviour, context);
+  }
+  return context;
+}
+
 function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]): void {
   if (behaviour.kind === 'close-at-once') {
     socket.destroy();
@@ -102,7 +114,7 @@ function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]
           return;
         }
         socket.write(connectionConfirm({ type: 0x02, flags: 0, value: 1 }));
-        new tls.TLSSocket(socket, { isServer: true, key: behaviour.key, cert: behaviour.cert }).on('error', () => socket.destroy());
+        new tls.TLSSocket(socket, { isServer: true, secureContext: serverContext(behaviour) }).on('error', () => socket.destroy());
         return;
     }
   });
