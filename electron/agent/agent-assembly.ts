@@ -13,6 +13,7 @@ import { PROBES } from '../../probes/index.js';
 import type { AgentOptions } from './agent-options.js';
 import { certificateExpiries } from './certificate-expiry.js';
 import type { RunnableProbe } from './check-runner.js';
+import type { ClientFixHooks } from './client/client-fix-check.js';
 import { FleetFeatures } from './fleet.js';
 import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging } from './logging.js';
 import type { NotifyState } from './notify-policy.js';
@@ -127,6 +128,8 @@ export interface RepairHooks {
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
   snapshot(): Promise<HealthSnapshot>;
   shownHost(): string | undefined;
+  /** Fixes on this PC: offered by the latest connect verdicts, verified by the client side. */
+  client: ClientFixHooks;
 }
 
 export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: RepairHooks): RepairService {
@@ -145,6 +148,7 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
       void fleet.afterFix(action, { ...outcome, outcome: outcome.outcome }, context).catch((error: unknown) => parts.logger.error('fix event not written', { error: String(error) }));
     },
     snapshot: () => hooks.snapshot(),
+    client: hooks.client,
     logger: parts.logger,
     now: parts.now,
   });

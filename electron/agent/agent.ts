@@ -122,6 +122,7 @@ export class Agent {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),
       shownHost: () => this.lastShown?.host,
+      client: this.client.fixes,
     });
   }
 

@@ -14,6 +14,7 @@ import { PROBES } from '../../probes/index.js';
 import { fixRefusal, readAdminPolicy } from '../agent/admin-policy.js';
 import { createElevator, createSession } from '../agent/agent-assembly.js';
 import { CheckRunner } from '../agent/check-runner.js';
+import { ClientService } from '../agent/client/client-service.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
@@ -47,6 +48,8 @@ async function openRepairs(values: RepairValues, dataDir: string, io: CliIo, log
     recheck: (probeIds) => runner.run({ probeIds }),
     snapshot: async () => runner.latest() ?? runner.run(),
     refuse: (fix) => fixRefusal(fix, policy),
+    // A fix on this PC is verified by re-reading this PC's client settings (no connect target named here).
+    client: new ClientService({ session, probesDir }).fixes,
     logger,
   });
   return { service, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };

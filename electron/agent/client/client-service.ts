@@ -7,6 +7,7 @@ import type { ClientSettings } from '../../../probes/client/client-settings.js';
 import type { ClientHistory, HistoryTarget } from '../../../probes/client/client-history.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { parseTarget } from '../../../probes/handshake/target.js';
+import { ClientFixes } from './client-fix-check.js';
 import { readClientSettings } from './client-settings-reader.js';
 import { observeNetwork, reportFrom, type ConnectReport, type ConnectRequest } from './connect.js';
 import { readRdpHistory, type HistoryResult } from './history.js';
@@ -34,7 +35,19 @@ export function historyEntryFor(history: ClientHistory | null, target: string): 
 }
 
 export class ClientService {
-  constructor(private readonly options: ClientServiceOptions) {}
+  /** Fixes on this PC: what the latest verdicts offer, and how a fix is verified (the repair service's client hooks). */
+  readonly fixes: ClientFixes;
+
+  constructor(private readonly options: ClientServiceOptions) {
+    this.fixes = new ClientFixes({
+      settings: async () => {
+        if (!options.session) return { settings: null, problem: 'not read: this computer has no Windows client settings to read' };
+        const read = await readClientSettings(options.session, options.probesDir);
+        return read.ok ? { settings: read.settings, problem: null } : { settings: null, problem: read.problem };
+      },
+      connect: (target) => this.check(target),
+    });
+  }
 
   async snapshot(): Promise<ClientSnapshot> {
     const { session, probesDir } = this.options;
@@ -59,6 +72,7 @@ export class ClientService {
     // The network part does not need the settings until the verdict: both run at once.
     const [snapshot, network] = await Promise.all([known ?? this.snapshot(), observeNetwork({ ...this.options.connect, target })]);
     const report = reportFrom(network, snapshot.settings, historyEntryFor(snapshot.history, target));
+    this.fixes.remember(report);
     return { ...report, settingsProblem: snapshot.settingsProblem };
   }
 }

@@ -5,6 +5,7 @@
  * A verdict of ok or warn predicts that a client with these settings connects; fail that it cannot.
  */
 import { worstStatus, type FixDescriptor, type Status } from '../../../probes/common/finding.js';
+import { CLIENT_FIXES } from '../../../probes/client/client-fixes.js';
 import { describeClientTls, type ClientSettings, type ClientTlsVersion } from '../../../probes/client/client-settings.js';
 import { AUTHENTICATION_LEVELS, type ClientRequirements } from './client-requirements.js';
 import { certificateNamesHost, certificateNames } from './certificate-name.js';
@@ -86,7 +87,9 @@ function tlsProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const modern = hostVersions.includes('1.2') || hostVersions.includes('1.3');
   if (modern) {
     const modernOff = hostVersions.filter((version) => version === '1.2' || version === '1.3');
-    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).` }];
+    // The one-click fix writes TLS 1.2\Client: offered only where the host speaks 1.2 and this PC's registry turned it off.
+    const fixes = hostVersions.includes('1.2') && off('1.2')?.effective === false ? [CLIENT_FIXES.enableTls12] : [];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).`, fixes }];
   }
   return [{ status: 'fail', side: 'host', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on the host: enable TLS 1.2 (KB3080079 on Windows 7 / Server 2008 R2). Turning old TLS back on here would lower this PC's security for every program.` }];
 }

@@ -5,6 +5,7 @@
  */
 import type { FixDescriptor } from '../../../probes/common/finding.js';
 import { CERTIFICATE_FIXES } from '../../../probes/certificate/certificate.js';
+import { CLIENT_FIXES } from '../../../probes/client/client-fixes.js';
 import { FIREWALL_FIXES } from '../../../probes/firewall/firewall-analysis.js';
 import { KEY_ACCESS_FIXES } from '../../../probes/key-access/key-access.js';
 import { LISTENER_FIXES } from '../../../probes/listener/listener.js';
@@ -30,10 +31,17 @@ export interface FixCatalogEntry {
   probes: readonly string[];
   /** The fix raises security, so undoing it lowers security: confirmation, and the policy gate for lowering. */
   raisesSecurity: boolean;
+  /** What verifies it: a host check of `probes`, or (a fix on this PC) a re-read of the client settings and a connect re-check. */
+  verifiedBy: 'host-probes' | 'client-settings';
 }
 
 function entry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, probes: string[], raisesSecurity = false): FixCatalogEntry {
-  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]), raisesSecurity });
+  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]), raisesSecurity, verifiedBy: 'host-probes' as const });
+}
+
+/** A fix on this PC (probes/client): no host probe verifies it, the client settings do. */
+function clientEntry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, raisesSecurity = false): FixCatalogEntry {
+  return Object.freeze({ ...entry(descriptor, script, parameters, [], raisesSecurity), verifiedBy: 'client-settings' as const });
 }
 
 const RAISES_SECURITY = true;
@@ -56,6 +64,8 @@ const ENTRIES: readonly FixCatalogEntry[] = [
   entry(LISTENER_FIXES.startService, 'listener/Repair-RdpListener.ps1', { Action: 'StartService' }, ['listener', 'firewall']),
   entry(LISTENER_FIXES.restartService, 'listener/Repair-RdpListener.ps1', { Action: 'RestartService' }, ['listener', 'firewall']),
   entry(LISTENER_FIXES.allowConnections, 'listener/Repair-RdpListener.ps1', { Action: 'AllowConnections' }, ['listener', 'firewall']),
+  // Fixes on this PC. Undoing it turns this PC's TLS 1.2 client off again.
+  clientEntry(CLIENT_FIXES.enableTls12, 'client/Repair-RdpClientTls.ps1', {}, RAISES_SECURITY),
 ];
 
 export class FixCatalog {

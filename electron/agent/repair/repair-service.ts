@@ -4,7 +4,8 @@
  *   preview(fixId)      → the script's -WhatIf run, unelevated, as readable lines + a previewId;
  *   apply(fixId, previewId, { confirmed }) → only after a preview of the same fix that has something
  *                         to do, confirmed when it lowers security or ends sessions: elevation, then
- *                         the affected probes re-run → fixed | still-failing | cancelled | failed | skipped;
+ *                         the affected probes re-run (a fix on this PC: its client settings re-read and
+ *                         the connect check re-run) → fixed | still-failing | cancelled | failed | skipped;
  *   undo(recordId, { confirmed }) → through the same policy gate (undoing a fix that raised security
  *                         lowers it), only for a record that exists and is admin-owned, before any prompt;
  *   repairAllSafe(fixIds) (only the confirmed fixes that are still safe and offered).
@@ -16,6 +17,7 @@ import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/com
 import { repairAllPlan } from '../../../probes/common/fixes.js';
 import { fixIdsSchema, type FixOutcome, type FixPreview } from '../../contract.js';
 import { silentLogger, type AgentLogger } from '../logging.js';
+import type { ClientFixHooks } from '../client/client-fix-check.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { probeScriptPath } from '../script-paths.js';
 import { UNDO_SCRIPT, type ElevationResult, type Elevator } from './elevator.js';
@@ -57,6 +59,8 @@ export interface RepairServiceOptions {
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
   /** The latest snapshot, or a fresh check when there is none (repair all). */
   snapshot(): Promise<HealthSnapshot>;
+  /** Fixes on this PC: what the latest connect verdicts offer, and their verification (client settings + connect re-check). */
+  client?: ClientFixHooks;
   catalog?: FixCatalog;
   /** Why a fix is not allowed on this computer (admin policy), or undefined when it is. */
   refuse?: (fix: FixDescriptor) => string | undefined;
@@ -233,7 +237,7 @@ export class RepairService {
   /** With offeredOnly: the latest snapshot must offer this fix (a finding that is not ok lists it). */
   private async assertOffered(entry: FixCatalogEntry): Promise<void> {
     if (!this.options.offeredOnly) return;
-    const offered = this.listFixes(await this.options.snapshot());
+    const offered = entry.verifiedBy === 'client-settings' ? (this.options.client?.offered() ?? []).map((id) => ({ id })) : this.listFixes(await this.options.snapshot());
     if (!offered.some((fix) => fix.id === entry.descriptor.id)) throw new RepairRequestError(`"${entry.descriptor.title}" is not offered by the latest check; check again first.`);
   }
 
@@ -282,6 +286,11 @@ export class RepairService {
   }
 
   private async primaryFinding(entry: FixCatalogEntry): Promise<Finding | undefined> {
+    // A fix on this PC changed nothing on the host: its own verification, never a host check.
+    if (entry.verifiedBy === 'client-settings') {
+      if (!this.options.client) throw new Error("this PC's client settings cannot be read here");
+      return this.options.client.verify(entry.descriptor.id);
+    }
     const snapshot = await this.options.recheck(entry.probes);
     return snapshot.findings.find((finding) => finding.probeId === entry.probes[0]);
   }
