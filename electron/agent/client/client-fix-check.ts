@@ -30,6 +30,8 @@ const MAX_TARGETS = 50;
 
 export class ClientFixes implements ClientFixHooks {
   private readonly latest = new Map<string, readonly string[]>();
+  /** Per fix, the last target whose verdict offered it: re-checked after the fix and after its undo. */
+  private readonly offeredFor = new Map<string, string>();
 
   constructor(private readonly sources: ClientFixSources) {}
 
@@ -38,6 +40,7 @@ export class ClientFixes implements ClientFixHooks {
     this.latest.delete(report.target);
     this.latest.set(report.target, report.fixes.map((fix) => fix.id));
     while (this.latest.size > MAX_TARGETS) this.latest.delete(this.latest.keys().next().value as string);
+    for (const fix of report.fixes) this.offeredFor.set(fix.id, report.target);
   }
 
   offered(): string[] {
@@ -50,8 +53,8 @@ export class ClientFixes implements ClientFixHooks {
     const title = "This PC's Remote Desktop client";
     if (!read.settings) return { probeId: CLIENT_FIX_PROBE_ID, status: 'unknown', title, summary: `This PC's settings could not be read again (${read.problem ?? 'no answer'}).`, evidence: {}, fixes: [], checkedAt };
     const applied = clientFixApplied(fixId, read.settings);
-    // The newest target whose verdict offered this fix: its connect check says whether it now connects.
-    const target = [...this.latest.entries()].reverse().find(([, ids]) => ids.includes(fixId))?.[0];
+    // The last target whose verdict offered this fix: its connect check says whether it now connects.
+    const target = this.offeredFor.get(fixId);
     const report = target !== undefined ? await this.sources.connect(target) : undefined;
     if (report) this.remember(report);
     const stillOffered = report?.fixes.some((fix) => fix.id === fixId) ?? false;

@@ -21,7 +21,7 @@ export type FakeBehaviour =
   /** 10 MB of bytes that are not RDP, as fast as the peer reads. */
   | { kind: 'flood' }
   /** A working TLS-only listener (security layer TLS): Confirm selecting TLS, then a real TLS server. */
-  | { kind: 'tls'; key: string; cert: string };
+  | { kind: 'tls'; key: string; cert: string; maxVersion?: tls.SecureVersion };
 
 export interface FakeRdpServer {
   host: '127.0.0.1';
@@ -102,7 +102,7 @@ function behave(socket: net.Socket, behaviour: FakeBehaviour, requests: number[]
           return;
         }
         socket.write(connectionConfirm({ type: 0x02, flags: 0, value: 1 }));
-        new tls.TLSSocket(socket, { isServer: true, key: behaviour.key, cert: behaviour.cert }).on('error', () => socket.destroy());
+        new tls.TLSSocket(socket, { isServer: true, key: behaviour.key, cert: behaviour.cert, ...(behaviour.maxVersion ? { maxVersion: behaviour.maxVersion } : {}) }).on('error', () => socket.destroy());
         return;
     }
   });
