@@ -1,12 +1,20 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { RendererBridge } from '../bridge.js';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { FixDescriptor, RendererBridge } from '../bridge.js';
 import { CONNECT_TARGET_MAX } from '../../electron/connect-target.js';
 import { SIDE_WORDS, targetProblem, type CheckState, type ClientHistoryView } from '../connect-model.js';
 import { Evidence } from './Evidence.js';
+import { FixButtons } from './FixButtons.js';
 import { StatusBadge } from './StatusBadge.js';
 
-/** One check's outcome: status, the side at fault, the plain summary, what else was found, the evidence. */
-function Verdict({ state }: { state: CheckState | undefined }) {
+interface RepairProps {
+  /** Opens the repair dialog for a fix on this PC a verdict offers (absent: no repair buttons). */
+  onRepair?: (fix: FixDescriptor) => void;
+  /** A repair is in progress: the buttons wait. */
+  busy?: boolean;
+}
+
+/** One check's outcome: status, the side at fault, the plain summary, the fixes on this PC, what else was found, the evidence. */
+function Verdict({ state, onRepair, busy }: { state: CheckState | undefined } & RepairProps) {
   if (!state) return null;
   if (state.step === 'checking') return <p role="status">Checking…</p>;
   if (state.step === 'failed') return <p className="error" role="alert">{state.message}</p>;
@@ -17,6 +25,7 @@ function Verdict({ state }: { state: CheckState | undefined }) {
         <StatusBadge status={report.status} /> <span className="side">At fault: {SIDE_WORDS[report.side]}</span>
       </p>
       <p className="summary">{report.summary}</p>
+      {onRepair ? <FixButtons fixes={report.fixes} busy={busy === true} onRepair={onRepair} /> : null}
       {report.alsoFound.length > 0 ? (
         <ul className="also-found" aria-label="Also found">
           {report.alsoFound.map((line) => (
@@ -34,7 +43,7 @@ function Verdict({ state }: { state: CheckState | undefined }) {
  * "Connect to a computer": the user's Remote Desktop history, each computer checked only when
  * asked (the check connects to it), and a field for any other host[:port].
  */
-export function ConnectView({ bridge }: { bridge: RendererBridge }) {
+export function ConnectView({ bridge, onRepair, busy }: { bridge: RendererBridge } & RepairProps) {
   const [history, setHistory] = useState<ClientHistoryView | undefined>();
   const [historyError, setHistoryError] = useState<string | undefined>();
   const [checks, setChecks] = useState<Record<string, CheckState>>({});
@@ -56,6 +65,22 @@ export function ConnectView({ bridge }: { bridge: RendererBridge }) {
     },
     [bridge],
   );
+
+  // The target whose fix is being repaired: checked again once the repair dialog closes, so its verdict follows the fix.
+  const repairing = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (busy || repairing.current === undefined) return;
+    const target = repairing.current;
+    repairing.current = undefined;
+    check(target);
+  }, [busy, check]);
+  const repairFor = (target: string) =>
+    onRepair
+      ? (fix: FixDescriptor) => {
+          repairing.current = target;
+          onRepair(fix);
+        }
+      : undefined;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -86,7 +111,7 @@ export function ConnectView({ bridge }: { bridge: RendererBridge }) {
       {typedTarget ? (
         <div className="probe connect-typed" aria-label={`Result for ${typedTarget}`} role="region">
           <h3>{typedTarget}</h3>
-          <Verdict state={checks[typedTarget]} />
+          <Verdict state={checks[typedTarget]} onRepair={repairFor(typedTarget)} busy={busy} />
         </div>
       ) : null}
       <h3 id="connect-history-title">Computers you connected to</h3>
@@ -108,7 +133,7 @@ export function ConnectView({ bridge }: { bridge: RendererBridge }) {
                 From {entry.sources.join(', ')}
                 {entry.usernameHint ? ` · signs in as ${entry.usernameHint}` : ''}
               </p>
-              <Verdict state={checks[entry.target]} />
+              <Verdict state={checks[entry.target]} onRepair={repairFor(entry.target)} busy={busy} />
             </li>
           ))}
         </ul>
