@@ -66,6 +66,8 @@ export const settingsSchema = z.object({
   warnDays: z.array(z.number().int().min(1).max(365)).min(1).max(12),
   notifications: z.boolean(),
   startAtLogin: z.boolean(),
+  /** Minutes between scheduled connect checks of the RDP history's computers; null = off (the default). */
+  historyCheckMinutes: z.number().int().min(60).max(7 * 24 * 60).nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 /** A patch names only known keys with valid values; anything else is refused whole. */

@@ -2,6 +2,8 @@
 import type { Settings } from './bridge.js';
 
 export const SCHEDULE_CHOICES = [15, 30, 60, 120, 240, 720, 1440] as const;
+/** Scheduled checks of the history's computers (they connect to them): off unless the user turns them on. */
+export const HISTORY_CHECK_CHOICES = [60, 240, 1440] as const;
 
 export function scheduleLabel(minutes: number): string {
   if (minutes < 60) return `Every ${minutes} minutes`;
@@ -28,5 +30,6 @@ export function settingsChanged(saved: Settings, next: Settings): Partial<Settin
   if (formatWarnDays(saved.warnDays) !== formatWarnDays(next.warnDays)) patch.warnDays = next.warnDays;
   if (saved.notifications !== next.notifications) patch.notifications = next.notifications;
   if (saved.startAtLogin !== next.startAtLogin) patch.startAtLogin = next.startAtLogin;
+  if (saved.historyCheckMinutes !== next.historyCheckMinutes) patch.historyCheckMinutes = next.historyCheckMinutes;
   return patch;
 }

@@ -11,6 +11,8 @@ import { parseJsonText } from './json-text.js';
 import { silentLogger, type AgentLogger } from './logging.js';
 
 export const DEFAULT_WARN_DAYS = [30, 14, 7, 3, 1] as const;
+/** Scheduled checks of the history's computers: at most once an hour, at least once a week when on. */
+export const HISTORY_CHECK_MINUTES = { min: 60, max: 7 * 24 * 60 } as const;
 
 export const settingsSchema = z.object({
   /** Minutes between scheduled checks. */
@@ -19,6 +21,8 @@ export const settingsSchema = z.object({
   warnDays: z.array(z.number().int().min(1).max(365)).min(1).max(12).default([...DEFAULT_WARN_DAYS]),
   /** Desktop notifications on or off. */
   notifications: z.boolean().default(true),
+  /** Minutes between scheduled connect checks of the computers in this user's RDP history; null = off (they connect to those computers). */
+  historyCheckMinutes: z.number().int().min(HISTORY_CHECK_MINUTES.min).max(HISTORY_CHECK_MINUTES.max).nullable().default(null),
   startAtLogin: z.boolean().default(true),
   /** Log folder; null = the default (%LOCALAPPDATA%\RDP Health\logs on Windows). */
   logDir: z.string().min(1).nullable().default(null),

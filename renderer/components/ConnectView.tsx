@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { FixDescriptor, RendererBridge } from '../bridge.js';
 import { CONNECT_TARGET_MAX } from '../../electron/connect-target.js';
+import { scheduleLabel } from '../settings-form.js';
 import { SIDE_WORDS, targetProblem, type CheckState, type ClientHistoryView } from '../connect-model.js';
 import { Evidence } from './Evidence.js';
 import { FixButtons } from './FixButtons.js';
@@ -39,6 +40,9 @@ function Verdict({ state, onRepair, busy }: { state: CheckState | undefined } & 
   );
 }
 
+const SCHEDULED_REFRESH_MS = 5 * 60_000;
+const when = (iso: string) => new Date(iso).toLocaleString();
+
 /**
  * "Connect to a computer": the user's Remote Desktop history, each computer checked only when
  * asked (the check connects to it), and a field for any other host[:port].
@@ -54,6 +58,13 @@ export function ConnectView({ bridge, onRepair, busy }: { bridge: RendererBridge
   useEffect(() => {
     bridge.clientHistory().then(setHistory, (error: unknown) => setHistoryError(error instanceof Error ? error.message : String(error)));
   }, [bridge]);
+  // With scheduled checks on, their verdicts are read again now and then (the history read is PowerShell work: not often).
+  const everyMinutes = history?.scheduled?.everyMinutes ?? null;
+  useEffect(() => {
+    if (everyMinutes === null) return undefined;
+    const timer = setInterval(() => bridge.clientHistory().then(setHistory, () => undefined), SCHEDULED_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [bridge, everyMinutes]);
 
   const check = useCallback(
     (target: string) => {
@@ -92,10 +103,14 @@ export function ConnectView({ bridge, onRepair, busy }: { bridge: RendererBridge
   };
 
   const targets = history?.targets ?? [];
+  const scheduledReport = (target: string) => history?.scheduled?.reports.find((report) => report.target === target);
   return (
     <section aria-labelledby="connect-title" className="connect">
       <h2 id="connect-title">Connect to a computer</h2>
-      <p className="hint">Can this PC connect to that computer, and if not, is the fault on this PC, on the host or in the network between? A check connects to the computer, so it runs only when you ask.</p>
+      <p className="hint">
+        Can this PC connect to that computer, and if not, is the fault on this PC, on the host or in the network between? A check connects to the computer, so it runs only when you ask
+        {everyMinutes !== null ? ` and, as set in Settings, ${scheduleLabel(everyMinutes).toLowerCase()} for the computers in your history` : ''}.
+      </p>
       <form className="connect-form" onSubmit={onSubmit} noValidate>
         <label htmlFor="connect-target">Computer name or address (optionally :port)</label>
         <input id="connect-target" name="target" value={typed} maxLength={CONNECT_TARGET_MAX} autoComplete="off" spellCheck={false} placeholder="rdphost01.contoso.com:3389" onChange={(event) => setTyped(event.target.value)} aria-invalid={typedProblem !== null} aria-describedby={typedProblem ? 'connect-target-problem' : undefined} />
@@ -133,10 +148,20 @@ export function ConnectView({ bridge, onRepair, busy }: { bridge: RendererBridge
                 From {entry.sources.join(', ')}
                 {entry.usernameHint ? ` · signs in as ${entry.usernameHint}` : ''}
               </p>
-              <Verdict state={checks[entry.target]} onRepair={repairFor(entry.target)} busy={busy} />
+              {checks[entry.target] === undefined && scheduledReport(entry.target) ? (
+                <>
+                  <p className="hint scheduled-at">Checked on schedule at {when(scheduledReport(entry.target)!.checkedAt)}</p>
+                  <Verdict state={{ step: 'done', report: scheduledReport(entry.target)! }} onRepair={repairFor(entry.target)} busy={busy} />
+                </>
+              ) : (
+                <Verdict state={checks[entry.target]} onRepair={repairFor(entry.target)} busy={busy} />
+              )}
             </li>
           ))}
         </ul>
+      ) : null}
+      {history?.scheduled && history.scheduled.notChecked.length > 0 ? (
+        <p className="hint">Not checked in the last scheduled run (at most ten computers and two minutes a run): {history.scheduled.notChecked.join(', ')}</p>
       ) : null}
       {history && history.unusableFiles.length > 0 ? (
         <ul className="unusable-files" aria-label="Remote Desktop files that could not be used">
