@@ -53,27 +53,36 @@ function Set-Content {
     param(
         [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
         [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][Alias('PSPath', 'LP')][string[]]$LiteralPath,
-        [Parameter(Position = 1)][AllowEmptyString()][object[]]$Value,
+        [Parameter(Position = 1, ValueFromPipeline)][AllowEmptyString()][AllowNull()][object[]]$Value,
         [object]$Encoding,
         [switch]$NoNewline,
         [switch]$Force
     )
-    $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
-    if (-not (Test-SimFilePath $paths[0])) { return Microsoft.PowerShell.Management\Set-Content @PSBoundParameters }
-    Invoke-SimFault -Command 'Set-Content'
-    $state = Get-SimState
-    $files = Get-SimSection -Key 'files' -State $state
-    $changed = $false
-    foreach ($one in $paths) {
-        $key = Find-SimFile $one
-        if ($null -eq $key -or -not $files[$key].Contains('content')) { throw (New-SimItemNotFound $one).Exception }
-        if (-not $PSCmdlet.ShouldProcess($one, 'Set Content')) { continue }
-        $separator = "`r`n"
-        if ($NoNewline) { $separator = '' }
-        $text = (@($Value) | ForEach-Object { [string]$_ }) -join $separator
-        if (-not $NoNewline) { $text += "`r`n" }
-        $files[$key]['content'] = $text
-        $changed = $true
+    begin { $collected = New-Object System.Collections.ArrayList }
+    process { foreach ($item in @($Value)) { $null = $collected.Add($item) } }
+    end {
+        $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+        if (-not (Test-SimFilePath $paths[0])) {
+            $forward = @{} + $PSBoundParameters
+            $forward['Value'] = $collected.ToArray()
+            Microsoft.PowerShell.Management\Set-Content @forward
+            return
+        }
+        Invoke-SimFault -Command 'Set-Content'
+        $state = Get-SimState
+        $files = Get-SimSection -Key 'files' -State $state
+        $changed = $false
+        foreach ($one in $paths) {
+            $key = Find-SimFile $one
+            if ($null -eq $key -or -not $files[$key].Contains('content')) { throw (New-SimItemNotFound $one).Exception }
+            if (-not $PSCmdlet.ShouldProcess($one, 'Set Content')) { continue }
+            $separator = "`r`n"
+            if ($NoNewline) { $separator = '' }
+            $text = (@($collected) | ForEach-Object { [string]$_ }) -join $separator
+            if (-not $NoNewline) { $text += "`r`n" }
+            $files[$key]['content'] = $text
+            $changed = $true
+        }
+        if ($changed) { Save-SimState -State $state }
     }
-    if ($changed) { Save-SimState -State $state }
 }
