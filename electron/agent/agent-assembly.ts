@@ -24,6 +24,7 @@ import { FIX_CATALOG } from './repair/fix-catalog.js';
 import { RepairService } from './repair/repair-service.js';
 import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
+import { WindowsUserRunner } from './repair/windows-user-runner.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { loadSettings, type Settings } from './settings.js';
 import type { Identity } from './host-snapshot.js';
@@ -97,6 +98,13 @@ export function createElevator(options: HostSeamOptions): Elevator {
   return new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) });
 }
 
+/** Fixes of the user's own files, with the user's rights: Windows PowerShell unelevated; simulated, the host's pwsh as the scenario's user (records in <dataDir>/user-fixes). */
+export function createUserRunner(options: HostSeamOptions): Elevator {
+  const { dataDir, probesDir, simulatedHostPath } = options;
+  if (!simulatedHostPath) return new WindowsUserRunner({ probesDir });
+  return new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(dataDir, 'user-fixes'), asUser: true, ...(options.executablePath ? { executablePath: options.executablePath } : {}) });
+}
+
 /**
  * A simulated host has no real listener behind it, so probes that talk to the network (the
  * handshake) would test whatever happens to run on this machine: they run only on a real host,
@@ -137,6 +145,7 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
     session: parts.session,
     probesDir: parts.probesDir,
     elevator: parts.elevator,
+    userRunner: createUserRunner({ dataDir: parts.options.dataDir, probesDir: parts.probesDir, simulatedHostPath: parts.simulatedHostPath }),
     recheck: (probeIds) => hooks.recheck(probeIds),
     refuse: (fix) => fleet.fixRefusal(fix),
     // The window may only run what the latest check offers; the CLI names fixes explicitly.

@@ -81,7 +81,7 @@ Invoke-RdpFix -Fix $fix -Body {
         $path = $file.FullName
         $newText = [regex]::Replace($text, $script:CredSspLine, 'enablecredsspsupport:i:1')
         $undo = New-RdpFileContentUndo -Path $path
-        Invoke-RdpFixStep -Fix $fix -Target "$($file.Name) ($path)" -Action "Set enablecredsspsupport from 0 to 1 (NLA on for $TargetHost)" -Undo $undo -Change {
+        Invoke-RdpFixStep -Fix $fix -Target $path -Action "Set enablecredsspsupport from 0 to 1 (NLA on for $TargetHost)" -Undo $undo -Change {
             Set-Content -LiteralPath $path -Value $newText -Encoding Unicode -NoNewline
         }
         $changed += $path

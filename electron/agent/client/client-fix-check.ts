@@ -7,6 +7,7 @@ import type { Finding } from '../../../probes/common/finding.js';
 import { clientFixApplied } from '../../../probes/client/client-fixes.js';
 import type { ClientSettings } from '../../../probes/client/client-settings.js';
 import { describeClientTls } from '../../../probes/client/client-settings.js';
+import { parseTarget } from '../../../probes/handshake/target.js';
 import type { ConnectReport } from './connect.js';
 
 export const CLIENT_FIX_PROBE_ID = 'client-settings';
@@ -17,6 +18,8 @@ export interface ClientFixHooks {
   offered(): readonly string[];
   /** Re-reads this PC's settings and re-checks the target that offered the fix: the finding that decides "fixed". */
   verify(fixId: string): Promise<Finding>;
+  /** The host of the computer whose latest verdict offered this fix (a fix of its .rdp file is for it only). */
+  targetHostOf(fixId: string): string | undefined;
 }
 
 export interface ClientFixSources {
@@ -43,6 +46,12 @@ export class ClientFixes implements ClientFixHooks {
     for (const fix of report.fixes) this.offeredFor.set(fix.id, report.target);
   }
 
+  targetHostOf(fixId: string): string | undefined {
+    const target = this.offeredFor.get(fixId);
+    const parsed = target === undefined ? undefined : parseTarget(target);
+    return parsed?.ok ? parsed.host : undefined;
+  }
+
   offered(): string[] {
     return [...new Set([...this.latest.values()].flat())];
   }
@@ -52,12 +61,13 @@ export class ClientFixes implements ClientFixHooks {
     const read = await this.sources.settings();
     const title = "This PC's Remote Desktop client";
     if (!read.settings) return { probeId: CLIENT_FIX_PROBE_ID, status: 'unknown', title, summary: `This PC's settings could not be read again (${read.problem ?? 'no answer'}).`, evidence: {}, fixes: [], checkedAt };
-    const applied = clientFixApplied(fixId, read.settings);
     // The last target whose verdict offered this fix: its connect check says whether it now connects.
     const target = this.offeredFor.get(fixId);
     const report = target !== undefined ? await this.sources.connect(target) : undefined;
     if (report) this.remember(report);
     const stillOffered = report?.fixes.some((fix) => fix.id === fixId) ?? false;
+    // A settings fix is read back; a file's fix is known only from its computer's re-check.
+    const applied = clientFixApplied(fixId, read.settings) ?? (report !== undefined && report.status !== 'unknown' && !stillOffered);
     const status = applied && !stillOffered ? 'ok' : 'fail';
     const settingsWords = read.settings.tls.map((entry) => `TLS ${entry.version} ${describeClientTls(entry)}`);
     const summary = report

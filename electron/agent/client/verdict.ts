@@ -5,7 +5,7 @@
  * A verdict of ok or warn predicts that a client with these settings connects; fail that it cannot.
  */
 import { worstStatus, type FixDescriptor, type Status } from '../../../probes/common/finding.js';
-import { CLIENT_FIXES } from '../../../probes/client/client-fixes.js';
+import { CLIENT_FIXES, FIXABLE_TARGET_HOST } from '../../../probes/client/client-fixes.js';
 import { describeClientTls, type ClientSettings, type ClientTlsVersion } from '../../../probes/client/client-settings.js';
 import { AUTHENTICATION_LEVELS, type ClientRequirements } from './client-requirements.js';
 import { certificateNamesHost, certificateNames } from './certificate-name.js';
@@ -97,8 +97,10 @@ function tlsProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
 function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const r = o.requirements;
   const rdpOnly = !h.tls.accepted && !h.credSsp.accepted && h.standardRdp.accepted;
+  // The file's fix names the computer to the script: offered only for a plain host name or IPv4 address.
+  const fileFixes = FIXABLE_TARGET_HOST.test(o.host) ? [CLIENT_FIXES.enableCredSspInFile] : [];
   if (h.requiresNla && !r.credSsp) {
-    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).`, fixes: fileFixes }];
   }
   if (rdpOnly && r.requiresNla) {
     return [{ status: 'fail', side: 'host', summary: `The host offers only standard RDP security (no TLS, no NLA: ${h.tls.accepted ? '' : h.tls.why}) and ${r.source} insists on NLA (negotiate security layer:i:0): they cannot agree. Fix on the host: set its security layer to Negotiate or TLS and require NLA.` }];
@@ -112,7 +114,7 @@ function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
     return [{ status: 'fail', side: 'host', summary: `Something answers on port ${h.port} of ${h.address} but does not speak Remote Desktop (${h.standardRdp.why}): another program holds the port, or Remote Desktop Services is stuck there.` }];
   }
   if (!h.tls.accepted && !h.credSsp.accepted && h.tlsBroke) return [{ status: 'fail', side: 'host', summary: `The host's secure (TLS) handshake fails from this PC too (${h.tlsBroke}): its certificate or private key is the likely cause.` }];
-  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
+  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).`, fixes: fileFixes }];
   return [];
 }
 

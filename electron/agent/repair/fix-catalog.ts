@@ -33,6 +33,8 @@ export interface FixCatalogEntry {
   raisesSecurity: boolean;
   /** What verifies it: a host check of `probes`, or (a fix on this PC) a re-read of the client settings and a connect re-check. */
   verifiedBy: 'host-probes' | 'client-settings';
+  /** The script parameter that gets the host of the computer whose verdict offered the fix (a fix of its .rdp file). */
+  targetParameter?: string;
 }
 
 function entry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, probes: string[], raisesSecurity = false): FixCatalogEntry {
@@ -40,8 +42,8 @@ function entry(descriptor: FixDescriptor, script: string, parameters: Record<str
 }
 
 /** A fix on this PC (probes/client): no host probe verifies it, the client settings do. */
-function clientEntry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, raisesSecurity = false): FixCatalogEntry {
-  return Object.freeze({ ...entry(descriptor, script, parameters, [], raisesSecurity), verifiedBy: 'client-settings' as const });
+function clientEntry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, raisesSecurity = false, targetParameter?: string): FixCatalogEntry {
+  return Object.freeze({ ...entry(descriptor, script, parameters, [], raisesSecurity), verifiedBy: 'client-settings' as const, ...(targetParameter ? { targetParameter } : {}) });
 }
 
 const RAISES_SECURITY = true;
@@ -66,6 +68,8 @@ const ENTRIES: readonly FixCatalogEntry[] = [
   entry(LISTENER_FIXES.allowConnections, 'listener/Repair-RdpListener.ps1', { Action: 'AllowConnections' }, ['listener', 'firewall']),
   // Fixes on this PC. Undoing it turns this PC's TLS 1.2 client off again.
   clientEntry(CLIENT_FIXES.enableTls12, 'client/Repair-RdpClientTls.ps1', {}, RAISES_SECURITY),
+  // The user's own .rdp file: run with the user's rights (needsElevation false), for the computer that offered it.
+  clientEntry(CLIENT_FIXES.enableCredSspInFile, 'client/Repair-RdpFile.ps1', { Action: 'EnableCredSsp' }, RAISES_SECURITY, 'TargetHost'),
 ];
 
 export class FixCatalog {

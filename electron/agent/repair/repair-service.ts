@@ -55,6 +55,8 @@ export interface RepairServiceOptions {
   session: Pick<ScriptSession, 'invokeScript'>;
   probesDir: string;
   elevator: Elevator;
+  /** Runs the fixes that need no elevation (the user's own files) with the user's rights: no UAC prompt. */
+  userRunner?: Elevator;
   /** Re-runs some probes (through the agent's pipeline, so history and the tray see the result). */
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
   /** The latest snapshot, or a fresh check when there is none (repair all). */
@@ -76,6 +78,8 @@ export interface RepairServiceOptions {
 
 interface StoredPreview {
   fixId: string;
+  /** The parameters the preview ran with (the catalog's, plus the computer a file fix is for): apply runs the same. */
+  parameters: Readonly<Record<string, string>>;
   expiresAt: number;
   blocked?: string;
   nothingToDo: boolean;
@@ -119,7 +123,8 @@ export class RepairService {
     const entry = this.entryFor(fixId);
     await this.assertOffered(entry);
     const scriptPath = probeScriptPath(this.options.probesDir, entry.script);
-    const run = await this.options.session.invokeScript(scriptPath, { ...entry.parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
+    const parameters = this.parametersOf(entry);
+    const run = await this.options.session.invokeScript(scriptPath, { ...parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
     const output = parseFixOutput(run.stdout);
     const result = output.result;
     if (!result || !result.whatIf) {
@@ -132,7 +137,7 @@ export class RepairService {
     const blocked = result.outcome === 'blocked' ? blockedMessage(result) : undefined;
     const nothingToDo = planned.length === 0;
     this.prunePreviews();
-    this.previews.set(previewId, { fixId, expiresAt: this.now().getTime() + (this.options.previewTtlMs ?? 10 * 60_000), nothingToDo, ...(blocked ? { blocked } : {}) });
+    this.previews.set(previewId, { fixId, parameters, expiresAt: this.now().getTime() + (this.options.previewTtlMs ?? 10 * 60_000), nothingToDo, ...(blocked ? { blocked } : {}) });
     const sessions = sessionsOf(result);
     this.logger.info('fix previewed', { fixId, previewId, changes: planned.length, blocked: blocked !== undefined });
     return {
@@ -176,9 +181,10 @@ export class RepairService {
       const fixId = entry.descriptor.id;
       this.logger.info('undo requested', { fixId, recordId });
       // Before any prompt: a record that is missing, already undone or not written by an administrator never asks.
-      const record = await this.options.elevator.inspectRecord(recordId);
+      const runner = this.runnerFor(entry);
+      const record = await runner.inspectRecord(recordId);
       if (record.status !== 'trusted') throw new RepairRequestError(record.message);
-      const elevation = await this.options.elevator.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
+      const elevation = await runner.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
       const early = this.notCompleted(fixId, elevation);
       if (early) return early;
       const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
@@ -253,7 +259,7 @@ export class RepairService {
     if (preview.nothingToDo) return this.log({ fixId, outcome: 'skipped', message: 'Not run: everything is already as this repair would make it.' });
     const recordId = newRecordId(fixId, this.now());
     this.logger.info('fix requested', { fixId, recordId });
-    const elevation = await this.options.elevator.run({ kind: 'fix', fixId, script: entry.script, parameters: entry.parameters, recordId });
+    const elevation = await this.runnerFor(entry).run({ kind: 'fix', fixId, script: entry.script, parameters: preview.parameters, recordId });
     const early = this.notCompleted(fixId, elevation);
     if (early) return early;
     const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
@@ -293,6 +299,21 @@ export class RepairService {
     }
     const snapshot = await this.options.recheck(entry.probes);
     return snapshot.findings.find((finding) => finding.probeId === entry.probes[0]);
+  }
+
+  /** Elevation (UAC) for what changes the computer; the user's own rights for a fix of the user's own files. */
+  private runnerFor(entry: FixCatalogEntry): Elevator {
+    if (entry.descriptor.needsElevation) return this.options.elevator;
+    if (!this.options.userRunner) throw new RepairRequestError(`"${entry.descriptor.title}" cannot run here: nothing runs fixes with your own rights in this agent.`);
+    return this.options.userRunner;
+  }
+
+  /** The catalog's parameters, plus (a fix of one computer's .rdp file) that computer's host from its latest verdict. */
+  private parametersOf(entry: FixCatalogEntry): Readonly<Record<string, string>> {
+    if (!entry.targetParameter) return entry.parameters;
+    const host = this.options.client?.targetHostOf(entry.descriptor.id);
+    if (host === undefined) throw new RepairRequestError(`"${entry.descriptor.title}" is for one computer: check that computer first (Connect to a computer, or rdp-health fix --target).`);
+    return { ...entry.parameters, [entry.targetParameter]: host };
   }
 
   private notCompleted(fixId: string, elevation: ElevationResult): RepairOutcome | undefined {
