@@ -109,7 +109,7 @@ Describe 'PSModulePath is reset before any import in every elevated script' {
     }
 
     It 'every shipped fix script is in that list' {
-        $script:Elevated.Count | Should -Be 9
+        $script:Elevated.Count | Should -Be 11
     }
 
     It 'no fix script or fix module calls a System32 tool by bare name or reads %ProgramData% / %SystemRoot% / %windir%' {
