@@ -22,7 +22,7 @@ let base: string;
 let calls: string[];
 
 function recordingAgent(): AgentPort {
-  let settings = { checkIntervalMinutes: 30, warnDays: [30], notifications: true, startAtLogin: false, historyCheckMinutes: null };
+  let settings = { checkIntervalMinutes: 30, warnDays: [30], notifications: true, startAtLogin: false, historyCheckMinutes: null as number | null };
   return {
     getSnapshot: () => (calls.push('getSnapshot'), current),
     getStatus: () => ({ checking: false }),

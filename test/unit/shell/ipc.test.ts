@@ -14,7 +14,7 @@ const OWN = senderEvent(WINDOW_ID, 'app://rdp-health/index.html');
 function recordingAgent() {
   const calls: string[] = [];
   const current = snapshot([finding('certificate', 'fail', { fixes: [safeFix()] })]);
-  let settings = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null, logDir: 'C:\\secret', shell: 'auto' };
+  let settings = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null as number | null, logDir: 'C:\\secret', shell: 'auto' };
   const agent: AgentPort = {
     getSnapshot: () => (calls.push('getSnapshot'), current),
     getStatus: () => (calls.push('getStatus'), { checking: false }),
