@@ -66,7 +66,7 @@ export function App({ bridge, first }: { bridge: RendererBridge; first?: FirstAn
           </p>
         ) : null}
         {/* A PC that is not an RDP host leads with the client side; on a host it follows the checks (placed once the first snapshot says which). */}
-        {connectPlace === 'first' ? <ConnectView bridge={bridge} /> : null}
+        {connectPlace === 'first' ? <ConnectView bridge={bridge} onRepair={repair.open} busy={busy} /> : null}
         <section aria-labelledby="checks-title">
           <div className="section-head">
             <h2 id="checks-title">Checks</h2>
@@ -78,7 +78,7 @@ export function App({ bridge, first }: { bridge: RendererBridge; first?: FirstAn
           </div>
           {view.snapshot ? <ProbeList findings={findings} busy={busy} onRepair={repair.open} /> : <p>{view.checking || view.snapshot === undefined ? 'The first check is running…' : 'No results yet.'}</p>}
         </section>
-        {connectPlace === 'after-checks' ? <ConnectView bridge={bridge} /> : null}
+        {connectPlace === 'after-checks' ? <ConnectView bridge={bridge} onRepair={repair.open} busy={busy} /> : null}
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           <HistoryStrip history={view.history} now={now} />

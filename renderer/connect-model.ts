@@ -1,6 +1,6 @@
 /** The Connect view's words and state, apart from React so they are tested alone. */
 import type { ConnectReportView } from '../electron/client-contract.js';
-import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from '../electron/connect-target.js';
+import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from '../electron/domain/connect-target.js';
 
 export type { ClientHistoryView, ConnectReportView } from '../electron/client-contract.js';
 
@@ -15,7 +15,7 @@ export const SIDE_WORDS: Record<ConnectReportView['side'], string> = {
 
 export type CheckState = { step: 'checking' } | { step: 'done'; report: ConnectReportView } | { step: 'failed'; message: string };
 
-/** The contract's rule (electron/connect-target.ts), checked here only to say what is wrong before asking. */
+/** The domain rule (electron/domain/connect-target.ts), checked here only to say what is wrong before asking. */
 export function targetProblem(text: string): string | null {
   const target = text.trim();
   if (target === '') return 'Type a computer name or address.';

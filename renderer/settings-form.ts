@@ -4,6 +4,8 @@ import type { WindowSettings } from './bridge.js';
 
 /** The schedules offered, each within the domain's bounds (checked by a test). */
 export const SCHEDULE_CHOICES = [15, 30, 60, 120, 240, 720, CHECK_INTERVAL_MINUTES.max] as const;
+/** Scheduled checks of the history's computers (they connect to them): off unless the user turns them on. */
+export const HISTORY_CHECK_CHOICES = [60, 240, 1440] as const;
 
 export function scheduleLabel(minutes: number): string {
   if (minutes < 60) return `Every ${minutes} minutes`;

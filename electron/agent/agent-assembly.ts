@@ -13,6 +13,7 @@ import { PROBES } from '../../probes/index.js';
 import type { AgentOptions } from './agent-options.js';
 import { certificateExpiries } from './certificate-expiry.js';
 import type { RunnableProbe } from './check-runner.js';
+import type { ClientFixHooks } from './client/client-fix-check.js';
 import { FleetFeatures } from './fleet.js';
 import { createLogging, safeLogger, silentLogger, type AgentLogger, type AgentLogging } from './logging.js';
 import type { NotifyState } from './notify-policy.js';
@@ -23,6 +24,7 @@ import { FIX_CATALOG } from './repair/fix-catalog.js';
 import { RepairService } from './repair/repair-service.js';
 import { SimulatedElevator } from './repair/simulated-elevator.js';
 import { WindowsElevator } from './repair/windows-elevator.js';
+import { WindowsUserRunner } from './repair/windows-user-runner.js';
 import { resolveProbesDir, simModulePath } from './script-paths.js';
 import { loadSettings, type AgentSettings } from './settings.js';
 import type { Identity } from './host-snapshot.js';
@@ -96,6 +98,13 @@ export function createElevator(options: HostSeamOptions): Elevator {
   return new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(dataDir, 'fixes'), ...(options.executablePath ? { executablePath: options.executablePath } : {}) });
 }
 
+/** Fixes of the user's own files, with the user's rights: Windows PowerShell unelevated; simulated, the host's pwsh as the scenario's user (records in <dataDir>/user-fixes). */
+export function createUserRunner(options: HostSeamOptions): Elevator {
+  const { dataDir, probesDir, simulatedHostPath } = options;
+  if (!simulatedHostPath) return new WindowsUserRunner({ probesDir });
+  return new SimulatedElevator({ statePath: simulatedHostPath, probesDir, fixRoot: join(dataDir, 'user-fixes'), asUser: true, ...(options.executablePath ? { executablePath: options.executablePath } : {}) });
+}
+
 /**
  * A simulated host has no real listener behind it, so probes that talk to the network (the
  * handshake) would test whatever happens to run on this machine: they run only on a real host,
@@ -127,6 +136,8 @@ export interface RepairHooks {
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
   snapshot(): Promise<HealthSnapshot>;
   shownHost(): string | undefined;
+  /** Fixes on this PC: offered by the latest connect verdicts, verified by the client side. */
+  client: ClientFixHooks;
 }
 
 export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: RepairHooks): RepairService {
@@ -134,6 +145,7 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
     session: parts.session,
     probesDir: parts.probesDir,
     elevator: parts.elevator,
+    userRunner: createUserRunner({ dataDir: parts.options.dataDir, probesDir: parts.probesDir, simulatedHostPath: parts.simulatedHostPath }),
     recheck: (probeIds) => hooks.recheck(probeIds),
     refuse: (fix) => fleet.fixRefusal(fix),
     // The window may only run what the latest check offers; the CLI names fixes explicitly.
@@ -145,6 +157,7 @@ export function createRepairs(parts: AgentParts, fleet: FleetFeatures, hooks: Re
       void fleet.afterFix(action, { ...outcome, outcome: outcome.outcome }, context).catch((error: unknown) => parts.logger.error('fix event not written', { error: String(error) }));
     },
     snapshot: () => hooks.snapshot(),
+    client: hooks.client,
     logger: parts.logger,
     now: parts.now,
   });

@@ -27,6 +27,7 @@ import type { ScriptSession } from './powershell-session.js';
 import type { RepairService } from './repair/repair-service.js';
 import { Scheduler, type CheckReason } from './scheduler.js';
 import { applySettingsPatch, saveSettings, type AgentSettings } from './settings.js';
+import { HISTORY_CHECK_MINUTES } from '../domain/settings.js';
 
 export type { AgentOptions, AgentStatus } from './agent-options.js';
 export type { AgentNotification } from './notify-policy.js';
@@ -56,6 +57,9 @@ export class Agent {
   /** What this session showed last: the "before" of the Event Log's status changes. */
   private lastShown: HealthSnapshot | undefined;
   private readonly scheduler: Scheduler;
+  /** Scheduled connect checks of the RDP history's computers (settings.historyCheckMinutes; off by default). */
+  private readonly historyScheduler: Scheduler;
+  private started = false;
   private readonly history: HistoryStore;
   private readonly events = new EventEmitter<AgentEvents>();
   private readonly logging: AgentLogging | undefined;
@@ -117,11 +121,19 @@ export class Agent {
     });
     this.history = new HistoryStore({ path: join(this.dataDir, HISTORY_FILE), now: this.now, logger: this.logger });
     this.fleet = createFleet(parts, { dataOf: (id) => runner.dataOf(id) });
-    this.client = new ClientService({ session: this.session, probesDir: this.probesDir });
+    this.client = new ClientService({ session: this.session, probesDir: this.probesDir, historyCheckMinutes: () => this.getSettings().historyCheckMinutes, logger: this.logger });
+    // The same scheduler; its first run is one interval after it is turned on (not at every start of the agent).
+    this.historyScheduler = new Scheduler({
+      runCycle: (reason) => (reason === 'start' ? Promise.resolve() : this.client.historyChecks.run()),
+      intervalMinutes: () => this.getSettings().historyCheckMinutes ?? HISTORY_CHECK_MINUTES.max,
+      ...(options.clock ? { clock: options.clock } : {}),
+      logger: this.logger,
+    });
     this.repairs = createRepairs(parts, this.fleet, {
       recheck: (probeIds) => this.recheck(probeIds),
       snapshot: async () => runner.latest() ?? this.checkNow(),
       shownHost: () => this.lastShown?.host,
+      client: this.client.fixes,
     });
   }
 
@@ -139,13 +151,16 @@ export class Agent {
   /** Checks now, then every N minutes (settings), jittered. */
   start(): void {
     if (this.stopping) throw new Error('The agent was stopped; create a new one.');
+    this.started = true;
     this.scheduler.start();
+    this.applyHistorySchedule();
   }
 
   /** Stops the schedule, waits for a running cycle, closes the shell and the log. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.scheduler.stop();
+      this.historyScheduler.stop();
       await this.inflight?.catch(() => undefined);
       await this.fleet.dispose();
       await this.session.dispose();
@@ -213,12 +228,20 @@ export class Agent {
     this.fleet.assertPatchAllowed(patch, this.settings);
     const locked = new Set<string>(this.getLockedSettings());
     const before = this.getSettings().checkIntervalMinutes;
+    const historyBefore = this.getSettings().historyCheckMinutes;
     const next = applySettingsPatch(this.settings, Object.fromEntries(Object.entries(patch).filter(([key]) => !locked.has(key))));
     await saveSettings(join(this.dataDir, SETTINGS_FILE), next);
     this.settings = next;
     this.logger.info('settings changed', { keys: Object.keys(patch) });
     if (this.getSettings().checkIntervalMinutes !== before) this.scheduler.reschedule();
+    if (this.getSettings().historyCheckMinutes !== historyBefore) this.applyHistorySchedule();
     return this.getSettings();
+  }
+
+  /** Scheduled checks of the history's computers follow the setting: on (or a new interval) → scheduled from now, off → stopped. */
+  private applyHistorySchedule(): void {
+    this.historyScheduler.stop();
+    if (this.started && !this.stopping && this.getSettings().historyCheckMinutes !== null) this.historyScheduler.start();
   }
 
   /** The last `limit` log entries of this user, oldest first. */

@@ -12,8 +12,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROBES } from '../../probes/index.js';
 import { fixRefusal, readAdminPolicy } from '../agent/admin-policy.js';
-import { createElevator, createSession } from '../agent/agent-assembly.js';
+import { createElevator, createSession, createUserRunner } from '../agent/agent-assembly.js';
 import { CheckRunner } from '../agent/check-runner.js';
+import { ClientService } from '../agent/client/client-service.js';
+import { connectTargetSchema } from '../domain/connect-target.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
@@ -26,6 +28,8 @@ const EXIT = { fixed: 0, cancelled: 1, 'still-failing': 2, failed: 2, skipped: 0
 
 interface Repairs {
   service: RepairService;
+  /** The client side: a fix on this PC is verified by its settings and by a connect re-check of --target. */
+  client: ClientService;
   statePath?: string;
   dispose(): Promise<void>;
 }
@@ -40,16 +44,20 @@ async function openRepairs(values: RepairValues, dataDir: string, io: CliIo, log
   const runner = new CheckRunner({ session, probesDir, probes: PROBES, logger });
   // The administrator's fix policy binds the CLI as it binds the window (an unreadable policy counts as none, as in the agent).
   const { policy } = await readAdminPolicy(session, probesDir, logger);
+  const client = new ClientService({ session, probesDir });
   const service = new RepairService({
     session,
     probesDir,
     elevator,
+    userRunner: createUserRunner(host),
     recheck: (probeIds) => runner.run({ probeIds }),
     snapshot: async () => runner.latest() ?? runner.run(),
     refuse: (fix) => fixRefusal(fix, policy),
+    // A fix on this PC is verified by re-reading this PC's client settings and re-checking --target, when named.
+    client: client.fixes,
     logger,
   });
-  return { service, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };
+  return { service, client, ...(statePath ? { statePath } : {}), dispose: () => session.dispose() };
 }
 
 function formatPreview(preview: RepairPreview): string {
@@ -109,12 +117,12 @@ async function withRepairs(values: RepairValues, io: CliIo, body: (repairs: Repa
 }
 
 export const fixCommand: CliCommand = {
-  usage: 'fix <fix-id> [--what-if] [--yes] [--simulate <scenario|path> [--reset]] [--json]',
-  summary: 'Previews a repair (-WhatIf), then applies it with elevation and checks again. Exit 0 fixed, 1 cancelled, 2 not fixed, 3 refused.',
+  usage: 'fix <fix-id> [--target <host[:port]>] [--what-if] [--yes] [--simulate <scenario|path> [--reset]] [--json]',
+  summary: 'Previews a repair (-WhatIf), then applies it with elevation and checks again (a fix on this PC: for the --target computer, checked first). Exit 0 fixed, 1 cancelled, 2 not fixed, 3 refused.',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { ...COMMON_OPTIONS, 'what-if': { type: 'boolean', default: false }, yes: { type: 'boolean', default: false } },
+      options: { ...COMMON_OPTIONS, 'what-if': { type: 'boolean', default: false }, yes: { type: 'boolean', default: false }, target: { type: 'string' } },
       strict: true,
       allowPositionals: true,
     });
@@ -124,7 +132,14 @@ export const fixCommand: CliCommand = {
     }
     const fixId = positionals[0]!;
     if (values.simulate === undefined && process.platform !== 'win32') return notOnWindows(io, `rdp-health fix ${fixId} --simulate nla-off-local`);
-    return withRepairs(values, io, async ({ service }) => {
+    const target = values.target === undefined ? undefined : connectTargetSchema.safeParse(values.target);
+    if (target && !target.success) {
+      io.err('--target is a computer name or address (host, host:port or [IPv6]:port).');
+      return EXIT.refused;
+    }
+    return withRepairs(values, io, async ({ service, client }) => {
+      // A fix on this PC is for what a connect check of the target finds: that check first (it connects to the target).
+      if (target?.success) await client.check(target.data);
       const preview = await service.preview(fixId);
       const print = (outcome?: RepairOutcome) => io.out(values.json ? JSON.stringify({ preview, ...(outcome ? { outcome } : {}) }, null, 2) : formatPreview(preview));
       if (values['what-if'] || preview.blocked || preview.nothingToDo) {

@@ -8,10 +8,14 @@ import { z } from 'zod';
 export const CHECK_INTERVAL_MINUTES = { min: 5, max: 24 * 60, default: 30 } as const;
 /** Days before a certificate expires at which to warn: how many thresholds, and each one's range. */
 export const WARN_DAYS = { min: 1, max: 365, count: { min: 1, max: 12 }, default: [30, 14, 7, 3, 1] } as const;
+/** Scheduled connect checks of the RDP history's computers: at most once an hour, at least once a week when on. */
+export const HISTORY_CHECK_MINUTES = { min: 60, max: 7 * 24 * 60 } as const;
 /** A probe that takes longer is stopped and reported as timed out. */
 export const PROBE_TIMEOUT_SECONDS = { min: 5, max: 600, default: 60 } as const;
 
 export const checkIntervalMinutesSchema = z.number().int().min(CHECK_INTERVAL_MINUTES.min).max(CHECK_INTERVAL_MINUTES.max);
+/** null = off, the default: these checks connect to the computers the user connects to. */
+export const historyCheckMinutesSchema = z.number().int().min(HISTORY_CHECK_MINUTES.min).max(HISTORY_CHECK_MINUTES.max).nullable();
 export const warnDaysSchema = z.array(z.number().int().min(WARN_DAYS.min).max(WARN_DAYS.max)).min(WARN_DAYS.count.min).max(WARN_DAYS.count.max);
 
 /** The words the window and the policy reader use when a value is out of bounds. */
@@ -25,6 +29,7 @@ export const windowSettingsSchema = z.object({
   warnDays: warnDaysSchema,
   notifications: z.boolean(),
   startAtLogin: z.boolean(),
+  historyCheckMinutes: historyCheckMinutesSchema,
 });
 export type WindowSettings = z.infer<typeof windowSettingsSchema>;
 export type WindowSettingKey = keyof WindowSettings;
@@ -42,6 +47,7 @@ export const agentSettingsSchema = z.object({
   /** Desktop notifications on or off. */
   notifications: z.boolean().default(true),
   startAtLogin: z.boolean().default(true),
+  historyCheckMinutes: historyCheckMinutesSchema.default(null),
   /** Log folder; null = the default (%LOCALAPPDATA%\RDP Health\logs on Windows). */
   logDir: z.string().min(1).nullable().default(null),
   /** Which PowerShell runs the probes; auto = Windows PowerShell 5.1 on Windows, pwsh elsewhere. */

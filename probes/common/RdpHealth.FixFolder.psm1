@@ -10,6 +10,26 @@ Import-Module (Join-Path $PSScriptRoot 'RdpHealth.Common.psm1')
 # SYSTEM and Administrators full control, Users read: the agent (a user) reads results, only admins write.
 $script:FixFolderSddl = 'O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)'
 $script:AdminOwnerSids = @('S-1-5-32-544', 'S-1-5-18')
+# Fixes of the user's own files (an .rdp file in Documents) run as that user, never elevated (an elevated
+# admin may be another account, with another Documents): their results and undo records go to the
+# user's own %LOCALAPPDATA%\RDP Health\fixes. The fix id says which: this is the one rule.
+$script:UserScopeFixIdPattern = '^rdp-file\.'
+
+function Get-RdpFixScope {
+    <#
+    .SYNOPSIS
+    'User' for a fix of the user's own files (run unelevated, records in the user's folder), else 'Machine'.
+    .DESCRIPTION
+    From -FixId, or from -RecordId (which names its fix: <time>-<fix id with _ for .>-<hex>).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([string]$FixId, [string]$RecordId)
+    if ($RecordId) { $FixId = ($RecordId -replace '^[0-9]{8}T[0-9]{6}Z-', '' -replace '-[0-9a-f]{8}$', '').Replace('_', '.') }
+    if ($FixId -match $script:UserScopeFixIdPattern) { return 'User' }
+    'Machine'
+}
 
 function Test-RdpWindowsHost {
     <#
@@ -36,12 +56,32 @@ function Get-RdpFixRoot {
     System.String
     #>
     [CmdletBinding()]
-    param()
+    param([ValidateSet('Machine', 'User')][string]$Scope = 'Machine')
+    if ($Scope -eq 'User') { return Get-RdpUserFixRoot }
     if ($env:RDP_HEALTH_FIX_ROOT -and -not (Test-RdpWindowsHost)) { return $env:RDP_HEALTH_FIX_ROOT }
     $programData = Get-RdpProgramDataFolder
     if (-not $programData) { throw (New-RdpProbeError -Kind 'unsupported' -Message 'The ProgramData folder could not be read from the operating system (PowerShell may be in ConstrainedLanguage mode).') }
     # Concatenated, not Join-Path: Join-Path resolves the drive, and the path is Windows-only anyway.
     "$programData\RDP Health\fixes"
+}
+
+function Get-RdpUserFixRoot {
+    <#
+    .SYNOPSIS
+    The folder for the records of fixes of the user's own files: %LOCALAPPDATA%\RDP Health\fixes (from the
+    operating system), or RDP_HEALTH_USER_FIX_ROOT off Windows (the simulated host and the tests).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param()
+    if (-not (Test-RdpWindowsHost)) {
+        if (-not $env:RDP_HEALTH_USER_FIX_ROOT) { throw (New-RdpProbeError -Kind 'unsupported' -Message 'RDP_HEALTH_USER_FIX_ROOT names no folder for this user''s fix records.') }
+        return $env:RDP_HEALTH_USER_FIX_ROOT
+    }
+    try { $local = [Environment]::GetFolderPath([Environment+SpecialFolder]::LocalApplicationData) } catch { $local = $null }
+    if ([string]::IsNullOrEmpty($local)) { throw (New-RdpProbeError -Kind 'unsupported' -Message 'The user''s local application data folder could not be read from the operating system.') }
+    "$local\RDP Health\fixes"
 }
 
 function Get-RdpProgramDataFolder {
@@ -101,7 +141,7 @@ function Get-RdpFixFilePath {
         [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
         [Parameter(Mandatory)][ValidateSet('result', 'undo', 'undo-result')][string]$Kind
     )
-    Join-Path (Get-RdpFixRoot) "$RecordId.$Kind.json"
+    Join-Path (Get-RdpFixRoot -Scope (Get-RdpFixScope -RecordId $RecordId)) "$RecordId.$Kind.json"
 }
 
 function Get-RdpSystemDirectory {
@@ -133,12 +173,14 @@ function Assert-RdpFixItemTrusted {
     None
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)][string]$Path)
+    param([Parameter(Mandatory)][string]$Path, [ValidateSet('Machine', 'User')][string]$Scope = 'Machine')
     $item = Get-Item -LiteralPath $Path -Force
     if (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
         throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is a link (reparse point), not a real file or folder; it cannot be trusted.")
     }
     $owner = (Get-Acl -LiteralPath $Path).GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+    # A user-scope record is undone with the user's own rights: the user's own files are theirs to trust, nobody else's.
+    if ($Scope -eq 'User' -and $owner -eq [System.Security.Principal.WindowsIdentity]::GetCurrent().User.Value) { return }
     if (-not (Test-RdpAdminOwner -OwnerSid $owner)) {
         throw (New-RdpProbeError -Kind 'access-denied' -Message "$Path is owned by $owner, not by Administrators, SYSTEM or a member of Administrators; it cannot be trusted.")
     }
@@ -212,14 +254,16 @@ function Initialize-RdpFixFolder {
     System.String: the folder.
     #>
     [CmdletBinding()]
-    param()
-    $root = Get-RdpFixRoot
+    param([ValidateSet('Machine', 'User')][string]$Scope = 'Machine')
+    $root = Get-RdpFixRoot -Scope $Scope
     $created = $false
     if (-not (Test-Path -LiteralPath $root)) {
         $null = New-Item -ItemType Directory -Path $root -Force -WhatIf:$false -Confirm:$false
         $created = $true
     }
     if (-not (Test-RdpWindowsHost)) { return $root }
+    # The user's own folder keeps what %LOCALAPPDATA% gives it (the user, SYSTEM, Administrators): only checked.
+    if ($Scope -eq 'User') { Assert-RdpFixItemTrusted -Path $root -Scope User; return $root }
     $acl = Get-Acl -LiteralPath $root
     if ($created) {
         $acl.SetSecurityDescriptorSddlForm($script:FixFolderSddl)
@@ -274,4 +318,4 @@ function Read-RdpFixJsonFile {
     Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
 }
 
-Export-ModuleMember -Function Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile
+Export-ModuleMember -Function Get-RdpFixScope, Get-RdpUserFixRoot, Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile

@@ -45,15 +45,17 @@ function Write-RdpFixResult {
         [bool]$WriteFiles = $true
     )
     if ($WriteFiles -and -not $Fix.WhatIf) {
+        # A user-scope fix runs unelevated: its records stay the user's own (only an elevated run can give them to Administrators).
+        $adminOwned = (Get-RdpFixScope -RecordId $Fix.RecordId) -eq 'Machine'
         try {
             if ($UndoSteps.Count -gt 0) {
                 $record = [ordered]@{
                     schema = $script:FixSchemaVersion; recordId = $Fix.RecordId; fixId = $Fix.FixId
                     createdAt = $Result['finishedAt']; computer = [string]$env:COMPUTERNAME; steps = @($UndoSteps)
                 }
-                Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind 'undo') -Document $record -AdminOwned
+                Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind 'undo') -Document $record -AdminOwned:$adminOwned
             }
-            Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind $Kind) -Document $Result -AdminOwned
+            Write-RdpFixJsonFile -Path (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind $Kind) -Document $Result -AdminOwned:$adminOwned
         } catch {
             # Said on the result line; the agent then reports what it could not keep.
             $Result['ok'] = $false

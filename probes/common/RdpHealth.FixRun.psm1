@@ -222,7 +222,7 @@ function Invoke-RdpFix {
     try {
         if (-not $Fix.WhatIf) {
             # Before any change: without a place for the undo record, nothing may be changed.
-            $null = Initialize-RdpFixFolder
+            $null = Initialize-RdpFixFolder -Scope (Get-RdpFixScope -FixId $Fix.FixId)
             if (Test-Path -LiteralPath (Get-RdpFixFilePath -RecordId $Fix.RecordId -Kind 'result')) { throw "Record $($Fix.RecordId) exists already." }
             $folderReady = $true
         }

@@ -174,6 +174,21 @@ function New-RdpFileAclUndo {
     [PSCustomObject]@{ kind = 'file-acl'; path = $Path; sddl = $sddl; description = "Put back the access rules of $Path ($sddl)" }
 }
 
+function New-RdpFileContentUndo {
+    <#
+    .SYNOPSIS
+    Undo entry for a small text file the user owns (an .rdp file): its whole text, so undo writes it back.
+    .DESCRIPTION
+    Written back as UTF-16 LE with a byte order mark, the encoding mstsc writes .rdp files in.
+    .OUTPUTS
+    PSCustomObject
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$Path)
+    $text = [string](Get-Content -LiteralPath $Path -Raw)
+    [PSCustomObject]@{ kind = 'file-content'; path = $Path; content = $text; description = "Put back the earlier text of $Path" }
+}
+
 function New-RdpIrreversibleUndo {
     <#
     .SYNOPSIS
@@ -321,10 +336,11 @@ function Restore-RdpUndoEntry {
             $acl.SetSecurityDescriptorSddlForm($Entry.sddl, [System.Security.AccessControl.AccessControlSections]::Access)
             Set-Acl -LiteralPath $Entry.path -AclObject $acl -WhatIf:$false -Confirm:$false
         }
+        'file-content' { Set-Content -LiteralPath $Entry.path -Value ([string]$Entry.content) -Encoding Unicode -NoNewline -WhatIf:$false -Confirm:$false }
         'certificate' { Restore-RdpCertificateUndo -Entry $Entry -Folder (Get-RdpFixRoot) }
         'irreversible' { throw ([string]$Entry.description) }
         default { throw "Unknown undo entry kind '$($Entry.kind)'." }
     }
 }
 
-Export-ModuleMember -Function Get-RdpRegistryRawValue, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry
+Export-ModuleMember -Function Get-RdpRegistryRawValue, New-RdpRegistryUndo, New-RdpCimMethodUndo, New-RdpCimPropertyUndo, New-RdpServiceUndo, New-RdpFirewallRuleUndo, New-RdpFileAclUndo, New-RdpFileContentUndo, New-RdpIrreversibleUndo, Invoke-RdpCimMethod, Restore-RdpUndoEntry

@@ -42,16 +42,18 @@ function Invoke-RdpFixUndo {
     $errorInfo = $null
     $leftOver = New-Object System.Collections.ArrayList
     $folderReady = $false
+    $scope = Get-RdpFixScope -RecordId $RecordId
     try {
         $recordPath = Get-RdpFixFilePath -RecordId $RecordId -Kind 'undo'
         $resultPath = Get-RdpFixFilePath -RecordId $RecordId -Kind 'undo-result'
         if (-not (Test-Path -LiteralPath $recordPath)) { throw (New-RdpProbeError -Kind 'not-found' -Message "There is no undo record $RecordId.") }
         if (Test-RdpWindowsHost) {
-            # Only a record an administrator (or SYSTEM) wrote, in a real admin-owned folder, is restored.
-            Assert-RdpFixItemTrusted -Path (Get-RdpFixRoot)
-            Assert-RdpFixItemTrusted -Path $recordPath
+            # Only a record an administrator (or SYSTEM) wrote, in a real admin-owned folder, is restored
+            # (a user-scope record: one the user wrote, in the user's own folder, undone with the user's rights).
+            Assert-RdpFixItemTrusted -Path (Get-RdpFixRoot -Scope $scope) -Scope $scope
+            Assert-RdpFixItemTrusted -Path $recordPath -Scope $scope
         }
-        if (-not $fix.WhatIf) { $null = Initialize-RdpFixFolder; $folderReady = $true }
+        if (-not $fix.WhatIf) { $null = Initialize-RdpFixFolder -Scope $scope; $folderReady = $true }
         if (Test-Path -LiteralPath $resultPath) {
             $previous = Read-RdpFixJsonFile -Path $resultPath
             if ($previous.ok) { throw (New-RdpProbeError -Kind 'error' -Message "Record $RecordId was undone already.") }

@@ -39,8 +39,9 @@ try {
         $message = "There is no undo record $RecordId on this computer; nothing was changed."
     } else {
         if (Test-RdpWindowsHost) {
-            Assert-RdpFixItemTrusted -Path (Get-RdpFixRoot)
-            Assert-RdpFixItemTrusted -Path $recordPath
+            $scope = Get-RdpFixScope -RecordId $RecordId
+            Assert-RdpFixItemTrusted -Path (Get-RdpFixRoot -Scope $scope) -Scope $scope
+            Assert-RdpFixItemTrusted -Path $recordPath -Scope $scope
         }
         if (Test-Path -LiteralPath $resultPath -PathType Leaf) {
             $previous = Read-RdpFixJsonFile -Path $resultPath

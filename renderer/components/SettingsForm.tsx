@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsView, WindowSettings } from '../bridge.js';
-import { SCHEDULE_CHOICES, formatWarnDays, parseWarnDays, scheduleLabel, settingsChanged } from '../settings-form.js';
+import { HISTORY_CHECK_CHOICES, SCHEDULE_CHOICES, formatWarnDays, parseWarnDays, scheduleLabel, settingsChanged } from '../settings-form.js';
 
 interface Props {
   settings: SettingsView | undefined;
@@ -18,6 +18,7 @@ export function SettingsForm({ settings, onSave }: Props) {
   const [warnDays, setWarnDays] = useState('');
   const [notifications, setNotifications] = useState(true);
   const [startAtLogin, setStartAtLogin] = useState(true);
+  const [historyCheckMinutes, setHistoryCheckMinutes] = useState<number | null>(null);
   const [message, setMessage] = useState('');
   const [problem, setProblem] = useState('');
 
@@ -27,6 +28,7 @@ export function SettingsForm({ settings, onSave }: Props) {
     setWarnDays(formatWarnDays(settings.warnDays));
     setNotifications(settings.notifications);
     setStartAtLogin(settings.startAtLogin);
+    setHistoryCheckMinutes(settings.historyCheckMinutes);
   }, [settings]);
 
   if (!settings) return <p>Loading settings…</p>;
@@ -44,7 +46,7 @@ export function SettingsForm({ settings, onSave }: Props) {
     setProblem('');
     // What the policy sets is never sent: the agent would refuse the whole change.
     const patch = Object.fromEntries(
-      Object.entries(settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin })).filter(([key]) => !locked.has(key as never)),
+      Object.entries(settingsChanged(settings, { checkIntervalMinutes: intervalMinutes, warnDays: days.value, notifications, startAtLogin, historyCheckMinutes })).filter(([key]) => !locked.has(key as never)),
     ) as Partial<WindowSettings>;
     if (Object.keys(patch).length === 0) {
       setMessage('Nothing to save.');
@@ -84,6 +86,18 @@ export function SettingsForm({ settings, onSave }: Props) {
           Numbers separated by commas, e.g. 30, 14, 7
         </span>
         <PolicyNote show={locked.has('warnDays')} />
+      </label>
+      <label>
+        Check the computers in my Remote Desktop history
+        <select value={historyCheckMinutes ?? 'off'} onChange={(e) => setHistoryCheckMinutes(e.target.value === 'off' ? null : Number(e.target.value))}>
+          <option value="off">Only when I ask</option>
+          {[...new Set([...HISTORY_CHECK_CHOICES, ...(historyCheckMinutes === null ? [] : [historyCheckMinutes])])].map((minutes) => (
+            <option key={minutes} value={minutes}>
+              {scheduleLabel(minutes)}
+            </option>
+          ))}
+        </select>
+        <span className="hint">Each check connects to those computers (at most ten, one after another).</span>
       </label>
       <label className="check">
         <input type="checkbox" checked={notifications} onChange={(e) => setNotifications(e.target.checked)} disabled={locked.has('notifications')} /> Show notifications

@@ -7,6 +7,9 @@ import type { ClientSettings } from '../../../probes/client/client-settings.js';
 import type { ClientHistory, HistoryTarget } from '../../../probes/client/client-history.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { parseTarget } from '../../../probes/handshake/target.js';
+import type { AgentLogger } from '../logging.js';
+import { ClientFixes } from './client-fix-check.js';
+import { HistoryChecks, type ScheduledChecksView } from './history-checks.js';
 import { readClientSettings } from './client-settings-reader.js';
 import { observeNetwork, reportFrom, type ConnectReport, type ConnectRequest } from './connect.js';
 import { readRdpHistory, type HistoryResult } from './history.js';
@@ -17,6 +20,9 @@ export interface ClientServiceOptions {
   probesDir: string;
   /** Passed to every check (tests: a lookup, short timeouts). */
   connect?: Omit<ConnectRequest, 'target' | 'client' | 'history'>;
+  /** Minutes between scheduled checks of the history's computers (null: off), for the window. */
+  historyCheckMinutes?: () => number | null;
+  logger?: AgentLogger;
 }
 
 export interface ClientSnapshot {
@@ -34,7 +40,27 @@ export function historyEntryFor(history: ClientHistory | null, target: string): 
 }
 
 export class ClientService {
-  constructor(private readonly options: ClientServiceOptions) {}
+  /** Fixes on this PC: what the latest verdicts offer, and how a fix is verified (the repair service's client hooks). */
+  readonly fixes: ClientFixes;
+  /** Scheduled checks of the history's computers (run by the agent's scheduler when the setting is on). */
+  readonly historyChecks: HistoryChecks;
+
+  constructor(private readonly options: ClientServiceOptions) {
+    this.fixes = new ClientFixes({
+      settings: async () => {
+        if (!options.session) return { settings: null, problem: 'not read: this computer has no Windows client settings to read' };
+        const read = await readClientSettings(options.session, options.probesDir);
+        return read.ok ? { settings: read.settings, problem: null } : { settings: null, problem: read.problem };
+      },
+      connect: (target) => this.check(target),
+    });
+    this.historyChecks = new HistoryChecks(this, options.logger ? { logger: options.logger } : {});
+  }
+
+  /** The scheduled checks as the window shows them. */
+  scheduled(): ScheduledChecksView {
+    return this.historyChecks.view(this.options.historyCheckMinutes?.() ?? null);
+  }
 
   async snapshot(): Promise<ClientSnapshot> {
     const { session, probesDir } = this.options;
@@ -59,6 +85,7 @@ export class ClientService {
     // The network part does not need the settings until the verdict: both run at once.
     const [snapshot, network] = await Promise.all([known ?? this.snapshot(), observeNetwork({ ...this.options.connect, target })]);
     const report = reportFrom(network, snapshot.settings, historyEntryFor(snapshot.history, target));
+    this.fixes.remember(report);
     return { ...report, settingsProblem: snapshot.settingsProblem };
   }
 }

@@ -5,6 +5,7 @@
  * A verdict of ok or warn predicts that a client with these settings connects; fail that it cannot.
  */
 import { worstStatus, type FixDescriptor, type Status } from '../../../probes/common/finding.js';
+import { CLIENT_FIXES, FIXABLE_TARGET_HOST } from '../../../probes/client/client-fixes.js';
 import { describeClientTls, type ClientSettings, type ClientTlsVersion } from '../../../probes/client/client-settings.js';
 import { AUTHENTICATION_LEVELS, type ClientRequirements } from './client-requirements.js';
 import { certificateNamesHost, certificateNames } from './certificate-name.js';
@@ -86,7 +87,9 @@ function tlsProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const modern = hostVersions.includes('1.2') || hostVersions.includes('1.3');
   if (modern) {
     const modernOff = hostVersions.filter((version) => version === '1.2' || version === '1.3');
-    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).` }];
+    // The one-click fix writes TLS 1.2\Client: offered only where the host speaks 1.2 and this PC's registry turned it off.
+    const fixes = hostVersions.includes('1.2') && off('1.2')?.effective === false ? [CLIENT_FIXES.enableTls12] : [];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on this PC: turn ${on(modernOff)} back on for the client (SCHANNEL\\Protocols\\TLS 1.x\\Client).`, fixes }];
   }
   return [{ status: 'fail', side: 'host', summary: `The host accepts only ${on(hostVersions)}, which this PC has turned off (${evidence}): every connection will end with 0x904. Fix on the host: enable TLS 1.2 (KB3080079 on Windows 7 / Server 2008 R2). Turning old TLS back on here would lower this PC's security for every program.` }];
 }
@@ -94,8 +97,10 @@ function tlsProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
 function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
   const r = o.requirements;
   const rdpOnly = !h.tls.accepted && !h.credSsp.accepted && h.standardRdp.accepted;
+  // The file's fix names the computer to the script: offered only for a plain host name or IPv4 address.
+  const fileFixes = FIXABLE_TARGET_HOST.test(o.host) ? [CLIENT_FIXES.enableCredSspInFile] : [];
   if (h.requiresNla && !r.credSsp) {
-    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
+    return [{ status: 'fail', side: 'this-pc', summary: `The host requires NLA but ${r.source} turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).`, fixes: fileFixes }];
   }
   if (rdpOnly && r.requiresNla) {
     return [{ status: 'fail', side: 'host', summary: `The host offers only standard RDP security (no TLS, no NLA: ${h.tls.accepted ? '' : h.tls.why}) and ${r.source} insists on NLA (negotiate security layer:i:0): they cannot agree. Fix on the host: set its security layer to Negotiate or TLS and require NLA.` }];
@@ -109,7 +114,7 @@ function securityProblems(o: ConnectObservation, h: HostHandshake): Problem[] {
     return [{ status: 'fail', side: 'host', summary: `Something answers on port ${h.port} of ${h.address} but does not speak Remote Desktop (${h.standardRdp.why}): another program holds the port, or Remote Desktop Services is stuck there.` }];
   }
   if (!h.tls.accepted && !h.credSsp.accepted && h.tlsBroke) return [{ status: 'fail', side: 'host', summary: `The host's secure (TLS) handshake fails from this PC too (${h.tlsBroke}): its certificate or private key is the likely cause.` }];
-  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).` }];
+  if (h.credSsp.accepted && !r.credSsp && !h.requiresNla) return [{ status: 'warn', side: 'this-pc', summary: `${r.source} turns CredSSP (NLA) off: the connection works, but signs in after the session starts, which exposes the host's sign-in screen. Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).`, fixes: fileFixes }];
   return [];
 }
 

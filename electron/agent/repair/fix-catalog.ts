@@ -5,6 +5,7 @@
  */
 import type { FixDescriptor } from '../../../probes/common/finding.js';
 import { CERTIFICATE_FIXES } from '../../../probes/certificate/certificate.js';
+import { CLIENT_FIXES } from '../../../probes/client/client-fixes.js';
 import { FIREWALL_FIXES } from '../../../probes/firewall/firewall-analysis.js';
 import { KEY_ACCESS_FIXES } from '../../../probes/key-access/key-access.js';
 import { LISTENER_FIXES } from '../../../probes/listener/listener.js';
@@ -30,10 +31,19 @@ export interface FixCatalogEntry {
   probes: readonly string[];
   /** The fix raises security, so undoing it lowers security: confirmation, and the policy gate for lowering. */
   raisesSecurity: boolean;
+  /** What verifies it: a host check of `probes`, or (a fix on this PC) a re-read of the client settings and a connect re-check. */
+  verifiedBy: 'host-probes' | 'client-settings';
+  /** The script parameter that gets the host of the computer whose verdict offered the fix (a fix of its .rdp file). */
+  targetParameter?: string;
 }
 
 function entry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, probes: string[], raisesSecurity = false): FixCatalogEntry {
-  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]), raisesSecurity });
+  return Object.freeze({ descriptor: Object.freeze({ ...descriptor }), script, parameters: Object.freeze({ ...parameters }), probes: Object.freeze([...probes]), raisesSecurity, verifiedBy: 'host-probes' as const });
+}
+
+/** A fix on this PC (probes/client): no host probe verifies it, the client settings do. */
+function clientEntry(descriptor: FixDescriptor, script: string, parameters: Record<string, string>, raisesSecurity = false, targetParameter?: string): FixCatalogEntry {
+  return Object.freeze({ ...entry(descriptor, script, parameters, [], raisesSecurity), verifiedBy: 'client-settings' as const, ...(targetParameter ? { targetParameter } : {}) });
 }
 
 const RAISES_SECURITY = true;
@@ -56,6 +66,10 @@ const ENTRIES: readonly FixCatalogEntry[] = [
   entry(LISTENER_FIXES.startService, 'listener/Repair-RdpListener.ps1', { Action: 'StartService' }, ['listener', 'firewall']),
   entry(LISTENER_FIXES.restartService, 'listener/Repair-RdpListener.ps1', { Action: 'RestartService' }, ['listener', 'firewall']),
   entry(LISTENER_FIXES.allowConnections, 'listener/Repair-RdpListener.ps1', { Action: 'AllowConnections' }, ['listener', 'firewall']),
+  // Fixes on this PC. Undoing it turns this PC's TLS 1.2 client off again.
+  clientEntry(CLIENT_FIXES.enableTls12, 'client/Repair-RdpClientTls.ps1', {}, RAISES_SECURITY),
+  // The user's own .rdp file: run with the user's rights (needsElevation false), for the computer that offered it.
+  clientEntry(CLIENT_FIXES.enableCredSspInFile, 'client/Repair-RdpFile.ps1', { Action: 'EnableCredSsp' }, RAISES_SECURITY, 'TargetHost'),
 ];
 
 export class FixCatalog {

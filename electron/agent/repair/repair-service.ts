@@ -4,7 +4,8 @@
  *   preview(fixId)      → the script's -WhatIf run, unelevated, as readable lines + a previewId;
  *   apply(fixId, previewId, { confirmed }) → only after a preview of the same fix that has something
  *                         to do, confirmed when it lowers security or ends sessions: elevation, then
- *                         the affected probes re-run → fixed | still-failing | cancelled | failed | skipped;
+ *                         the affected probes re-run (a fix on this PC: its client settings re-read and
+ *                         the connect check re-run) → fixed | still-failing | cancelled | failed | skipped;
  *   undo(recordId, { confirmed }) → through the same policy gate (undoing a fix that raised security
  *                         lowers it), only for a record that exists and is admin-owned, before any prompt;
  *   repairAllSafe(fixIds) (only the confirmed fixes that are still safe and offered).
@@ -15,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Finding, FixDescriptor, HealthSnapshot } from '../../../probes/common/finding.js';
 import { fixIdsSchema, repairAllPlan, type FixOutcome, type FixPreview } from '../../domain/repair.js';
 import { silentLogger, type AgentLogger } from '../logging.js';
+import type { ClientFixHooks } from '../client/client-fix-check.js';
 import type { ScriptSession } from '../powershell-session.js';
 import { probeScriptPath } from '../script-paths.js';
 import { UNDO_SCRIPT, type ElevationResult, type Elevator } from './elevator.js';
@@ -52,10 +54,14 @@ export interface RepairServiceOptions {
   session: Pick<ScriptSession, 'invokeScript'>;
   probesDir: string;
   elevator: Elevator;
+  /** Runs the fixes that need no elevation (the user's own files) with the user's rights: no UAC prompt. */
+  userRunner?: Elevator;
   /** Re-runs some probes (through the agent's pipeline, so history and the tray see the result). */
   recheck(probeIds: readonly string[]): Promise<HealthSnapshot>;
   /** The latest snapshot, or a fresh check when there is none (repair all). */
   snapshot(): Promise<HealthSnapshot>;
+  /** Fixes on this PC: what the latest connect verdicts offer, and their verification (client settings + connect re-check). */
+  client?: ClientFixHooks;
   catalog?: FixCatalog;
   /** Why a fix is not allowed on this computer (admin policy), or undefined when it is. */
   refuse?: (fix: FixDescriptor) => string | undefined;
@@ -71,6 +77,8 @@ export interface RepairServiceOptions {
 
 interface StoredPreview {
   fixId: string;
+  /** The parameters the preview ran with (the catalog's, plus the computer a file fix is for): apply runs the same. */
+  parameters: Readonly<Record<string, string>>;
   expiresAt: number;
   blocked?: string;
   nothingToDo: boolean;
@@ -114,7 +122,8 @@ export class RepairService {
     const entry = this.entryFor(fixId);
     await this.assertOffered(entry);
     const scriptPath = probeScriptPath(this.options.probesDir, entry.script);
-    const run = await this.options.session.invokeScript(scriptPath, { ...entry.parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
+    const parameters = this.parametersOf(entry);
+    const run = await this.options.session.invokeScript(scriptPath, { ...parameters, WhatIf: true }, { timeoutMs: this.options.previewTimeoutMs ?? 60_000 });
     const output = parseFixOutput(run.stdout);
     const result = output.result;
     if (!result || !result.whatIf) {
@@ -127,7 +136,7 @@ export class RepairService {
     const blocked = result.outcome === 'blocked' ? blockedMessage(result) : undefined;
     const nothingToDo = planned.length === 0;
     this.prunePreviews();
-    this.previews.set(previewId, { fixId, expiresAt: this.now().getTime() + (this.options.previewTtlMs ?? 10 * 60_000), nothingToDo, ...(blocked ? { blocked } : {}) });
+    this.previews.set(previewId, { fixId, parameters, expiresAt: this.now().getTime() + (this.options.previewTtlMs ?? 10 * 60_000), nothingToDo, ...(blocked ? { blocked } : {}) });
     const sessions = sessionsOf(result);
     this.logger.info('fix previewed', { fixId, previewId, changes: planned.length, blocked: blocked !== undefined });
     return {
@@ -171,10 +180,11 @@ export class RepairService {
       this.logger.info('undo requested', { fixId, recordId });
       // Before any prompt, and before asking for a confirmation: a record that is missing, already
       // undone or not written by an administrator never asks.
-      const record = await this.options.elevator.inspectRecord(recordId);
+      const runner = this.runnerFor(entry);
+      const record = await runner.inspectRecord(recordId);
       if (record.status !== 'trusted') throw new RepairRequestError(record.message);
       if (entry.raisesSecurity && !confirmed) throw new RepairRequestError(`Undoing "${entry.descriptor.title}" lowers security: it runs only after the person confirms it.`);
-      const elevation = await this.options.elevator.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
+      const elevation = await runner.run({ kind: 'undo', fixId, script: UNDO_SCRIPT, parameters: {}, recordId });
       const early = this.notCompleted(fixId, elevation);
       if (early) return early;
       const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
@@ -233,7 +243,7 @@ export class RepairService {
   /** With offeredOnly: the latest snapshot must offer this fix (a finding that is not ok lists it). */
   private async assertOffered(entry: FixCatalogEntry): Promise<void> {
     if (!this.options.offeredOnly) return;
-    const offered = this.listFixes(await this.options.snapshot());
+    const offered = entry.verifiedBy === 'client-settings' ? (this.options.client?.offered() ?? []).map((id) => ({ id })) : this.listFixes(await this.options.snapshot());
     if (!offered.some((fix) => fix.id === entry.descriptor.id)) throw new RepairRequestError(`"${entry.descriptor.title}" is not offered by the latest check; check again first.`);
   }
 
@@ -249,7 +259,7 @@ export class RepairService {
     if (preview.nothingToDo) return this.log({ fixId, outcome: 'skipped', message: 'Not run: everything is already as this repair would make it.' });
     const recordId = newRecordId(fixId, this.now());
     this.logger.info('fix requested', { fixId, recordId });
-    const elevation = await this.options.elevator.run({ kind: 'fix', fixId, script: entry.script, parameters: entry.parameters, recordId });
+    const elevation = await this.runnerFor(entry).run({ kind: 'fix', fixId, script: entry.script, parameters: preview.parameters, recordId });
     const early = this.notCompleted(fixId, elevation);
     if (early) return early;
     const result = (elevation as Extract<ElevationResult, { status: 'completed' }>).result;
@@ -282,8 +292,28 @@ export class RepairService {
   }
 
   private async primaryFinding(entry: FixCatalogEntry): Promise<Finding | undefined> {
+    // A fix on this PC changed nothing on the host: its own verification, never a host check.
+    if (entry.verifiedBy === 'client-settings') {
+      if (!this.options.client) throw new Error("this PC's client settings cannot be read here");
+      return this.options.client.verify(entry.descriptor.id);
+    }
     const snapshot = await this.options.recheck(entry.probes);
     return snapshot.findings.find((finding) => finding.probeId === entry.probes[0]);
+  }
+
+  /** Elevation (UAC) for what changes the computer; the user's own rights for a fix of the user's own files. */
+  private runnerFor(entry: FixCatalogEntry): Elevator {
+    if (entry.descriptor.needsElevation) return this.options.elevator;
+    if (!this.options.userRunner) throw new RepairRequestError(`"${entry.descriptor.title}" cannot run here: nothing runs fixes with your own rights in this agent.`);
+    return this.options.userRunner;
+  }
+
+  /** The catalog's parameters, plus (a fix of one computer's .rdp file) that computer's host from its latest verdict. */
+  private parametersOf(entry: FixCatalogEntry): Readonly<Record<string, string>> {
+    if (!entry.targetParameter) return entry.parameters;
+    const host = this.options.client?.targetHostOf(entry.descriptor.id);
+    if (host === undefined) throw new RepairRequestError(`"${entry.descriptor.title}" is for one computer: check that computer first (Connect to a computer, or rdp-health fix --target).`);
+    return { ...entry.parameters, [entry.targetParameter]: host };
   }
 
   private notCompleted(fixId: string, elevation: ElevationResult): RepairOutcome | undefined {

@@ -31,6 +31,11 @@ export interface SimulatedElevatorOptions {
   fixRoot: string;
   /** Decline every elevation, like "No" at the UAC prompt. */
   decline?: boolean;
+  /**
+   * Run with the user's own rights, as a fix of the user's own files runs (no prompt, so never
+   * declined): the scenario's identity, records in `fixRoot` as the user's own fix folder.
+   */
+  asUser?: boolean;
   executablePath?: string;
   timeoutMs?: number;
   /** Seam: how the process is started (default: child_process.execFile). */
@@ -51,10 +56,15 @@ export class SimulatedElevator implements Elevator {
     return this.options.fixRoot;
   }
 
+  /** The fix folder as the scripts find it: the admin-owned one, or (asUser) the user's own. */
+  private folderEnv(): Record<string, string> {
+    return this.options.asUser ? { RDP_HEALTH_USER_FIX_ROOT: this.options.fixRoot } : { RDP_HEALTH_FIX_ROOT: this.options.fixRoot };
+  }
+
   /** The same unelevated record check as on Windows, on this fix folder; never counted as an elevation. */
   async inspectRecord(recordId: string): Promise<RecordInspection> {
     const args = ['-NoProfile', '-NonInteractive', '-File', probeScriptPath(this.options.probesDir, RECORD_CHECK_SCRIPT), ...recordCheckArguments(recordId)];
-    const env = { ...process.env, NO_COLOR: '1', TERM: 'dumb', RDP_HEALTH_FIX_ROOT: this.options.fixRoot };
+    const env = { ...process.env, NO_COLOR: '1', TERM: 'dumb', ...this.folderEnv() };
     const run = this.options.run ?? runProcess;
     return parseRecordInspection(recordId, await run(resolveShellExecutable('pwsh', this.options.executablePath), args, { timeoutMs: this.options.timeoutMs ?? 120_000, env }));
   }
@@ -62,18 +72,18 @@ export class SimulatedElevator implements Elevator {
   async run(request: ElevationRequest): Promise<ElevationResult> {
     checkElevationRequest(request);
     this.requests.push(request);
-    if (this.decline) return { status: 'cancelled', exitCode: UAC_CANCELLED_EXIT_CODE, message: CANCELLED_MESSAGE };
+    if (this.decline && !this.options.asUser) return { status: 'cancelled', exitCode: UAC_CANCELLED_EXIT_CODE, message: CANCELLED_MESSAGE };
     await mkdir(this.options.fixRoot, { recursive: true });
     const { probesDir } = this.options;
     const env = {
       ...process.env,
       NO_COLOR: '1',
       TERM: 'dumb',
-      RDP_HEALTH_FIX_ROOT: this.options.fixRoot,
+      ...this.folderEnv(),
       RDP_HEALTH_SIM_MODULE: simModulePath(probesDir),
       RDP_HEALTH_SIM_STATE: this.options.statePath,
-      // Through UAC a fix runs with the admin's full token, whoever the checks run as.
-      RDP_HEALTH_SIM_IDENTITY: 'elevated-admin',
+      // Through UAC a fix runs with the admin's full token, whoever the checks run as; a user's own fix as the user.
+      ...(this.options.asUser ? {} : { RDP_HEALTH_SIM_IDENTITY: 'elevated-admin' }),
       RDP_HEALTH_FIX_SCRIPT: probeScriptPath(probesDir, request.script),
       RDP_HEALTH_FIX_ARGS: JSON.stringify({ ...request.parameters, RecordId: request.recordId }),
     };

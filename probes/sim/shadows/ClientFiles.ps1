@@ -5,7 +5,9 @@
 # files from the `files` section, entries with a `content` string:
 #   "files": { "C:\\Users\\alice\\Documents\\work.rdp": { "owner": "S-1-5-21-...-1001", "content": "full address:s:host\n" } }
 # Certificates.ps1's Get-ChildItem hands registry paths here, and folders of simulated files to Files.ps1.
-# Faults: 'Get-Content' (simulated files only).
+# Set-Content writes a simulated file's text (the user owns the files in their Documents, so a
+# Set-Content by that user succeeds, as on Windows); any other path goes to the real cmdlet.
+# Faults: 'Get-Content', 'Set-Content' (simulated files only).
 
 function Get-SimRegistryChildItem {
     param([Parameter(Mandatory)][string[]]$Path, [switch]$Name)
@@ -43,5 +45,44 @@ function Get-Content {
         if ($null -eq $key -or -not (Get-SimSection -Key 'files')[$key].Contains('content')) { $PSCmdlet.WriteError((New-SimItemNotFound $one)); continue }
         $text = [string](Get-SimSection -Key 'files')[$key]['content']
         if ($Raw) { $text } else { $text -split "`r?`n" }
+    }
+}
+
+function Set-Content {
+    [CmdletBinding(DefaultParameterSetName = 'Path', SupportsShouldProcess)]
+    param(
+        [Parameter(ParameterSetName = 'Path', Position = 0, Mandatory)][string[]]$Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory)][Alias('PSPath', 'LP')][string[]]$LiteralPath,
+        [Parameter(Position = 1, ValueFromPipeline)][AllowEmptyString()][AllowNull()][object[]]$Value,
+        [object]$Encoding,
+        [switch]$NoNewline,
+        [switch]$Force
+    )
+    begin { $collected = New-Object System.Collections.ArrayList }
+    process { foreach ($item in @($Value)) { $null = $collected.Add($item) } }
+    end {
+        $paths = @(if ($PSCmdlet.ParameterSetName -eq 'Path') { $Path } else { $LiteralPath })
+        if (-not (Test-SimFilePath $paths[0])) {
+            $forward = @{} + $PSBoundParameters
+            $forward['Value'] = $collected.ToArray()
+            Microsoft.PowerShell.Management\Set-Content @forward
+            return
+        }
+        Invoke-SimFault -Command 'Set-Content'
+        $state = Get-SimState
+        $files = Get-SimSection -Key 'files' -State $state
+        $changed = $false
+        foreach ($one in $paths) {
+            $key = Find-SimFile $one
+            if ($null -eq $key -or -not $files[$key].Contains('content')) { throw (New-SimItemNotFound $one).Exception }
+            if (-not $PSCmdlet.ShouldProcess($one, 'Set Content')) { continue }
+            $separator = "`r`n"
+            if ($NoNewline) { $separator = '' }
+            $text = (@($collected) | ForEach-Object { [string]$_ }) -join $separator
+            if (-not $NoNewline) { $text += "`r`n" }
+            $files[$key]['content'] = $text
+            $changed = $true
+        }
+        if ($changed) { Save-SimState -State $state }
     }
 }

@@ -21,7 +21,7 @@ export type FakeBehaviour =
   /** 10 MB of bytes that are not RDP, as fast as the peer reads. */
   | { kind: 'flood' }
   /** A working TLS-only listener (security layer TLS): Confirm selecting TLS, then a real TLS server. */
-  | { kind: 'tls'; key: string; cert: string };
+  | { kind: 'tls'; key: string; cert: string; maxVersion?: tls.SecureVersion };
 
 export interface FakeRdpServer {
   host: '127.0.0.1';
@@ -51,10 +51,10 @@ function requestedProtocols(request: Buffer): number {
 const serverContexts = new WeakMap<object, tls.SecureContext>();
 
 /** One context per listener, as a real server holds its credentials (not one key parse per connection). */
-function serverContext(behaviour: { key: string; cert: string }): tls.SecureContext {
+function serverContext(behaviour: { key: string; cert: string; maxVersion?: tls.SecureVersion }): tls.SecureContext {
   let context = serverContexts.get(behaviour);
   if (!context) {
-    context = tls.createSecureContext({ key: behaviour.key, cert: behaviour.cert });
+    context = tls.createSecureContext({ key: behaviour.key, cert: behaviour.cert, ...(behaviour.maxVersion ? { maxVersion: behaviour.maxVersion } : {}) });
     serverContexts.set(behaviour, context);
   }
   return context;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FixDescriptor } from '../../../probes/common/finding.js';
 import { CERTIFICATE_FIXES } from '../../../probes/certificate/certificate.js';
+import { CLIENT_FIX_IDS, CLIENT_FIXES } from '../../../probes/client/client-fixes.js';
 import { FIREWALL_FIXES } from '../../../probes/firewall/firewall-analysis.js';
 import { KEY_ACCESS_FIXES } from '../../../probes/key-access/key-access.js';
 import { LISTENER_FIXES } from '../../../probes/listener/listener.js';
@@ -18,7 +19,7 @@ import { FIX_CATALOG, PENDING_SCRIPTS } from '../../../electron/agent/repair/fix
 import { probeScriptPath } from '../../../electron/agent/script-paths.js';
 import { probesDir } from './repair-harness.js';
 
-const OFFERED: FixDescriptor[] = [CERTIFICATE_FIXES, FIREWALL_FIXES, KEY_ACCESS_FIXES, LISTENER_FIXES, NLA_FIXES, SECURITY_LAYER_FIXES, TLS_FIXES].flatMap((fixes) => Object.values(fixes));
+const OFFERED: FixDescriptor[] = [CERTIFICATE_FIXES, CLIENT_FIXES, FIREWALL_FIXES, KEY_ACCESS_FIXES, LISTENER_FIXES, NLA_FIXES, SECURITY_LAYER_FIXES, TLS_FIXES].flatMap((fixes) => Object.values(fixes));
 
 describe('the fix catalog', () => {
   it('holds exactly the fixes the probes offer, with the same descriptors', () => {
@@ -51,9 +52,14 @@ describe('the fix catalog', () => {
     }
   });
 
-  it('re-runs probes that exist, its own first', () => {
+  it('re-runs probes that exist, its own first; a fix on this PC is verified by the client side instead', () => {
     const ids = new Set(PROBES.map((probe) => probe.id));
     for (const entry of FIX_CATALOG.entries) {
+      expect(entry.verifiedBy === 'client-settings', entry.descriptor.id).toBe(CLIENT_FIX_IDS.has(entry.descriptor.id));
+      if (entry.verifiedBy === 'client-settings') {
+        expect(entry.probes).toEqual([]);
+        continue;
+      }
       expect(entry.probes.length).toBeGreaterThan(0);
       for (const id of entry.probes) expect(ids.has(id), `${entry.descriptor.id} re-runs unknown probe ${id}`).toBe(true);
       expect(entry.descriptor.id.startsWith(`${entry.probes[0]}.`)).toBe(true);

@@ -100,7 +100,7 @@ Describe 'PSModulePath is reset before any import in every elevated script' {
     It '<_> dot-sources the reset before its first Import-Module' -ForEach @(
         'certificate/Repair-RdpCertificate.ps1', 'firewall/Repair-RdpFirewall.ps1', 'key-access/Repair-RdpKeyAccess.ps1',
         'listener/Repair-RdpListener.ps1', 'nla/Repair-RdpNla.ps1', 'security-layer/Repair-RdpSecurityLayer.ps1',
-        'tls/Repair-RdpTls.ps1', 'common/Undo-RdpFix.ps1', 'common/Start-RdpElevatedFix.ps1'
+        'tls/Repair-RdpTls.ps1', 'client/Repair-RdpClientTls.ps1', 'client/Repair-RdpFile.ps1', 'common/Undo-RdpFix.ps1', 'common/Start-RdpElevatedFix.ps1'
     ) {
         $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $script:RepoRoot "probes/$_"), [ref]$null, [ref]$null)
         $commands = @($ast.EndBlock.Statements | ForEach-Object { $_.Find({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) } | Where-Object { $_ })
@@ -109,7 +109,7 @@ Describe 'PSModulePath is reset before any import in every elevated script' {
     }
 
     It 'every shipped fix script is in that list' {
-        $script:Elevated.Count | Should -Be 9
+        $script:Elevated.Count | Should -Be 11
     }
 
     It 'no fix script or fix module calls a System32 tool by bare name or reads %ProgramData% / %SystemRoot% / %windir%' {

@@ -19,6 +19,13 @@ describe('settings', () => {
     expect(defaultSettings()).toMatchObject({ checkIntervalMinutes: 30, warnDays: [30, 14, 7, 3, 1], notifications: true, shell: 'auto', logDir: null });
   });
 
+  it('scheduled checks of the history computers: off by default, hourly to weekly when on', () => {
+    expect(defaultSettings().historyCheckMinutes).toBeNull();
+    expect(applySettingsPatch(defaultSettings(), { historyCheckMinutes: 60 }).historyCheckMinutes).toBe(60);
+    expect(applySettingsPatch(defaultSettings(), { historyCheckMinutes: 7 * 24 * 60 }).historyCheckMinutes).toBe(7 * 24 * 60);
+    for (const bad of [59, 7 * 24 * 60 + 1, 90.5]) expect(() => applySettingsPatch(defaultSettings(), { historyCheckMinutes: bad })).toThrow(SettingsError);
+  });
+
   it('a missing file gives the defaults and no problem', async () => {
     expect(await loadSettings(join(folder(), 'settings.json'))).toEqual({ settings: defaultSettings() });
   });

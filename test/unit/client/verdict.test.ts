@@ -56,12 +56,19 @@ describe('connectVerdict', () => {
     const verdict = connectVerdict(observation({ client: client(['1.2', '1.3']), handshake: host({ tlsVersions: ['1.2'] }) }));
     expect([verdict.status, verdict.side]).toEqual(['fail', 'this-pc']);
     expect(verdict.summary).toContain('Fix on this PC: turn TLS 1.2 back on for the client');
+    expect(verdict.fixes.map((fix) => fix.id)).toEqual(['client.enable-tls12']);
+    // A host that needs TLS 1.3 only: turning 1.2 on would not help, so no button.
+    expect(connectVerdict(observation({ client: client(['1.2', '1.3']), handshake: host({ tlsVersions: ['1.3'] }) })).fixes).toEqual([]);
   });
 
   it('a host that requires NLA and an .rdp file that turns CredSSP off: this PC, and the line to change', () => {
     const verdict = connectVerdict(observation({ handshake: host({ tls: { accepted: false, why: 'HYBRID_REQUIRED_BY_SERVER' }, requiresNla: true }) }, 'enablecredsspsupport:i:0\n'));
     expect([verdict.status, verdict.side]).toEqual(['fail', 'this-pc']);
     expect(verdict.summary).toBe('The host requires NLA but work.rdp turns CredSSP off (enablecredsspsupport:i:0): the host refuses the connection (0x904 / 0x7). Fix on this PC: turn CredSSP back on in the file (enablecredsspsupport:i:1).');
+    expect(verdict.fixes).toMatchObject([{ id: 'rdp-file.enable-credssp', needsElevation: false, lowersSecurity: false }]);
+    // An IPv6 literal cannot be named to the fix script: the same words, no button.
+    const v6 = connectVerdict(observation({ host: 'fd00::5', handshake: host({ tls: { accepted: false, why: 'HYBRID_REQUIRED_BY_SERVER' }, requiresNla: true }) }, 'enablecredsspsupport:i:0\n'));
+    expect(v6.fixes).toEqual([]);
   });
 
   it('a name that does not resolve, and a port where everything refuses, are told apart (network vs host)', () => {
@@ -82,6 +89,8 @@ describe('connectVerdict', () => {
     const settings = { ...client(), credSsp: { path: 'x', allowEncryptionOracle: 2 } };
     const verdict = connectVerdict(observation({ client: settings }));
     expect([verdict.status, verdict.side]).toEqual(['warn', 'this-pc']);
+    // No button for Encryption Oracle Remediation: it is said in words (2 is never offered anywhere).
+    expect(verdict.fixes).toEqual([]);
   });
 });
 

@@ -25,7 +25,7 @@ export class FakeBridge {
       checkNow: async () => snapshot ?? Promise.reject(new Error('no snapshot')),
       getHistory: async () => (snapshot ? [snapshot] : []),
       getLogs: async () => [],
-      getSettings: async () => ({ checkIntervalMinutes: 30, warnDays: [30, 14, 7], notifications: true, startAtLogin: true, locked: [] }),
+      getSettings: async () => ({ checkIntervalMinutes: 30, warnDays: [30, 14, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null, locked: [] }),
       clientHistory: async () => ({ targets: [], unusableFiles: [], problem: null }),
     };
   }

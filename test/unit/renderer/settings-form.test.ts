@@ -16,8 +16,9 @@ describe('settings form', () => {
   });
 
   it('sends only what changed', () => {
-    const saved = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true };
+    const saved = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null };
     expect(settingsChanged(saved, { ...saved })).toEqual({});
     expect(settingsChanged(saved, { ...saved, warnDays: [14], startAtLogin: false })).toEqual({ warnDays: [14], startAtLogin: false });
+    expect(settingsChanged(saved, { ...saved, historyCheckMinutes: 240 })).toEqual({ historyCheckMinutes: 240 });
   });
 });

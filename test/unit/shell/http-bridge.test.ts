@@ -23,7 +23,7 @@ let base: string;
 let calls: string[];
 
 function recordingAgent(): AgentPort {
-  let settings = { checkIntervalMinutes: 30, warnDays: [30], notifications: true, startAtLogin: false };
+  let settings = { checkIntervalMinutes: 30, warnDays: [30], notifications: true, startAtLogin: false, historyCheckMinutes: null as number | null };
   return {
     getSnapshot: () => (calls.push('getSnapshot'), current),
     getStatus: () => ({ checking: false }),
@@ -98,7 +98,7 @@ describe('demo HTTP bridge', () => {
     await expect(page.previewFix('certificate.renew')).resolves.toMatchObject({ previewId: 'p1' });
     await expect(page.applyFix('certificate.renew', 'p1', true)).resolves.toEqual({ outcome: 'cancelled', message: 'Declined.' });
     await expect(page.getHistory(5)).resolves.toHaveLength(1);
-    await expect(page.setSettings({ notifications: false })).resolves.toEqual({ checkIntervalMinutes: 30, warnDays: [30], notifications: false, startAtLogin: false, locked: ['warnDays'] });
+    await expect(page.setSettings({ notifications: false })).resolves.toEqual({ checkIntervalMinutes: 30, warnDays: [30], notifications: false, startAtLogin: false, historyCheckMinutes: null, locked: ['warnDays'] });
     expect(calls).toEqual(['getSnapshot', 'preview:certificate.renew', 'apply:certificate.renew:p1', 'getHistory:5', 'setSettings:{"notifications":false}']);
   });
 

@@ -14,7 +14,7 @@ const OWN = senderEvent(WINDOW_ID, 'app://rdp-health/index.html');
 function recordingAgent() {
   const calls: string[] = [];
   const current = snapshot([finding('certificate', 'fail', { fixes: [safeFix()] })]);
-  let settings = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, logDir: 'C:\\secret', shell: 'auto' };
+  let settings = { checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null as number | null, logDir: 'C:\\secret', shell: 'auto' };
   const agent: AgentPort = {
     getSnapshot: () => (calls.push('getSnapshot'), current),
     getStatus: () => (calls.push('getStatus'), { checking: false }),
@@ -70,7 +70,7 @@ describe('IPC handlers', () => {
     const logs = (await ipcMain.invoke(OWN, 'rdp-health:getLogs', { limit: 5 })) as object[];
     expect(logs).toEqual([{ timestamp: '2025-01-01T10:00:00Z', level: 'info', message: 'check done' }]);
     const settings = await ipcMain.invoke(OWN, 'rdp-health:getSettings');
-    expect(settings).toEqual({ checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, locked: [] });
+    expect(settings).toEqual({ checkIntervalMinutes: 30, warnDays: [30, 7], notifications: true, startAtLogin: true, historyCheckMinutes: null, locked: [] });
   });
 
   it.each([
