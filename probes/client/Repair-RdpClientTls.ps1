@@ -34,32 +34,11 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
-
-# String concatenation, not Join-Path: Join-Path resolves the drive, which a simulated host lacks.
-$script:ClientPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols' + '\TLS 1.2\Client'
-$script:Wanted = [ordered]@{ Enabled = 1; DisabledByDefault = 0 }
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.FixSchannel.psm1')
 
 $fix = Start-RdpFix -FixId 'client.enable-tls12' -Cmdlet $PSCmdlet -RecordId $RecordId
 
 Invoke-RdpFix -Fix $fix -Body {
-    foreach ($name in $script:Wanted.Keys) {
-        $value = $script:Wanted[$name]
-        $current = Get-RdpRegistryValue -Path $script:ClientPath -Name $name
-        if ($null -ne $current -and [long]$current -eq $value) { continue }
-        $shown = 'absent'
-        if ($null -ne $current) { $shown = $current }
-        $undo = New-RdpRegistryUndo -Path $script:ClientPath -Name $name
-        Invoke-RdpFixStep -Fix $fix -Target "Schannel TLS 1.2 client of this PC ($script:ClientPath)" -Action "Set $name from $shown to $value (REG_DWORD)" -Undo $undo -Change {
-            if (-not (Test-Path -LiteralPath $script:ClientPath)) { $null = New-Item -Path $script:ClientPath -Force }
-            $null = New-ItemProperty -LiteralPath $script:ClientPath -Name $name -PropertyType DWord -Value $value -Force
-        }
-    }
-    if ($fix.Changes.Count -gt 0 -or $fix.Planned.Count -gt 0) {
-        Set-RdpFixRebootRequired -Fix $fix -Reason 'Programs read the TLS settings when they start: restart this PC (at least close and reopen Remote Desktop Connection) before connecting again.'
-    }
-    $enabled = Get-RdpRegistryValue -Path $script:ClientPath -Name 'Enabled'
-    $disabledByDefault = Get-RdpRegistryValue -Path $script:ClientPath -Name 'DisabledByDefault'
-    Assert-RdpFixVerified -Fix $fix -Condition ($null -ne $enabled -and [long]$enabled -eq 1 -and $null -ne $disabledByDefault -and [long]$disabledByDefault -eq 0) `
-        -Message "TLS 1.2 client reads Enabled=$enabled, DisabledByDefault=$disabledByDefault after setting 1 and 0."
+    Enable-RdpSchannelTls12 -Fix $fix -Side Client -Label 'Schannel TLS 1.2 client of this PC' -RebootReason 'Programs read the TLS settings when they start: restart this PC (at least close and reopen Remote Desktop Connection) before connecting again.'
 }
 exit $fix.ExitCode

@@ -21,6 +21,7 @@
 #   RdpHealth.FixUndoUnchanged.psm1 whether a step that threw changed anything (used by FixRun; not re-exported)
 #   RdpHealth.FixCertificate.psm1 the certificate undo kind (not re-exported: Repair-RdpCertificate.ps1
 #                                 imports it for New-RdpCertificateUndo)
+#   RdpHealth.FixSchannel.psm1   TLS 1.2 on for the Schannel server or client (not re-exported: the two TLS fixes import it)
 
 # A fix runs elevated with the user's environment: only the system module folders are searched from
 # here on (the scripts that import this module dot-source the same file first, before any import).

@@ -33,32 +33,11 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Common.psm1')
 Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.Fix.psm1')
-
-# String concatenation, not Join-Path: Join-Path resolves the drive, which a simulated host lacks.
-$script:ServerPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols' + '\TLS 1.2\Server'
-$script:Wanted = [ordered]@{ Enabled = 1; DisabledByDefault = 0 }
+Import-Module (Join-Path $PSScriptRoot '../common/RdpHealth.FixSchannel.psm1')
 
 $fix = Start-RdpFix -FixId 'tls.enable-tls12' -Cmdlet $PSCmdlet -RecordId $RecordId
 
 Invoke-RdpFix -Fix $fix -Body {
-    foreach ($name in $script:Wanted.Keys) {
-        $value = $script:Wanted[$name]
-        $current = Get-RdpRegistryValue -Path $script:ServerPath -Name $name
-        if ($null -ne $current -and [long]$current -eq $value) { continue }
-        $shown = 'absent'
-        if ($null -ne $current) { $shown = $current }
-        $undo = New-RdpRegistryUndo -Path $script:ServerPath -Name $name
-        Invoke-RdpFixStep -Fix $fix -Target "Schannel TLS 1.2 server ($script:ServerPath)" -Action "Set $name from $shown to $value (REG_DWORD)" -Undo $undo -Change {
-            if (-not (Test-Path -LiteralPath $script:ServerPath)) { $null = New-Item -Path $script:ServerPath -Force }
-            $null = New-ItemProperty -LiteralPath $script:ServerPath -Name $name -PropertyType DWord -Value $value -Force
-        }
-    }
-    if ($fix.Changes.Count -gt 0 -or $fix.Planned.Count -gt 0) {
-        Set-RdpFixRebootRequired -Fix $fix -Reason 'Windows reads the TLS settings at start: restart the computer for TLS 1.2 to be offered.'
-    }
-    $enabled = Get-RdpRegistryValue -Path $script:ServerPath -Name 'Enabled'
-    $disabledByDefault = Get-RdpRegistryValue -Path $script:ServerPath -Name 'DisabledByDefault'
-    Assert-RdpFixVerified -Fix $fix -Condition ($null -ne $enabled -and [long]$enabled -eq 1 -and $null -ne $disabledByDefault -and [long]$disabledByDefault -eq 0) `
-        -Message "TLS 1.2 server reads Enabled=$enabled, DisabledByDefault=$disabledByDefault after setting 1 and 0."
+    Enable-RdpSchannelTls12 -Fix $fix -Side Server -Label 'Schannel TLS 1.2 server' -RebootReason 'Windows reads the TLS settings at start: restart the computer for TLS 1.2 to be offered.'
 }
 exit $fix.ExitCode
