@@ -48,7 +48,12 @@ function Get-RdpUndoEntryNow {
             $names = [string[]]@($Entry.properties.PSObject.Properties | ForEach-Object { $_.Name })
             return New-RdpCimPropertyUndo -Namespace $Entry.namespace -ClassName $Entry.className -Filter $Entry.filter -Property $names
         }
-        'service' { return New-RdpServiceUndo -Name $Entry.name }
+        'service' {
+            # The dependents it recorded as running (UmRdpService for TermService) are read again too.
+            $dependents = [string[]]@()
+            if ($null -ne $Entry.PSObject.Properties['dependents']) { $dependents = [string[]]@($Entry.dependents) }
+            return New-RdpServiceUndo -Name $Entry.name -Dependent $dependents
+        }
         'firewall-rule' { return New-RdpFirewallRuleUndo -Name $Entry.name }
         'file-acl' { return New-RdpFileAclUndo -Path $Entry.path }
         'certificate' { return New-RdpCertificateUndo -Store $Entry.store -Thumbprint $Entry.thumbprint }

@@ -1,6 +1,7 @@
 import type { Finding, FixDescriptor } from '../bridge.js';
 import { checksPassedText, problemsFirst } from '../../electron/domain/problems-first.js';
 import { Evidence } from './Evidence.js';
+import { FixButtons } from './FixButtons.js';
 import { StatusBadge } from './StatusBadge.js';
 
 interface Props {
@@ -22,19 +23,7 @@ function ProbeItem({ finding, busy, onRepair }: { finding: Finding } & Omit<Prop
       </div>
       <p className="summary">{finding.summary}</p>
       <Evidence evidence={finding.evidence} />
-      {fixes.length > 0 ? (
-        <div className="fixes">
-          {fixes.map((fix) => (
-            <div key={fix.id} className="fix">
-              <button type="button" disabled={busy} onClick={() => onRepair(fix)}>
-                Repair: {fix.title}
-              </button>
-              {fix.lowersSecurity ? <span className="risk">Lowers security</span> : null}
-              {fix.disruptsSessions ? <span className="risk">Drops active sessions</span> : null}
-            </div>
-          ))}
-        </div>
-      ) : null}
+      <FixButtons fixes={fixes} busy={busy} onRepair={onRepair} />
     </li>
   );
 }
