@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { fixDescriptorSchema, statusSchema } from './domain/finding.js';
-import { connectTargetSchema } from './domain/connect-target.js';
+import { CONNECT_TARGET_MAX, CONNECT_TARGET_PATTERN } from './domain/connect-target.js';
 
-export { connectTargetSchema };
+/** host, host:port or [v6]:port as a person types it: bounded, printable, no spaces or separators a command could use. */
+export const connectTargetSchema = z.string().trim().min(1).max(CONNECT_TARGET_MAX).regex(CONNECT_TARGET_PATTERN);
 
 export const FAULT_SIDES = ['this-pc', 'host', 'network', 'none', 'unknown'] as const;
 

@@ -82,9 +82,6 @@ export type ArgsOf<A extends Action> = undefined extends RequestOf<A>
   ? [RequestOf<A>] extends [undefined] ? [] : [payload?: RequestOf<A>]
   : [payload: RequestOf<A>];
 
-/** The demo's HTTP bridge: the header every request carries the per-run token in (electron/demo, renderer/demo). */
-export const DEMO_TOKEN_HEADER = 'X-RDP-Health-Token';
-
 export const CHANNEL_PREFIX = 'rdp-health:';
 export type ChannelOf<A extends Action> = `rdp-health:${A}`;
 export const channelOf = <A extends Action>(action: A): ChannelOf<A> => `${CHANNEL_PREFIX}${action}` as ChannelOf<A>;

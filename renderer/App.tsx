@@ -10,7 +10,7 @@ import { RepairDialog, useRepair } from './components/RepairDialog.js';
 import { SettingsForm } from './components/SettingsForm.js';
 import { StatusHeader } from './components/StatusHeader.js';
 import { useAgent, type FirstAnswers } from './use-agent.js';
-import { repairAllPlan } from '../electron/domain/repair.js';
+import { repairAllPlan } from '../electron/domain/repair-plan.js';
 
 export const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
 

@@ -1,5 +1,5 @@
 /** Parsing the settings form's text fields; pure so the rules are tested without a DOM. The bounds are the domain's. */
-import { CHECK_INTERVAL_MINUTES, sortWarnDays, splitWarnDays, WARN_DAY_RULE, WARN_DAYS, WINDOW_SETTING_KEYS } from '../electron/domain/settings.js';
+import { CHECK_INTERVAL_MINUTES, sortWarnDays, splitWarnDays, WARN_DAY_RULE, WARN_DAYS, WINDOW_SETTING_KEYS } from '../electron/domain/settings-bounds.js';
 import type { WindowSettings } from './bridge.js';
 
 /** The schedules offered, each within the domain's bounds (checked by a test). */

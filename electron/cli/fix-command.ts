@@ -15,7 +15,7 @@ import { fixRefusal, readAdminPolicy } from '../agent/admin-policy.js';
 import { createElevator, createSession, createUserRunner } from '../agent/agent-assembly.js';
 import { CheckRunner } from '../agent/check-runner.js';
 import { ClientService } from '../agent/client/client-service.js';
-import { connectTargetSchema } from '../domain/connect-target.js';
+import { connectTargetOf } from '../domain/connect-target.js';
 import type { AgentLogger } from '../agent/logging.js';
 import { RepairRequestError, RepairService, type RepairOutcome, type RepairPreview } from '../agent/repair/repair-service.js';
 import { resolveProbesDir } from '../agent/script-paths.js';
@@ -132,14 +132,14 @@ export const fixCommand: CliCommand = {
     }
     const fixId = positionals[0]!;
     if (values.simulate === undefined && process.platform !== 'win32') return notOnWindows(io, `rdp-health fix ${fixId} --simulate nla-off-local`);
-    const target = values.target === undefined ? undefined : connectTargetSchema.safeParse(values.target);
-    if (target && !target.success) {
+    const target = values.target === undefined ? undefined : connectTargetOf(values.target);
+    if (values.target !== undefined && target === undefined) {
       io.err('--target is a computer name or address (host, host:port or [IPv6]:port).');
       return EXIT.refused;
     }
     return withRepairs(values, io, async ({ service, client }) => {
       // A fix on this PC is for what a connect check of the target finds: that check first (it connects to the target).
-      if (target?.success) await client.check(target.data);
+      if (target) await client.check(target);
       const preview = await service.preview(fixId);
       const print = (outcome?: RepairOutcome) => io.out(values.json ? JSON.stringify({ preview, ...(outcome ? { outcome } : {}) }, null, 2) : formatPreview(preview));
       if (values['what-if'] || preview.blocked || preview.nothingToDo) {

@@ -9,7 +9,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contract, DEMO_TOKEN_HEADER, events, type Action, type EventName, type EventOf } from '../contract.js';
+import { contract, events, type Action, type EventName, type EventOf } from '../contract.js';
+import { DEMO_TOKEN_HEADER } from '../demo-token.js';
 import { RepairRequestError } from '../agent/repair/repair-service.js';
 import { RejectedRequest, runAction, type ActionHandlers } from '../shell/actions.js';
 import { SECURITY_HEADERS } from '../shell/content-security-policy.js';

@@ -3,7 +3,7 @@
  * shapes of a preview and of an outcome that the agent produces and the window shows.
  */
 import { z } from 'zod';
-import { findingSchema, fixIdSchema, type FixDescriptor } from './finding.js';
+import { findingSchema, fixIdSchema } from './finding.js';
 
 export { fixIdSchema };
 /** The fixes a person confirmed in "Repair all safe problems"; only these may run. */
@@ -11,26 +11,7 @@ export const fixIdsSchema = z.array(fixIdSchema).min(1).max(20);
 /** Opaque ids the agent hands out (preview, undo record): short, no separators a path could use. */
 export const opaqueIdSchema = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/);
 
-/** Safe to apply in "Repair all": neither lowers security nor drops sessions. */
-export function isSafeFix(descriptor: Pick<FixDescriptor, 'lowersSecurity' | 'disruptsSessions'>): boolean {
-  return !descriptor.lowersSecurity && !descriptor.disruptsSessions;
-}
-
-/**
- * "Repair all safe problems": the one rule the window lists, the tray counts and the agent runs.
- * Each problem gets its first safe fix that `allowed` (policy, the catalog) lets through, each fix
- * once: a problem's second fix is another way to solve the same problem, and running both would
- * undo the first (the security layer: Negotiate, then TLS). Each fix asks for approval on its own.
- */
-export function repairAllPlan(findings: readonly { status: string; fixes: readonly FixDescriptor[] }[], allowed: (fix: FixDescriptor) => boolean = () => true): FixDescriptor[] {
-  const plan = new Map<string, FixDescriptor>();
-  for (const finding of findings) {
-    if (finding.status === 'ok') continue;
-    const first = finding.fixes.find((fix) => isSafeFix(fix) && allowed(fix));
-    if (first && !plan.has(first.id)) plan.set(first.id, first);
-  }
-  return [...plan.values()];
-}
+export { isSafeFix, repairAllPlan } from './repair-plan.js';
 
 export const fixPreviewSchema = z.object({
   fixId: fixIdSchema,

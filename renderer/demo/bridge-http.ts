@@ -4,7 +4,8 @@
  * stream. Only the demo's entry (renderer/demo/main.tsx) bundles it. The per-run token comes from the URL fragment (never sent to the server by the browser
  * on its own) and goes in a header on every request.
  */
-import { DEMO_TOKEN_HEADER, type Action, type ArgsOf, type EventName, type EventOf, type ResponseOf } from '../../electron/contract.js';
+import type { Action, ArgsOf, EventName, EventOf, ResponseOf } from '../../electron/contract.js';
+import { DEMO_TOKEN_HEADER } from '../../electron/demo-token.js';
 import type { RendererBridge } from '../bridge.js';
 
 export function tokenFromHash(hash: string): string | undefined {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'electron-vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS, actionOfChannel, contract, DEMO_TOKEN_HEADER } from '../../../electron/contract.js';
+import { ACTIONS, actionOfChannel, contract } from '../../../electron/contract.js';
+import { DEMO_TOKEN_HEADER } from '../../../electron/demo-token.js';
 import { buildRenderer } from '../../../electron/demo/build-renderer.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -127,5 +128,9 @@ describe('build output', () => {
     expect(product).toContain('rdpHealth');
     expect(demo).toContain('Repair all safe problems');
     expect(readFileSync(join(outDir, 'renderer-demo/index.html'), 'utf8')).toContain('http-equiv="Content-Security-Policy"');
+  });
+
+  it('neither page bundles zod: the window imports only the zod-free rules of the domain (the agent validates)', () => {
+    for (const page of ['renderer', 'renderer-demo']) expect(pageScript(join(outDir, page))).not.toMatch(/\$ZodType|ZodError/);
   });
 });

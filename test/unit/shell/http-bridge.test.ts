@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpBridge as createServerBridge, tokenMatches, type HttpBridge } from '../../../electron/demo/http-bridge.js';
 import { RepairRequestError } from '../../../electron/agent/repair/repair-service.js';
-import { DEMO_TOKEN_HEADER } from '../../../electron/contract.js';
+import { DEMO_TOKEN_HEADER } from '../../../electron/demo-token.js';
 import { agentActions, type AgentPort } from '../../../electron/shell/actions.js';
 import { createHttpBridge as createPageBridge } from '../../../renderer/demo/bridge-http.js';
 import { finding, snapshot } from './snapshots.js';
