@@ -64,13 +64,13 @@ export const agentSection: BenchSection = {
   async run() {
     const probesDir = resolveProbesDir();
     const probes = PROBES.filter((probe): probe is PowerShellProbe => probe.kind === 'powershell');
-    const statePath = await prepareSimulatedHost('healthy', await mkdtemp(join(tmpdir(), 'rdp-health-bench-')), { probesDir });
+    const statePath = await prepareSimulatedHost('healthy', await mkdtemp(join(tmpdir(), 'rdp-health-bench-')));
     const pwsh = resolveShellExecutable('pwsh');
-    const loadSim = `Import-Module ${powershellLiteral(simModulePath(probesDir))} -Global; Use-SimHost -StatePath ${powershellLiteral(statePath)}`;
+    const loadSim = `Import-Module ${powershellLiteral(simModulePath())} -Global; Use-SimHost -StatePath ${powershellLiteral(statePath)}`;
     const scripts = probes.map((probe) => probeScriptPath(probesDir, probe.script));
 
     // 1. The agent: the warm session (the shell is started at launch), after two warm-up cycles.
-    const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
+    const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() } });
     const runner = new CheckRunner({ session, probesDir, probes });
     let started = performance.now();
     await session.start();

@@ -16,6 +16,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAYERS = [
   { name: 'domain', files: ['electron/domain/'], may: [], packages: ['zod'], node: false, why: 'the domain is pure: it imports only its own files and zod' },
   { name: 'probes', files: ['probes/'], may: ['domain'], node: true },
+  // The simulated host (PowerShell and scenario JSON, never shipped): no shipped layer may import it;
+  // the agent finds it at run time (script-paths.ts), tests, bench and scripts ('*') read it.
+  { name: 'sim', files: ['sim/'], may: [] },
   { name: 'contract', files: ['electron/contract', 'electron/client-contract', 'electron/demo-token'], may: ['domain'], node: false, why: 'the contract is the IPC seam: the page type-checks it, so no Node' },
   { name: 'agent', files: ['electron/agent/'], may: ['domain', 'probes', 'manifest'], node: true, why: 'the agent speaks the domain, not the transport: the contract derives from the domain' },
   { name: 'cli', files: ['electron/cli', 'electron/cli/'], may: ['domain', 'probes', 'agent', 'manifest'], node: true },

@@ -5,14 +5,14 @@ Records what the RDP Health checks read on this host into a scenario file for th
 
 .DESCRIPTION
 Run on a real Windows host (Windows PowerShell 5.1 or 7, elevated or not): reads exactly the state the
-simulated host's shadows model (probes/sim/shadows) - the Remote Desktop, TLS and policy registry
+simulated host's shadows model (sim/shadows) - the Remote Desktop, TLS and policy registry
 keys, the CIM instances (Win32_TSGeneralSetting, Win32_TerminalServiceSetting, Win32_OperatingSystem,
 the services the checks read and those sharing TermService's process, SecurityCenter2 firewall
 products), the certificates of the Remote Desktop and My stores (public parts and where the key is;
 never a private key), the key files' and store keys' ACLs, the inbound firewall rules with their filters, the
 firewall and network profiles, the listening TCP sockets and their processes, the sessions (qwinsta),
 the cipher suites and the certificate and Schannel events of the last 30 days - and writes them as a
-scenario JSON (probes/sim/scenarios format). What this identity cannot read is recorded as denied
+scenario JSON (sim/scenarios format). What this identity cannot read is recorded as denied
 (registryDenied, aclDenied, key.denied, or an access-denied fault for the command), never dropped.
 Host names, user names, thumbprints and the MachineGuid are replaced consistently (the same value
 everywhere it appears) unless -NoRedact. Attach the file to a bug report; `rdp-health check

@@ -1,6 +1,6 @@
 /**
  * Records probe envelopes for the unit tests: every PowerShell probe in probes/index.ts, run for
- * real in pwsh on every scenario in probes/sim/scenarios, saved as
+ * real in pwsh on every scenario in sim/scenarios, saved as
  * test/fixtures/envelopes/<probe>/<scenario>.json with `recordedAt` (the tests' ctx.now).
  * Fixtures are recorded, never hand-written: re-run this after changing a probe or a scenario.
  *
@@ -29,7 +29,7 @@ const TIMEOUT_MS_PER_RUN = 30_000;
 // Runs inside pwsh: one fresh working copy of the scenario per probe run, one marked line per run.
 const DRIVER = `
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $env:RDP_HEALTH_RECORD_ROOT 'probes/sim/RdpHealth.Sim.psm1') -Global -Force
+Import-Module (Join-Path $env:RDP_HEALTH_RECORD_ROOT 'sim/RdpHealth.Sim.psm1') -Global -Force
 foreach ($scenario in @($env:RDP_HEALTH_RECORD_SCENARIOS | ConvertFrom-Json)) {
 foreach ($probe in @($env:RDP_HEALTH_RECORD_PROBES | ConvertFrom-Json)) {
     $state = Initialize-SimHost -Scenario $scenario
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const probes = PROBES.filter((probe) => probe.kind === 'powershell')
     .filter((probe) => options.probes.length === 0 || options.probes.includes(probe.id))
     .map((probe) => ({ id: probe.id, script: probe.script }));
-  const known = shippedScenarios(join(ROOT, 'probes'));
+  const known = shippedScenarios();
   const unknown = [...options.probes.filter((id) => !probes.some((probe) => probe.id === id)), ...options.scenarios.filter((name) => !known.includes(name))];
   if (unknown.length > 0) throw new Error(`Unknown probe or scenario: ${unknown.join(', ')}`);
   const scenarios = options.scenarios.length > 0 ? options.scenarios : known;

@@ -63,7 +63,7 @@ export async function assembleAgentParts(options: AgentOptions): Promise<AgentPa
 
   const probesDir = options.probesDir ?? resolveProbesDir();
   const executable = options.executablePath ? { executablePath: options.executablePath } : {};
-  const simulatedHostPath = options.simulatedHostPath ?? (options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), { probesDir, ...executable }) : undefined);
+  const simulatedHostPath = options.simulatedHostPath ?? (options.simulate ? await prepareSimulatedHost(options.simulate, simulatedHostDir(options.dataDir), executable) : undefined);
   const host = { dataDir: options.dataDir, probesDir, simulatedHostPath, ...executable };
   const session = options.session ?? createSession({ ...host, shell: loaded.settings.shell, logger, ...(options.simulateIdentity ? { identity: options.simulateIdentity } : {}) });
   const notifyState = await loadNotifyState(join(options.dataDir, NOTIFY_STATE_FILE), logger);
@@ -86,7 +86,7 @@ export function createSession(options: HostSeamOptions & { shell?: AgentSettings
   return new PowerShellSession({
     ...(options.shell !== undefined && options.shell !== 'auto' ? { shell: options.shell } : {}),
     ...(options.executablePath ? { executablePath: options.executablePath } : {}),
-    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(options.probesDir), ...(options.identity ? { identity: options.identity } : {}) } } : {}),
+    ...(options.simulatedHostPath ? { simulate: { statePath: options.simulatedHostPath, modulePath: simModulePath(), ...(options.identity ? { identity: options.identity } : {}) } } : {}),
     logger: options.logger,
   });
 }

@@ -10,10 +10,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Identity } from './host-snapshot.js';
 import { powershellLiteral } from './powershell-command.js';
 import { resolveShellExecutable } from './powershell-executable.js';
-import { resolveProbesDir, simModulePath } from './script-paths.js';
+import { resolveSimDir, simModulePath } from './script-paths.js';
 
 /**
- * Who the simulated checks run as (probes/sim/shadows/Identity.ps1): SYSTEM (the host checker), an
+ * Who the simulated checks run as (sim/shadows/Identity.ps1): SYSTEM (the host checker), an
  * elevated admin, an admin under UAC (Administrators deny-only) or a standard user. The shadows deny
  * what Windows denies to each: the RDP key file's ACL, and what the scenario's host.adminOnly lists.
  */
@@ -21,7 +21,6 @@ export const SIMULATED_IDENTITIES = ['system', 'elevated-admin', 'uac-admin', 's
 export type SimulatedIdentity = (typeof SIMULATED_IDENTITIES)[number];
 
 export interface SimulatedHostOptions {
-  probesDir?: string;
   executablePath?: string;
   /** File name of the working copy inside workDir. */
   fileName?: string;
@@ -38,10 +37,15 @@ export function isScenarioPath(scenario: string): boolean {
   return /[\\/]|\.json$/i.test(scenario);
 }
 
-/** The names of the scenarios shipped in probes/sim/scenarios, sorted; none when the folder cannot be read. */
-export function shippedScenarios(probesDir: string): string[] {
+/** The file of a shipped scenario (sim/scenarios/<name>.json). */
+export function shippedScenarioPath(name: string): string {
+  return join(resolveSimDir(), 'scenarios', `${name}.json`);
+}
+
+/** The names of the scenarios shipped in sim/scenarios, sorted; none when there is no sim/ (an installed app) or it cannot be read. */
+export function shippedScenarios(): string[] {
   try {
-    return readdirSync(join(probesDir, 'sim', 'scenarios'))
+    return readdirSync(join(resolveSimDir(), 'scenarios'))
       .filter((name) => name.endsWith('.json'))
       .map((name) => name.slice(0, -'.json'.length))
       .sort();
@@ -66,7 +70,7 @@ export function assertScenarioFile(path: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ScenarioError(code === 'ENOENT' ? `The scenario file ${path} does not exist.` : `The scenario file ${path} cannot be read (${code ?? String(error)}).`);
   }
-  if (text.trim() === '') throw new ScenarioError(`The scenario file ${path} is empty: it must hold a JSON object (see probes/sim/scenarios/).`);
+  if (text.trim() === '') throw new ScenarioError(`The scenario file ${path} is empty: it must hold a JSON object (see sim/scenarios/).`);
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -80,7 +84,6 @@ export function assertScenarioFile(path: string): void {
 
 /** A shipped scenario name (`healthy`) or a path to a scenario file → the working copy's path. */
 export async function prepareSimulatedHost(scenario: string, workDir: string, options: SimulatedHostOptions = {}): Promise<string> {
-  const probesDir = options.probesDir ?? resolveProbesDir();
   const executable = resolveShellExecutable('pwsh', options.executablePath);
   await mkdir(workDir, { recursive: true });
   const statePath = resolve(workDir, options.fileName ?? 'simulated-host.json');
@@ -89,7 +92,7 @@ export async function prepareSimulatedHost(scenario: string, workDir: string, op
   if (isScenarioPath(scenario)) assertScenarioFile(scenarioArg);
   const command = [
     "$ErrorActionPreference = 'Stop'",
-    `Import-Module ${powershellLiteral(simModulePath(probesDir))}`,
+    `Import-Module ${powershellLiteral(simModulePath())}`,
     `$null = Initialize-SimHost -Scenario ${powershellLiteral(scenarioArg)} -StatePath ${powershellLiteral(statePath)}${identityArgument(options.identity)}`,
   ].join('; ');
   await new Promise<void>((done, fail) => {
@@ -113,7 +116,7 @@ export function simulatedHostDir(dataDir: string): string {
   return join(dataDir, 'simulated-host');
 }
 
-/** The simulated host's ProgramData: a real folder next to its working copy (probes/sim/shadows/ProgramData.ps1). */
+/** The simulated host's ProgramData: a real folder next to its working copy (sim/shadows/ProgramData.ps1). */
 export function simulatedProgramDataDir(statePath: string): string {
   return join(dirname(statePath), 'ProgramData');
 }

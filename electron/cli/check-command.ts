@@ -108,7 +108,7 @@ export const checkCommand: CliCommand = {
       return cannotCheck('the handshake check does not run on a simulated host');
     }
     if (options.simulate === undefined && process.platform !== 'win32') {
-      const scenarios = shippedScenarios(probesDir);
+      const scenarios = shippedScenarios();
       io.err(
         [
           `rdp-health checks a Windows Remote Desktop host, and this computer runs ${process.platform}.`,
@@ -127,7 +127,7 @@ export const checkCommand: CliCommand = {
       simulatedHostPath =
         options.simulate === undefined
           ? undefined
-          : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
+          : await simulatedWorkingCopy(options.simulate, io, { dataDir: options.dataDir !== undefined ? resolve(options.dataDir) : cliDataDir(), reset: options.reset, verbose: options.verbose });
     } catch (error) {
       // A scenario that cannot be read (missing, empty, not JSON) still answers in the plugin format.
       const message = error instanceof Error ? error.message : String(error);

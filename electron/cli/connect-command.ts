@@ -67,7 +67,7 @@ export async function runConnectCommand(argv: readonly string[], io: CliIo, opti
     let service = options.service;
     if (!service) {
       // This PC's settings: Windows' own, a simulated host's, or none (then nothing is blamed on them).
-      const simulatedHostPath = args.simulate !== undefined ? await prepareSimulatedHost(args.simulate, join(dataDir, 'sim'), { probesDir }) : undefined;
+      const simulatedHostPath = args.simulate !== undefined ? await prepareSimulatedHost(args.simulate, join(dataDir, 'sim')) : undefined;
       if (simulatedHostPath || process.platform === 'win32') session = createSession({ dataDir, probesDir, simulatedHostPath, logger: silentLogger });
       service = new ClientService({ session, probesDir });
     }

@@ -37,7 +37,7 @@ interface Repairs {
 async function openRepairs(values: RepairValues, dataDir: string, io: CliIo, logger: AgentLogger): Promise<Repairs> {
   const probesDir = resolveProbesDir();
   // Kept between runs: the fix changes it, a later check sees it, and undo must find the change.
-  const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir, probesDir, reset: values.reset, verbose: values.verbose });
+  const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir, reset: values.reset, verbose: values.verbose });
   const host = { dataDir, probesDir, simulatedHostPath: statePath };
   const session = createSession({ ...host, logger });
   const elevator = createElevator(host);

@@ -39,7 +39,7 @@ export const hostCheckCommand: CliCommand = {
     }
     const probesDir = resolveProbesDir();
     const logger = verboseLogger(io, values.verbose);
-    const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir: cliDataDir(), probesDir, reset: false, verbose: values.verbose });
+    const statePath = values.simulate === undefined ? undefined : await simulatedWorkingCopy(values.simulate, io, { dataDir: cliDataDir(), reset: false, verbose: values.verbose });
     // No data folder: the checker keeps nothing under a user profile (SYSTEM's or anyone's).
     const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger, identity: 'system' });
     try {

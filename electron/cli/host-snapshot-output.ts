@@ -21,7 +21,7 @@ export async function printHostSnapshot(options: CheckOptions, probesDir: string
     return EXIT_CODES.unknown;
   }
   const logger = verboseLogger(io, options.verbose);
-  const statePath = options.simulate === undefined ? undefined : await simulatedWorkingCopy(options.simulate, io, { dataDir: cliDataDir(), probesDir, reset: options.reset, verbose: options.verbose });
+  const statePath = options.simulate === undefined ? undefined : await simulatedWorkingCopy(options.simulate, io, { dataDir: cliDataDir(), reset: options.reset, verbose: options.verbose });
   const session = createSession({ dataDir: '', probesDir, simulatedHostPath: statePath, logger });
   try {
     const { policy } = await readAdminPolicy(session, probesDir, logger);

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { isScenarioPath, prepareSimulatedHost, simulatedHostDir } from '../agent/simulated-host.js';
+import { isScenarioPath, prepareSimulatedHost, shippedScenarioPath, simulatedHostDir } from '../agent/simulated-host.js';
 import type { CliIo } from './cli-io.js';
 
 /** The CLI's own data folder: RDP_HEALTH_DATA_DIR, else %LOCALAPPDATA%\RDP Health\cli, else ~/.local/state/rdp-health. */
@@ -27,15 +27,14 @@ export function scenarioFileName(scenario: string): string {
 
 export interface WorkingCopyOptions {
   dataDir: string;
-  probesDir: string;
   reset: boolean;
   verbose: boolean;
 }
 
 /** The scenario file was changed after the copy was made (an edited scenario must not be shadowed by an old copy). */
-function scenarioIsNewer(scenario: string, probesDir: string, copy: string): boolean {
-  const file = isScenarioPath(scenario) ? resolve(scenario) : join(probesDir, 'sim', 'scenarios', `${scenario}.json`);
+function scenarioIsNewer(scenario: string, copy: string): boolean {
   try {
+    const file = isScenarioPath(scenario) ? resolve(scenario) : shippedScenarioPath(scenario);
     return statSync(file).mtimeMs > statSync(copy).mtimeMs;
   } catch {
     return false;
@@ -47,11 +46,11 @@ export async function simulatedWorkingCopy(scenario: string, io: CliIo, options:
   const hostDir = simulatedHostDir(options.dataDir);
   const fileName = scenarioFileName(scenario);
   const path = join(hostDir, fileName);
-  const changed = existsSync(path) && scenarioIsNewer(scenario, options.probesDir, path);
+  const changed = existsSync(path) && scenarioIsNewer(scenario, path);
   if (options.reset || changed) await rm(path, { force: true });
   if (changed && !options.reset) io.err(`The scenario ${scenario} changed since its working copy was made: starting again from it.`);
   if (!existsSync(path)) {
-    await prepareSimulatedHost(scenario, hostDir, { probesDir: options.probesDir, fileName });
+    await prepareSimulatedHost(scenario, hostDir, { fileName });
     io.err(`Simulated host: a new working copy of ${scenario} at ${path} (fix and undo change it; --reset starts again from the scenario).`);
   } else if (options.verbose) {
     io.err(`Simulated host: the working copy ${path}, with the changes of earlier commands (--reset starts again from ${scenario}).`);

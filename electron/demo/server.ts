@@ -21,7 +21,7 @@ import { agentActions } from '../shell/actions.js';
 import { createHttpBridge } from './http-bridge.js';
 
 export interface DemoOptions {
-  /** A shipped scenario name (probes/sim/scenarios) or a path to a scenario file. */
+  /** A shipped scenario name (sim/scenarios) or a path to a scenario file. */
   scenario: string;
   /** 0 or absent: any free port. */
   port?: number;

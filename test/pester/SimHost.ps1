@@ -1,7 +1,7 @@
 # Dot-sourced by every Pester test: the simulated host and a way to run a shipped probe script on a
 # scenario. Each call gets its own working copy, so tests never share or change the shipped files.
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-Import-Module (Join-Path $script:RepoRoot 'probes/sim/RdpHealth.Sim.psm1') -Global -Force
+Import-Module (Join-Path $script:RepoRoot 'sim/RdpHealth.Sim.psm1') -Global -Force
 
 function Invoke-SimProbe {
     <# Runs probes/<Script> on a fresh working copy of the scenario; returns the parsed envelope. #>
@@ -9,7 +9,7 @@ function Invoke-SimProbe {
         [Parameter(Mandatory)][string]$Script,
         [Parameter(Mandatory)][string]$Scenario,
         [hashtable]$Parameters = @{},
-        # Who the probe runs as (probes/sim/shadows/Identity.ps1); else the scenario's (shipped ones: system).
+        # Who the probe runs as (sim/shadows/Identity.ps1); else the scenario's (shipped ones: system).
         [string]$Identity
     )
     $identityArgument = @{}

@@ -13,13 +13,14 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../electron/agent/settings.js';
 import { resolveShellExecutable } from '../../electron/agent/powershell-executable.js';
 import { simModulePath } from '../../electron/agent/script-paths.js';
+import { shippedScenarioPath } from '../../electron/agent/simulated-host.js';
 import { contract } from '../../electron/contract.js';
 import { parseEnvelope } from '../../probes/common/envelope.js';
 import { findingFromNodeProbe, findingFromOutput } from '../../probes/common/probe.js';
 import { createHandshakeProbe } from '../../probes/handshake/handshake.js';
 import { decodeConnectionConfirm, tpktLength } from '../../probes/handshake/x224.js';
 import { PROBES } from '../../probes/index.js';
-import { probesDir, tempDir } from '../integration/agent/helpers.js';
+import { tempDir } from '../integration/agent/helpers.js';
 
 const SEED = 0x17_2026;
 const STATUSES = ['ok', 'warn', 'fail', 'unknown'];
@@ -165,14 +166,14 @@ describe('fuzz (seed 0x172026)', () => {
 
   it('scenario files: 25 mutated scenarios are loaded or refused with a message, in one shell', async () => {
     const dir = tempDir('fuzz-scenarios-');
-    const healthy = readFileSync(join(probesDir, 'sim', 'scenarios', 'healthy.json'), 'utf8');
+    const healthy = readFileSync(shippedScenarioPath('healthy'), 'utf8');
     const files = Array.from({ length: 25 }, (_, i) => {
       const path = join(dir, `case-${i}.json`);
       writeFileSync(path, rng() < 0.5 ? mutate(healthy) : JSON.stringify({ description: 'fuzz', extends: pick(['healthy', 'nope', '../../etc/passwd', '']), patch: randomValue() }));
       return path;
     });
     const script = [
-      `Import-Module '${simModulePath(probesDir).replace(/'/g, "''")}'`,
+      `Import-Module '${simModulePath().replace(/'/g, "''")}'`,
       ...files.map((file, i) => `try { $null = Initialize-SimHost -Scenario '${file}' -StatePath '${join(dir, `state-${i}.json`)}'; 'ok' } catch { 'refused: ' + ($_.Exception.Message -replace '\\s+', ' ') }`),
     ].join('\n');
     const { stdout } = await promisify(execFile)(resolveShellExecutable('pwsh'), ['-NoProfile', '-NonInteractive', '-Command', script], { timeout: 120_000, maxBuffer: 4 * 1024 * 1024 });

@@ -80,7 +80,7 @@ export class SimulatedElevator implements Elevator {
       NO_COLOR: '1',
       TERM: 'dumb',
       ...this.folderEnv(),
-      RDP_HEALTH_SIM_MODULE: simModulePath(probesDir),
+      RDP_HEALTH_SIM_MODULE: simModulePath(),
       RDP_HEALTH_SIM_STATE: this.options.statePath,
       // Through UAC a fix runs with the admin's full token, whoever the checks run as; a user's own fix as the user.
       ...(this.options.asUser ? {} : { RDP_HEALTH_SIM_IDENTITY: 'elevated-admin' }),

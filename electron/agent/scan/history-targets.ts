@@ -23,7 +23,7 @@ export async function readHistoryTargets(options: { simulate?: string } = {}): P
   try {
     const simulate =
       workDir && options.simulate !== undefined
-        ? { statePath: await prepareSimulatedHost(options.simulate, workDir, { probesDir }), modulePath: simModulePath(probesDir) }
+        ? { statePath: await prepareSimulatedHost(options.simulate, workDir), modulePath: simModulePath() }
         : undefined;
     session = new PowerShellSession(simulate ? { simulate } : {});
     const result = await readRdpHistory(session, probesDir);

@@ -21,11 +21,11 @@ export async function simHost(scenario: string | Record<string, unknown> = 'heal
     name = join(dir, 'case.json');
     writeFileSync(name, JSON.stringify({ description: 'test case', extends: 'healthy', patch: scenario }));
   }
-  return prepareSimulatedHost(name, dir, { probesDir });
+  return prepareSimulatedHost(name, dir);
 }
 
 export function simSession(statePath: string, options: Omit<SessionOptions, 'simulate'> = {}): PowerShellSession {
-  return new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) }, ...options });
+  return new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() }, ...options });
 }
 
 /** A test-only PowerShell probe whose script lives in test/fixtures/probes (absolute path). */

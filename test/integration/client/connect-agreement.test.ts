@@ -73,9 +73,9 @@ describe('connect verdicts agree with FreeRDP against real xrdp servers', () => 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'rdp-health-connect-'));
     const probesDir = resolveProbesDir({ isPackaged: false });
-    const statePath = await prepareSimulatedHost('client-windows11-home', path.join(work, 'sim'), { probesDir });
+    const statePath = await prepareSimulatedHost('client-windows11-home', path.join(work, 'sim'));
     // The machine may be busy: a generous start.
-    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) }, startTimeoutMs: 120_000, timeoutMs: 120_000 });
+    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() }, startTimeoutMs: 120_000, timeoutMs: 120_000 });
     const read = async () => {
       const result = await readClientSettings(session, probesDir);
       if (!result.ok) throw new Error(result.problem);

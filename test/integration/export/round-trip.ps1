@@ -3,7 +3,7 @@
 # probe on each exported file. One marked JSON line per probe run.
 param([Parameter(Mandatory)][string]$Root, [Parameter(Mandatory)][string]$WorkDir)
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $Root 'probes/sim/RdpHealth.Sim.psm1') -Global -Force
+Import-Module (Join-Path $Root 'sim/RdpHealth.Sim.psm1') -Global -Force
 $scenarios = @($env:RDP_HEALTH_ROUND_TRIP_SCENARIOS | ConvertFrom-Json)
 $redacted = @($env:RDP_HEALTH_ROUND_TRIP_REDACTED | ConvertFrom-Json)
 $probes = @($env:RDP_HEALTH_ROUND_TRIP_PROBES | ConvertFrom-Json)

@@ -27,7 +27,7 @@ writeFileSync(REFUSED, JSON.stringify({
   extends: 'healthy',
   patch: { host: { identity: 'standard-user', adminOnly: { cimNamespaces: ['root/cimv2/TerminalServices'], certificateStores: ['LocalMachine\\Remote Desktop'] } } },
 }));
-const SCENARIOS = [...shippedScenarios(join(ROOT, 'probes')), REFUSED];
+const SCENARIOS = [...shippedScenarios(), REFUSED];
 const label = (scenario: string): string => basename(scenario, '.json');
 const REDACTED = ['healthy', 'cert-ca-issued', 'german-host'];
 const POWERSHELL = PROBES.filter((probe): probe is PowerShellProbe => probe.kind === 'powershell');

@@ -86,7 +86,7 @@ describe('the host checker publishes, a user reads (two processes, one simulated
   }, 300_000);
 
   it('refuses a snapshot another user owns or can change, and says so', async () => {
-    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
+    session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() } });
     expect(await unusable()).toMatch(/^trusted/);
     const original = await readFile(statePath, 'utf8');
     const state = JSON.parse(original) as { files: Record<string, { owner: string; acl: unknown[] }> };
@@ -189,9 +189,9 @@ describe('runHostCheck', () => {
     const probesDir = resolveProbesDir({ isPackaged: false });
     const scenario = join(dir, 'firewall-broken.json');
     await writeFile(scenario, JSON.stringify({ description: 'the firewall cmdlets fail', extends: 'healthy', patch: { faults: { 'Get-NetFirewallRule': { kind: 'error' } } } }));
-    const statePath = await prepareSimulatedHost(scenario, join(dir, 'host'), { probesDir });
+    const statePath = await prepareSimulatedHost(scenario, join(dir, 'host'));
     const programDataDir = join(dir, 'host', 'ProgramData');
-    const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir), identity: 'system' } });
+    const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(), identity: 'system' } });
     try {
       const asUser = await runHostCheck({ session, probesDir, probes: [nlaProbe, firewallProbe], logger: quiet, eventLog: false, simulated: { programDataDir, identity: 'standard-user' } });
       expect(asUser).toEqual({ outcome: 'refused', reason: expect.stringContaining('runs as standard-user') as unknown });

@@ -19,8 +19,8 @@ export interface SimSession {
 export async function openSimSession(scenario: string): Promise<SimSession> {
   const workDir = await mkdtemp(join(tmpdir(), 'rdp-health-fleet-'));
   const probesDir = resolveProbesDir({ isPackaged: false });
-  const statePath = await prepareSimulatedHost(scenario, workDir, { probesDir });
-  const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
+  const statePath = await prepareSimulatedHost(scenario, workDir);
+  const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() } });
   return {
     session,
     probesDir,

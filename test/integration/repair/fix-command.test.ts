@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli.js';
 import { cliDataDir, scenarioFileName } from '../../../electron/cli/fix-command.js';
-import { probesDir, RDP_TCP } from './repair-harness.js';
+import { shippedScenarioPath } from '../../../electron/agent/simulated-host.js';
+import { RDP_TCP } from './repair-harness.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rdp-cli-fix-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
@@ -22,7 +23,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const shipped = (name: string) => createHash('sha256').update(readFileSync(join(probesDir, 'sim', 'scenarios', `${name}.json`))).digest('hex');
+const shipped = (name: string) => createHash('sha256').update(readFileSync(shippedScenarioPath(name))).digest('hex');
 const workingCopy = (name: string) => JSON.parse(readFileSync(join(dataDir, 'simulated-host', `${name}.json`), 'utf8')) as { registry: Record<string, Record<string, unknown>> };
 
 describe('rdp-health fix / undo --simulate', () => {

@@ -66,9 +66,9 @@ export async function harness(
     writeFileSync(name, JSON.stringify({ description: 'test case', ...scenario }));
   }
   // Who the checks and previews run as (default: the scenario's, system); fixes run elevated whatever it is.
-  const statePath = await prepareSimulatedHost(name, dir, { probesDir, ...(options.identity ? { identity: options.identity } : {}) });
+  const statePath = await prepareSimulatedHost(name, dir, options.identity ? { identity: options.identity } : {});
   const fixRoot = join(dir, 'fixes');
-  const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath(probesDir) } });
+  const session = new PowerShellSession({ simulate: { statePath, modulePath: simModulePath() } });
   const runner = new CheckRunner({ session, probesDir, probes: repairedProbes, probeTimeoutMs: () => 30_000 });
   const elevator = new SimulatedElevator({ statePath, probesDir, fixRoot, decline: options.decline ?? false });
   const service = new RepairService({

@@ -11,7 +11,7 @@ function Get-ShippedProbeScript {
     client-side readers in probes/client are not host probes and have their own schemas and tests).
     #>
     Get-ChildItem -LiteralPath (Join-Path $script:ContractRepoRoot 'probes') -Directory |
-        Where-Object { @('sim', 'common', 'client') -notcontains $_.Name } |
+        Where-Object { @('common', 'client') -notcontains $_.Name } |
         ForEach-Object { Get-ChildItem -LiteralPath $_.FullName -Filter 'Get-Rdp*.ps1' -File } |
         ForEach-Object { [pscustomobject]@{ Probe = $_.Directory.Name; Path = $_.FullName } }
 }

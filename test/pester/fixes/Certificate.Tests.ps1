@@ -1,5 +1,5 @@
 # Repair-RdpCertificate.ps1 on the simulated host: preview, renewal (Windows makes the new certificate
-# when SessionEnv restarts: probes/sim/shadows/CertificateRegeneration.ps1), verification by the
+# when SessionEnv restarts: sim/shadows/CertificateRegeneration.ps1), verification by the
 # probes, undo, failures half way, and every refusal (type 2/3 bindings, broker, stopped services).
 BeforeAll {
     . (Join-Path $PSScriptRoot '../SimHost.ps1')

@@ -1,4 +1,4 @@
-# Register-RdpHealthHostChecker.ps1 on the simulated Task Scheduler (probes/sim/shadows/TaskScheduler.ps1):
+# Register-RdpHealthHostChecker.ps1 on the simulated Task Scheduler (sim/shadows/TaskScheduler.ps1):
 # the registered definition runs as SYSTEM, the fixed action takes no arguments from a caller, Users may
 # only read and run the task, the triggers follow CheckIntervalMinutes, registering again replaces it,
 # and -Unregister removes it.

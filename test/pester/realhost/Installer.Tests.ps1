@@ -41,7 +41,8 @@ Describe 'A silent install (/S)' -Tag 'Installer' {
 
     It 'ships the probe scripts next to the asar, and never the simulated host' {
         Test-Path -LiteralPath (Join-Path $installDir 'resources\probes\nla\Get-RdpNla.ps1') | Should -BeTrue
-        Test-Path -LiteralPath (Join-Path $installDir 'resources\probes\sim') | Should -BeFalse
+        @(Get-ChildItem -LiteralPath $installDir -Recurse -File -Filter 'RdpHealth.Sim.psm1') | Should -HaveCount 0
+        Test-Path -LiteralPath (Join-Path $installDir 'resources\sim') | Should -BeFalse
     }
 
     It 'starts the agent at sign-in for every user, hidden in the tray' {

@@ -57,7 +57,7 @@ Describe 'Test-RdpHealthAssumptions.ps1' {
 }
 
 Describe 'Every shadow says what it follows' {
-    It '<_> starts with a "# Follows:" line' -ForEach @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot '../../../probes/sim/shadows') -Filter '*.ps1' | ForEach-Object Name) {
-        (Get-Content -LiteralPath (Join-Path $PSScriptRoot "../../../probes/sim/shadows/$_") -TotalCount 1) | Should -Match '^# Follows: \S.{20,}'
+    It '<_> starts with a "# Follows:" line' -ForEach @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot '../../../sim/shadows') -Filter '*.ps1' | ForEach-Object Name) {
+        (Get-Content -LiteralPath (Join-Path $PSScriptRoot "../../../sim/shadows/$_") -TotalCount 1) | Should -Match '^# Follows: \S.{20,}'
     }
 }

@@ -1,5 +1,5 @@
 # Who the simulated checks run as: the key file's ACL, the TerminalServices namespace and the
-# Remote Desktop store refuse what Windows refuses to each identity (probes/sim/shadows/Identity.ps1).
+# Remote Desktop store refuse what Windows refuses to each identity (sim/shadows/Identity.ps1).
 BeforeAll {
     . (Join-Path $PSScriptRoot '../SimHost.ps1')
     $script:KeyFile = 'C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys\f686aace6942fb7f7ceb231212eef4a4_3f1e2d4c-5b6a-4789-9abc-def012345678'

@@ -1,8 +1,8 @@
 # The shipped healthy host says what its values follow (healthy.json's _sources, issue 11), and the
 # simulated host keeps such notes out of the host state.
 BeforeAll {
-    $script:Healthy = Join-Path $PSScriptRoot '../../../probes/sim/scenarios/healthy.json'
-    Import-Module (Join-Path $PSScriptRoot '../../../probes/sim/RdpHealth.Sim.psm1') -Global -Force
+    $script:Healthy = Join-Path $PSScriptRoot '../../../sim/scenarios/healthy.json'
+    Import-Module (Join-Path $PSScriptRoot '../../../sim/RdpHealth.Sim.psm1') -Global -Force
 }
 
 Describe 'healthy.json _sources' {

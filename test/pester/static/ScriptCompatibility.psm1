@@ -18,10 +18,9 @@ $script:ForbiddenCommands = @{
 $script:ForbiddenParameters = @{ 'DisplayGroup' = '-DisplayGroup matches localized text: select rules by Name or Group' }
 
 function Get-ShippedScript {
-    <# Every .ps1/.psm1 the product ships (probes/ except the simulated host), and the scripts admins run on real hosts (scripts/). #>
+    <# Every .ps1/.psm1 the product ships (probes/; the simulated host is sim/, never shipped), and the scripts admins run on real hosts (scripts/). #>
     param([Parameter(Mandatory)][string]$Root)
-    Get-ChildItem -LiteralPath (Join-Path $Root 'probes') -Recurse -File -Include '*.ps1', '*.psm1' |
-        Where-Object { $_.FullName -notmatch '[\\/]probes[\\/]sim[\\/]' }
+    Get-ChildItem -LiteralPath (Join-Path $Root 'probes') -Recurse -File -Include '*.ps1', '*.psm1'
     Get-ChildItem -LiteralPath (Join-Path $Root 'scripts') -File -Include '*.ps1', '*.psm1' -Recurse
 }
 

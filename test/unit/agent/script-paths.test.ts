@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probeScriptPath, resolveProbesDir, simModulePath } from '../../../electron/agent/script-paths.js';
+import { probeScriptPath, resolveProbesDir, resolveSimDir, simModulePath } from '../../../electron/agent/script-paths.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
@@ -21,7 +21,7 @@ describe('resolveProbesDir', () => {
     const dir = resolveProbesDir({ isPackaged: false });
     expect(dir).toBe(join(repoRoot, 'probes'));
     expect(existsSync(join(dir, 'common', 'RdpHealth.Common.psm1'))).toBe(true);
-    expect(existsSync(simModulePath(dir))).toBe(true);
+    expect(existsSync(join(dir, 'sim'))).toBe(false);
   });
 
   it('in development is found from a bundle folder too (out/main)', () => {
@@ -37,6 +37,23 @@ describe('resolveProbesDir', () => {
 
   it('packaged without a resources path is an error, not a guess', () => {
     expect(() => resolveProbesDir({ isPackaged: true, resourcesPath: undefined as unknown as string })).toThrow();
+  });
+});
+
+describe('resolveSimDir', () => {
+  it('is the repository sim/ folder, beside probes/ and outside it, from the source tree and from a bundle', () => {
+    expect(resolveSimDir()).toBe(join(repoRoot, 'sim'));
+    expect(resolveSimDir(join(repoRoot, 'out', 'main'))).toBe(join(repoRoot, 'sim'));
+    expect(simModulePath()).toBe(join(repoRoot, 'sim', 'RdpHealth.Sim.psm1'));
+    expect(existsSync(simModulePath())).toBe(true);
+  });
+
+  it('is not found where there is no repository (an installed app ships no simulated host)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sim-'));
+    mkdirSync(join(root, 'resources', 'sim'), { recursive: true });
+    mkdirSync(join(root, 'resources', 'probes', 'common'), { recursive: true });
+    writeFileSync(join(root, 'resources', 'probes', 'common', 'RdpHealth.Common.psm1'), '');
+    expect(() => resolveSimDir(join(root, 'resources', 'app.asar', 'out', 'main'))).toThrow(/No sim folder found .*never of an installed app/);
   });
 });
 

@@ -143,21 +143,33 @@ describe('what the installer ships', () => {
     for (const script of pending) expect(wouldPlace(config, root, 'extraResources', `probes/${script}`), script).toBe(true);
   });
 
-  it('ships every PowerShell file under probes/ except the simulated host, and nothing else from there', () => {
-    const expected = filesUnder('probes').filter((path) => /\.psm?1$/.test(path) && !path.startsWith('probes/sim/'));
+  it('ships every PowerShell file under probes/, and nothing else from there', () => {
+    const expected = filesUnder('probes').filter((path) => /\.psm?1$/.test(path));
     expect(resources.filter((p) => p.source.startsWith('probes/')).map((p) => p.source).sort()).toEqual(expected.sort());
   });
 
   it('ships nothing of the simulated host, the tests, or the TypeScript sources', () => {
-    expect(filesUnder('probes/sim').length).toBeGreaterThan(0);
+    const simFiles = filesUnder('sim');
+    expect(simFiles).toContain('sim/RdpHealth.Sim.psm1');
+    const simNames = new Set(simFiles.map((path) => posix.basename(path)));
     for (const placed of [...resources, ...asar]) {
-      expect(placed.source).not.toMatch(/^probes\/sim\//);
-      expect(placed.source).not.toMatch(/^test\//);
+      expect(placed.source).not.toMatch(/^(sim|test)\//);
+      expect(placed.destination).not.toMatch(/(^|\/)sim\//);
       expect(placed.source).not.toMatch(/\.tsx?$/);
+      // Not copied in under another folder either: no shipped file has a sim file's name.
+      if (/\.psm?1$/.test(placed.source)) expect(simNames, placed.source).not.toContain(posix.basename(placed.source));
     }
-    expect(wouldPlace(config, root, 'extraResources', 'probes/sim/RdpHealth.Sim.psm1')).toBe(false);
-    expect(wouldPlace(config, root, 'extraResources', 'probes/sim/shadows/Registry.ps1')).toBe(false);
+    for (const path of simFiles) {
+      expect(wouldPlace(config, root, 'extraResources', path), path).toBe(false);
+      expect(wouldPlace(config, root, 'files', path), path).toBe(false);
+    }
     expect(wouldPlace(config, root, 'files', 'test/pester/SimHost.ps1')).toBe(false);
+  });
+
+  it('ships no script that loads the simulated host', () => {
+    for (const placed of resources.filter((p) => /\.psm?1$/.test(p.source))) {
+      expect(readFileSync(join(root, placed.source), 'utf8'), placed.source).not.toMatch(/RdpHealth\.Sim|Use-SimHost|Initialize-SimHost/);
+    }
   });
 
   it('keeps every script out of the asar, where PowerShell could not read it', () => {

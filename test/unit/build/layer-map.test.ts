@@ -40,6 +40,14 @@ describe('the layer map', () => {
     expect(await layerErrors('renderer/demo/example.ts', "import { App } from '../App.js';\nexport { App };\n")).toEqual([]);
   });
 
+  it('keeps the simulated host (sim/) out of every shipped layer; tests may read it', async () => {
+    const scenario = (up: string) => `import healthy from '${up}sim/scenarios/healthy.json';\nexport { healthy };\n`;
+    expect(await layerErrors('electron/agent/example.ts', scenario('../../'))).toEqual([expect.stringContaining('agent may not import sim/scenarios/healthy (sim)')]);
+    expect(await layerErrors('electron/demo/example.ts', scenario('../../'))).toHaveLength(1);
+    expect(await layerErrors('probes/nla/example.ts', scenario('../../'))).toHaveLength(1);
+    expect(await layerErrors('test/unit/example.ts', scenario('../../'))).toEqual([]);
+  });
+
   it('lets only main and the preload import Electron values', async () => {
     const value = "import { app } from 'electron';\nexport { app };\n";
     expect(await layerErrors('electron/shell/example.ts', value)).toHaveLength(1);

@@ -13,7 +13,7 @@ $script:StateStamp = $null
 # ---------------------------------------------------------------- scenario and state
 
 function Resolve-SimScenarioPath {
-    <# A shipped scenario name (probes/sim/scenarios/<name>.json) or a path to a scenario file. #>
+    <# A shipped scenario name (sim/scenarios/<name>.json) or a path to a scenario file. #>
     [CmdletBinding()]
     param([Parameter(Mandatory)][string]$Scenario)
     if (Test-Path -LiteralPath $Scenario -PathType Leaf) { return (Resolve-Path -LiteralPath $Scenario).Path }
