@@ -60,7 +60,9 @@ export const rendererSection: BenchSection = {
               setTimeout(() => reject(new Error(`the page set no ${mark} mark in 120 s`)), 120_000);
               const observer = new PerformanceObserver((list) => {
                 const entry = list.getEntriesByName(mark)[0];
-                if (entry) (observer.disconnect(), resolve(entry.startTime));
+                if (!entry) return;
+                observer.disconnect();
+                resolve(entry.startTime);
               });
               observer.observe({ type: 'mark', buffered: true });
             }),
