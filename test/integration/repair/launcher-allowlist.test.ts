@@ -5,7 +5,7 @@
  * declared, changed or removed without the launcher (or the other way round) fails here.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RECORD_ID_PATTERN } from '../../../electron/domain/repair.js';
