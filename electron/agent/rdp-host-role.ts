@@ -6,7 +6,7 @@
  * connections turned off is still a host with a problem (the listener check fails, with its fix).
  */
 import type { Finding } from '../../probes/common/finding.js';
-import { listenerDataSchema } from '../../probes/listener/listener.js';
+import { LISTENER_PROBE_ID, listenerDataSchema } from '../../probes/listener/listener.js';
 
 export const NOT_AN_RDP_HOST = 'This PC does not accept Remote Desktop connections';
 
@@ -27,7 +27,7 @@ export function notAnRdpHost(listenerData: unknown): string | null {
 export function asNotApplicable(finding: Finding, why: string): Finding {
   if (finding.status === 'ok') return finding;
   // The listener check is the one that reads the role: it says it, and nothing else.
-  if (finding.probeId === 'listener') return { ...finding, status: 'unknown', summary: `${NOT_AN_RDP_HOST}: ${why}. It can still connect to other computers.` };
+  if (finding.probeId === LISTENER_PROBE_ID) return { ...finding, status: 'unknown', summary: `${NOT_AN_RDP_HOST}: ${why}. It can still connect to other computers.` };
   return {
     ...finding,
     status: 'unknown',

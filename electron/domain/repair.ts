@@ -10,6 +10,12 @@ export { fixIdSchema };
 export const fixIdsSchema = z.array(fixIdSchema).min(1).max(20);
 /** Opaque ids the agent hands out (preview, undo record): short, no separators a path could use. */
 export const opaqueIdSchema = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/);
+/**
+ * An undo record id: <UTC yyyyMMddTHHmmssZ>-<fix id, . as _>-<8 hex>. The one definition: every fix
+ * script's ValidatePattern and the launcher repeat it as a PowerShell literal (they run without Node),
+ * and test/integration/repair/record-id-literals.test.ts fails when one of them differs.
+ */
+export const RECORD_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$/;
 
 export { isSafeFix, repairAllPlan } from './repair-plan.js';
 

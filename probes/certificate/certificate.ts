@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { verdictFromProblems, type EvaluateContext, type PowerShellProbe, type Problem, type Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
 import { DAY_MS, daysLeft } from '../common/days.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 import { serviceStateSchema } from '../common/service-state.js';
 import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
@@ -99,11 +99,16 @@ export const certificateDataSchema = z.object({
 });
 export type CertificateData = z.infer<typeof certificateDataSchema>;
 
-export const CERTIFICATE_FIXES = {
+const certificateFixes = declareHostFixes(CERTIFICATE_PROBE_ID, {
   // Deletes every expired self-signed cert in the Remote Desktop store and restarts SessionEnv,
-  // which makes Windows issue a new one. Type 1 bindings only.
-  renewSelfSigned: fix('certificate.renew-self-signed', 'Let Windows create a new Remote Desktop certificate', {}),
-};
+  // which makes Windows issue a new one. Type 1 bindings only. The probe offers it for an expired
+  // certificate and inside the warning window: both are in this scope.
+  renewSelfSigned: {
+    id: 'certificate.renew-self-signed', title: 'Let Windows create a new Remote Desktop certificate',
+    script: 'certificate/Repair-RdpCertificate.ps1', parameters: { Action: 'RenewSelfSigned', Scope: 'ExpiringOrExpired' }, alsoRecheck: ['key-access'],
+  },
+});
+export const CERTIFICATE_FIXES = certificateFixes.descriptors;
 
 const BINDING_TYPES: Record<number, string> = { 1: 'self-signed (made by Windows)', 2: 'group policy certificate template', 3: 'custom certificate' };
 
@@ -274,4 +279,5 @@ export const certificateProbe: PowerShellProbe<typeof certificateDataSchema> = {
   script: 'certificate/Get-RdpCertificate.ps1',
   dataSchema: certificateDataSchema,
   evaluate: evaluateCertificate,
+  fixes: certificateFixes.declarations,
 };

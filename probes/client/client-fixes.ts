@@ -4,15 +4,26 @@
  * client settings, not a host check). None lowers security: where a verdict's only remedy would
  * (old TLS back on, AllowEncryptionOracle=2), the verdict says so in words and offers no fix.
  */
-import { fix } from '../common/fixes.js';
+import { declareClientFixes } from '../common/fixes.js';
 import type { ClientSettings } from './client-settings.js';
 
-export const CLIENT_FIXES = {
+const clientFixes = declareClientFixes({
   // Enabled=1 / DisabledByDefault=0 under SCHANNEL\Protocols\TLS 1.2\Client (HKLM: elevated).
-  enableTls12: fix('client.enable-tls12', 'Turn TLS 1.2 back on for this PC\'s Remote Desktop client (takes effect once the client restarts)', {}),
-  // enablecredsspsupport:i:1 in the user's own .rdp files for one computer: run with the user's rights.
-  enableCredSspInFile: fix('rdp-file.enable-credssp', 'Turn NLA (CredSSP) back on in your .rdp file for this computer', { needsElevation: false }),
-};
+  // Undoing it turns this PC's TLS 1.2 client off again.
+  enableTls12: {
+    id: 'client.enable-tls12', title: 'Turn TLS 1.2 back on for this PC\'s Remote Desktop client (takes effect once the client restarts)',
+    script: 'client/Repair-RdpClientTls.ps1', raisesSecurity: true,
+  },
+  // enablecredsspsupport:i:1 in the user's own .rdp files for one computer: run with the user's rights
+  // (no elevation), for the computer whose verdict offered it (its host goes to -TargetHost).
+  enableCredSspInFile: {
+    id: 'rdp-file.enable-credssp', title: 'Turn NLA (CredSSP) back on in your .rdp file for this computer', needsElevation: false,
+    script: 'client/Repair-RdpFile.ps1', parameters: { Action: 'EnableCredSsp' }, raisesSecurity: true, targetParameter: 'TargetHost',
+  },
+});
+export const CLIENT_FIXES = clientFixes.descriptors;
+/** The fixes on this PC as the fix catalog holds them. */
+export const CLIENT_FIX_DECLARATIONS = clientFixes.declarations;
 
 /**
  * A fix for one computer's .rdp file names it to the fix script: a host name or IPv4 address of at most

@@ -26,9 +26,27 @@ function Get-RdpFixScope {
     #>
     [CmdletBinding()]
     param([string]$FixId, [string]$RecordId)
-    if ($RecordId) { $FixId = ($RecordId -replace '^[0-9]{8}T[0-9]{6}Z-', '' -replace '-[0-9a-f]{8}$', '').Replace('_', '.') }
+    if ($RecordId) { $FixId = Get-RdpFixIdOfRecord -RecordId $RecordId }
     if ($FixId -match $script:UserScopeFixIdPattern) { return 'User' }
     'Machine'
+}
+
+function Get-RdpFixIdOfRecord {
+    <#
+    .SYNOPSIS
+    The fix id a record id names (<time>-<fix id with _ for .>-<hex>), or '' when it names none.
+    .DESCRIPTION
+    The time stamp and the hex suffix hold no '-', so the fix id lies between the first and the last
+    one: no second copy of the record id pattern (the agent's fixIdOfRecord reads it the same way).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][AllowEmptyString()][string]$RecordId)
+    $first = $RecordId.IndexOf('-')
+    $last = $RecordId.LastIndexOf('-')
+    if ($first -lt 0 -or $last -le $first) { return '' }
+    $RecordId.Substring($first + 1, $last - $first - 1).Replace('_', '.')
 }
 
 function Test-RdpWindowsHost {
@@ -318,4 +336,4 @@ function Read-RdpFixJsonFile {
     Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
 }
 
-Export-ModuleMember -Function Get-RdpFixScope, Get-RdpUserFixRoot, Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile
+Export-ModuleMember -Function Get-RdpFixScope, Get-RdpFixIdOfRecord, Get-RdpUserFixRoot, Test-RdpWindowsHost, Get-RdpSystemDirectory, Get-RdpProgramDataFolder, Invoke-RdpSystemTool, Test-RdpAdminOwner, Get-RdpAdministratorsMemberSid, Set-RdpFixItemAdminOwner, Assert-RdpFixItemTrusted, Get-RdpFixRoot, Get-RdpFixFilePath, Initialize-RdpFixFolder, New-RdpFixRecordId, Write-RdpFixJsonFile, Read-RdpFixJsonFile

@@ -22,7 +22,7 @@ function Start-RdpFixUndo {
         [Parameter(Mandatory)][ValidatePattern('^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$')][string]$RecordId,
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet
     )
-    $fixId = (($RecordId -replace '^[0-9]{8}T[0-9]{6}Z-', '') -replace '-[0-9a-f]{8}$', '').Replace('_', '.')
+    $fixId = Get-RdpFixIdOfRecord -RecordId $RecordId
     Start-RdpFix -FixId $fixId -Cmdlet $Cmdlet -RecordId $RecordId
 }
 

@@ -9,10 +9,10 @@ Run unelevated by the agent's Windows elevator:
     -RequestPath <request.json> -ResultPath <result.json>
 Data passes through files, never through a command string built from input. The request, written by
 the agent, is { "schema": 1, "script": "nla/Repair-RdpNla.ps1", "parameters": { "Action": "Enable" },
-"recordId": "<id>" }. It is checked here before anything runs: the script must be a Repair-Rdp*.ps1
-next to its probe (or common/Undo-RdpFix.ps1) inside this probes folder, parameter names plain words,
-values plain tokens (the fix script then checks them against its ValidateSet/ValidatePattern), the
-record id its pattern. The fix then starts elevated (Process.Start with the runas verb, waited for) as
+"recordId": "<id>" }. It is checked here before anything runs: parameter names plain words, values
+plain tokens, the record id its pattern, and the script with its parameters one of the requests the
+agent's fix catalog makes (a fix that needs elevation, or common/Undo-RdpFix.ps1), installed in this
+probes folder. The fix then starts elevated (Process.Start with the runas verb, waited for) as
 <system folder>\WindowsPowerShell\v1.0\powershell.exe -File <fix> -RecordId <id> -<Name> <value>...
 and writes its result into the admin-owned fix folder, from where it is copied to -ResultPath.
 UAC declined is Win32 error 1223, recognized by number (never by message text): "cancelled - nothing
@@ -54,12 +54,34 @@ $script:ErrorCancelled = 1223
 $script:ErrorInvalidRequest = 87
 $script:ErrorNoResult = 4
 $script:ErrorTimeout = 1460
-$script:ScriptPattern = '^(?:[a-z0-9-]+/Repair-Rdp[A-Za-z0-9]+|common/Undo-RdpFix)\.ps1$'
+# The allowlist and its token rules are the agent's (electron/agent/repair/elevator.ts, derived from the
+# fix declarations of the probes); they are literals here because this runs without Node, on 5.1, and
+# test/integration/repair/launcher-allowlist.test.ts fails when one of them differs from the agent's.
 $script:NamePattern = '^[A-Z][A-Za-z0-9]{0,39}$'
 $script:ValuePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
 $script:RecordIdPattern = '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$'
 # Parameters the launcher sets itself, or that would change what an elevated run means.
 $script:ReservedNames = @('RecordId', 'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable')
+# What this launcher starts: each catalog fix that needs elevation, with its fixed parameters, and
+# undo; one request a line, "<script> -<Name> <value>..." with the parameters by name (ordinal).
+$script:AllowedRequests = @(
+    'certificate/Repair-RdpCertificate.ps1 -Action RenewSelfSigned -Scope ExpiringOrExpired'
+    'key-access/Repair-RdpKeyAccess.ps1 -Action GrantNetworkService'
+    'nla/Repair-RdpNla.ps1 -Action Enable'
+    'nla/Repair-RdpNla.ps1 -Action Disable'
+    'security-layer/Repair-RdpSecurityLayer.ps1 -Layer Negotiate'
+    'security-layer/Repair-RdpSecurityLayer.ps1 -Layer Tls'
+    'security-layer/Repair-RdpSecurityLayer.ps1 -Layer Rdp'
+    'firewall/Repair-RdpFirewall.ps1 -Action EnableRules'
+    'firewall/Repair-RdpFirewall.ps1 -Action EnableRulesPublic'
+    'firewall/Repair-RdpFirewall.ps1 -Action AlignPort'
+    'listener/Repair-RdpListener.ps1 -Action StartService'
+    'listener/Repair-RdpListener.ps1 -Action RestartService'
+    'listener/Repair-RdpListener.ps1 -Action AllowConnections'
+    'tls/Repair-RdpTls.ps1'
+    'client/Repair-RdpClientTls.ps1'
+    'common/Undo-RdpFix.ps1'
+)
 
 function Test-RdpWin32Cancelled {
     <#
@@ -130,6 +152,25 @@ function Start-RdpElevatedProcess {
     } finally { $process.Dispose() }
 }
 
+function Get-RdpFixRequestLine {
+    <#
+    .SYNOPSIS
+    A request as its allowlist line: "<script> -<Name> <value>..." with the parameters by name (ordinal).
+    .OUTPUTS
+    System.String
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string]$ScriptName,
+        [Parameter(Mandatory)][System.Collections.Specialized.OrderedDictionary]$Parameters
+    )
+    $names = [string[]]@($Parameters.Keys)
+    [Array]::Sort($names, [StringComparer]::Ordinal)
+    $line = $ScriptName
+    foreach ($name in $names) { $line += " -$name $($Parameters[$name])" }
+    $line
+}
+
 function Read-RdpFixRequest {
     <#
     .SYNOPSIS
@@ -145,7 +186,6 @@ function Read-RdpFixRequest {
     }
     if ($request.schema -ne 1) { throw 'The request is not schema 1.' }
     $scriptName = [string]$request.script
-    if ($scriptName -cnotmatch $script:ScriptPattern) { throw "The request names a script that is not a fix: '$scriptName'." }
     $recordId = [string]$request.recordId
     if ($recordId -cnotmatch $script:RecordIdPattern) { throw "The request has an invalid record id '$recordId'." }
     $parameters = [ordered]@{}
@@ -156,6 +196,8 @@ function Read-RdpFixRequest {
             $parameters[$property.Name] = $property.Value
         }
     }
+    $line = Get-RdpFixRequestLine -ScriptName $scriptName -Parameters $parameters
+    if ($script:AllowedRequests -cnotcontains $line) { throw "The request is not a fix this launcher starts: '$line'." }
     $probesRoot = Split-Path -Parent $PSScriptRoot
     $scriptPath = Join-Path $probesRoot ($scriptName -replace '/', [System.IO.Path]::DirectorySeparatorChar)
     if (-not (Test-Path -LiteralPath $scriptPath -PathType Leaf)) { throw "The fix script $scriptName is not installed." }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { describeProblem, parseEnvelope, type ErrorKind } from './envelope.js';
 import { worstStatus, type Finding, type FixDescriptor, type Status } from './finding.js';
+import type { FixDeclaration } from './fixes.js';
 
 export interface EvaluateContext {
   /** The moment of the check: every date comparison uses this, never the clock. */
@@ -36,6 +37,8 @@ export interface PowerShellProbe<S extends z.ZodType = z.ZodType> {
   evaluate(data: z.infer<S>, ctx: EvaluateContext): Verdict;
   /** Probes (run later in the cycle, e.g. the handshake) whose data evaluate() reads through ctx.dataOf. */
   dependsOn?: readonly string[];
+  /** Every fix evaluate() may offer, declared once (probes/common/fixes.ts): the fix catalog is made of these. */
+  fixes?: readonly FixDeclaration[];
 }
 
 export interface NodeProbeContext extends EvaluateContext {

@@ -5,7 +5,7 @@
  * the local ones (group-policy rules still count).
  */
 import type { FixDescriptor } from '../common/finding.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 import type { FirewallData } from './firewall.js';
 import {
   admitsTermService,
@@ -23,15 +23,21 @@ import {
   type Transport,
 } from './firewall-rules.js';
 
-export const FIREWALL_FIXES = {
-  enableRules: fix('firewall.enable-rules', 'Turn on the Remote Desktop firewall rules (domain and private networks)', {}),
-  enableRulesPublic: fix(
-    'firewall.enable-rules-public',
-    'Allow Remote Desktop through the firewall on public networks (widens exposure: anyone on that network can reach the sign-in)',
-    { lowersSecurity: true },
-  ),
-  alignPort: fix('firewall.align-port', 'Open the configured Remote Desktop port in the firewall rule', {}),
-};
+/** The Firewall probe's id (firewall.ts re-exports it): its fixes are declared here, with the causes they cure. */
+export const FIREWALL_PROBE_ID = 'firewall';
+
+const SCRIPT = 'firewall/Repair-RdpFirewall.ps1';
+export const firewallFixes = declareHostFixes(FIREWALL_PROBE_ID, {
+  enableRules: { id: 'firewall.enable-rules', title: 'Turn on the Remote Desktop firewall rules (domain and private networks)', script: SCRIPT, parameters: { Action: 'EnableRules' } },
+  enableRulesPublic: {
+    id: 'firewall.enable-rules-public',
+    title: 'Allow Remote Desktop through the firewall on public networks (widens exposure: anyone on that network can reach the sign-in)',
+    lowersSecurity: true,
+    script: SCRIPT, parameters: { Action: 'EnableRulesPublic' },
+  },
+  alignPort: { id: 'firewall.align-port', title: 'Open the configured Remote Desktop port in the firewall rule', script: SCRIPT, parameters: { Action: 'AlignPort' } },
+});
+export const FIREWALL_FIXES = firewallFixes.descriptors;
 
 export type ProfileState = 'firewall-off' | 'all-inbound-blocked' | 'blocked' | 'no-allow-rule' | 'partly-blocked' | 'allowed';
 /** Why no allow rule admits RDP, in the order a summary names them. */

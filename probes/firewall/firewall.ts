@@ -10,6 +10,8 @@ import { serviceStateSchema } from '../common/service-state.js';
 import {
   analyzeActiveProfiles,
   describeUnreachable,
+  FIREWALL_PROBE_ID,
+  firewallFixes,
   fixesForCauses,
   isUnreachable,
   profileLabel,
@@ -17,7 +19,7 @@ import {
 } from './firewall-analysis.js';
 import { UnrecognisedValue } from './firewall-rules.js';
 
-export { FIREWALL_FIXES } from './firewall-analysis.js';
+export { FIREWALL_FIXES, FIREWALL_PROBE_ID } from './firewall-analysis.js';
 
 const ruleSchema = z.object({
   name: z.string(),
@@ -191,9 +193,10 @@ export function evaluateFirewall(data: FirewallData): Verdict {
 
 export const firewallProbe: PowerShellProbe<typeof firewallDataSchema> = {
   kind: 'powershell',
-  id: 'firewall',
+  id: FIREWALL_PROBE_ID,
   title: 'Firewall',
   script: 'firewall/Get-RdpFirewall.ps1',
   dataSchema: firewallDataSchema,
   evaluate: (data) => evaluateFirewall(data),
+  fixes: firewallFixes.declarations,
 };

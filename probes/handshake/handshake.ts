@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { CERTIFICATE_PROBE_ID } from '../certificate/certificate.js';
 import type { NodeProbe, NodeProbeContext } from '../common/probe.js';
+import { LISTENER_PROBE_ID } from '../listener/listener.js';
 import { runAttempt, type AttemptResult, type StepTimeouts, type Target } from './attempt.js';
 import { evaluateHandshake } from './handshake-evaluate.js';
 import { ATTEMPT_PLAN, type HandshakeObservation, type PortSource } from './observation.js';
@@ -22,9 +23,6 @@ import { DEFAULT_HOST, DEFAULT_RDP_PORT } from './target.js';
 import type { HelloVersion } from './tls-hello.js';
 import { outcomeOfHello, tls10From, tls13From, type TlsVersionResult } from './tls-versions.js';
 import { startsTls, type NegotiationReply } from './x224.js';
-
-/** Probe ids whose data this probe reads when they ran in the same cycle. */
-export const LISTENER_PROBE_ID = 'listener';
 
 const listenerDataSchema = z.object({ port: z.number().int().min(1).max(65535) });
 const certificateDataSchema = z.object({ boundThumbprint: z.string().nullable() });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 
 const ruleSchema = z.object({
   sid: z.string(),
@@ -48,10 +48,16 @@ export const keyAccessDataSchema = z.object({
 });
 export type KeyAccessData = z.infer<typeof keyAccessDataSchema>;
 
-export const KEY_ACCESS_FIXES = {
+export const KEY_ACCESS_PROBE_ID = 'key-access';
+
+const keyAccessFixes = declareHostFixes(KEY_ACCESS_PROBE_ID, {
   // icacls <keyFile> /grant *S-1-5-20:(R) after saving the old ACL, then restart TermService.
-  grantNetworkService: fix('key-access.grant-network-service', 'Let Remote Desktop read its certificate key', { disruptsSessions: true }),
-};
+  grantNetworkService: {
+    id: 'key-access.grant-network-service', title: 'Let Remote Desktop read its certificate key', disruptsSessions: true,
+    script: 'key-access/Repair-RdpKeyAccess.ps1', parameters: { Action: 'GrantNetworkService' }, alsoRecheck: ['certificate'],
+  },
+});
+export const KEY_ACCESS_FIXES = keyAccessFixes.descriptors;
 
 const WELL_KNOWN: Record<string, string> = {
   'S-1-5-18': 'SYSTEM',
@@ -140,9 +146,10 @@ export function evaluateKeyAccess(data: KeyAccessData): Verdict {
 
 export const keyAccessProbe: PowerShellProbe<typeof keyAccessDataSchema> = {
   kind: 'powershell',
-  id: 'key-access',
+  id: KEY_ACCESS_PROBE_ID,
   title: 'Certificate key access',
   script: 'key-access/Get-RdpKeyAccess.ps1',
   dataSchema: keyAccessDataSchema,
   evaluate: (data) => evaluateKeyAccess(data),
+  fixes: keyAccessFixes.declarations,
 };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FixDescriptor } from '../common/finding.js';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 import { serviceStateSchema } from '../common/service-state.js';
 
 const serviceSchema = serviceStateSchema.extend({ processId: z.number().int().nullable() });
@@ -77,13 +77,22 @@ export const listenerDataSchema = z.object({
 export type ListenerData = z.infer<typeof listenerDataSchema>;
 export type ListenerSession = ListenerData['sessions'][number];
 
-export const LISTENER_FIXES = {
-  startService: fix('listener.start-service', 'Start Remote Desktop Services', {}),
-  restartService: fix('listener.restart-service', 'Restart Remote Desktop Services (ends every open Remote Desktop session)', {
-    disruptsSessions: true,
-  }),
-  allowConnections: fix('listener.allow-connections', 'Allow remote connections to this computer', {}),
-};
+export const LISTENER_PROBE_ID = 'listener';
+
+const SCRIPT = 'listener/Repair-RdpListener.ps1';
+// A listening port changes what the Firewall check compares its rules with: re-checked too.
+const listenerFixes = declareHostFixes(LISTENER_PROBE_ID, {
+  startService: { id: 'listener.start-service', title: 'Start Remote Desktop Services', script: SCRIPT, parameters: { Action: 'StartService' }, alsoRecheck: ['firewall'] },
+  restartService: {
+    id: 'listener.restart-service', title: 'Restart Remote Desktop Services (ends every open Remote Desktop session)', disruptsSessions: true,
+    script: SCRIPT, parameters: { Action: 'RestartService' }, alsoRecheck: ['firewall'],
+  },
+  allowConnections: {
+    id: 'listener.allow-connections', title: 'Allow remote connections to this computer',
+    script: SCRIPT, parameters: { Action: 'AllowConnections' }, alsoRecheck: ['firewall'],
+  },
+});
+export const LISTENER_FIXES = listenerFixes.descriptors;
 
 export const DENY_POLICY_NAME =
   'Allow users to connect remotely by using Remote Desktop Services (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Connections)';
@@ -191,9 +200,10 @@ export function evaluateListener(data: ListenerData): Verdict {
 
 export const listenerProbe: PowerShellProbe<typeof listenerDataSchema> = {
   kind: 'powershell',
-  id: 'listener',
+  id: LISTENER_PROBE_ID,
   title: 'Remote Desktop listener',
   script: 'listener/Get-RdpListener.ps1',
   dataSchema: listenerDataSchema,
   evaluate: (data) => evaluateListener(data),
+  fixes: listenerFixes.declarations,
 };

@@ -1,7 +1,7 @@
 /** NLA (UserAuthentication): effective value and who sets it (RDP-FACTS.md §3). */
 import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
 import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
@@ -26,12 +26,22 @@ export type NlaData = z.infer<typeof nlaDataSchema>;
 export const NLA_POLICY_NAME =
   'Require user authentication for remote connections by using Network Level Authentication (Computer Configuration > Administrative Templates > Windows Components > Remote Desktop Services > Remote Desktop Session Host > Security)';
 
-export const NLA_FIXES = {
-  enable: fix('nla.enable', 'Require Network Level Authentication', {}),
+export const NLA_PROBE_ID = 'nla';
+
+// Either changes what the Security layer check reads (NLA over the RDP layer), so it is re-checked too.
+const nlaFixes = declareHostFixes(NLA_PROBE_ID, {
+  enable: {
+    id: 'nla.enable', title: 'Require Network Level Authentication',
+    script: 'nla/Repair-RdpNla.ps1', parameters: { Action: 'Enable' }, alsoRecheck: ['security-layer'], raisesSecurity: true,
+  },
   // Lowers security (sign-in moves after the session starts; NLA mitigates BlueKeep): a last
   // resort that needs explicit confirmation and is never part of "repair all".
-  disable: fix('nla.disable', 'Turn off Network Level Authentication (last resort: lowers security)', { lowersSecurity: true }),
-};
+  disable: {
+    id: 'nla.disable', title: 'Turn off Network Level Authentication (last resort: lowers security)', lowersSecurity: true,
+    script: 'nla/Repair-RdpNla.ps1', parameters: { Action: 'Disable' }, alsoRecheck: ['security-layer'],
+  },
+});
+export const NLA_FIXES = nlaFixes.descriptors;
 
 /** Group policy decides the value: a local write would be overridden, so no local fix is offered. */
 export function nlaPolicyControlled(data: NlaData): boolean {
@@ -119,9 +129,10 @@ export function evaluateNla(data: NlaData): Verdict {
 
 export const nlaProbe: PowerShellProbe<typeof nlaDataSchema> = {
   kind: 'powershell',
-  id: 'nla',
+  id: NLA_PROBE_ID,
   title: 'Network Level Authentication',
   script: 'nla/Get-RdpNla.ps1',
   dataSchema: nlaDataSchema,
   evaluate: (data) => evaluateNla(data),
+  fixes: nlaFixes.declarations,
 };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 import { describeSettingSource, isPolicyControlled, settingSourceSchema, settingValueSchema } from '../common/rdp-setting.js';
 import { describeWmiRead, wmiReadSchema } from '../common/wmi-read.js';
 
@@ -39,14 +39,26 @@ export const SECURITY_LAYER_POLICY_NAME =
 const LAYER_NAMES: Record<number, string> = { 0: 'RDP', 1: 'Negotiate', 2: 'TLS' };
 const ENCRYPTION_NAMES: Record<number, string> = { 1: 'Low', 2: 'Client compatible', 3: 'High', 4: 'FIPS compliant' };
 
-export const SECURITY_LAYER_FIXES = {
-  setNegotiate: fix('security-layer.set-negotiate', 'Use the Negotiate security layer (TLS when the client supports it)', {}),
-  setTls: fix('security-layer.set-tls', 'Use the TLS security layer', {}),
+export const SECURITY_LAYER_PROBE_ID = 'security-layer';
+
+const SCRIPT = 'security-layer/Repair-RdpSecurityLayer.ps1';
+// Each changes what the NLA check reads (NLA over the RDP layer), so it is re-checked too. Undoing
+// Negotiate or TLS may put back the RDP layer (no TLS, no server authentication): they raise security.
+const securityLayerFixes = declareHostFixes(SECURITY_LAYER_PROBE_ID, {
+  setNegotiate: {
+    id: 'security-layer.set-negotiate', title: 'Use the Negotiate security layer (TLS when the client supports it)',
+    script: SCRIPT, parameters: { Layer: 'Negotiate' }, alsoRecheck: ['nla'], raisesSecurity: true,
+  },
+  setTls: { id: 'security-layer.set-tls', title: 'Use the TLS security layer', script: SCRIPT, parameters: { Layer: 'Tls' }, alsoRecheck: ['nla'], raisesSecurity: true },
   // Never offered by evaluate(): no failure these checks detect is cured by the RDP layer — it drops
   // server authentication and TLS, and with NLA on it blocks every sign-in. Kept so the catalog,
   // the CLI and undo records can name it; a person must ask for it explicitly.
-  setRdp: fix('security-layer.set-rdp', 'Use the RDP security layer (lowers security: no TLS, no server authentication)', { lowersSecurity: true }),
-};
+  setRdp: {
+    id: 'security-layer.set-rdp', title: 'Use the RDP security layer (lowers security: no TLS, no server authentication)', lowersSecurity: true,
+    script: SCRIPT, parameters: { Layer: 'Rdp' }, alsoRecheck: ['nla'],
+  },
+});
+export const SECURITY_LAYER_FIXES = securityLayerFixes.descriptors;
 
 function named(value: number | null, names: Record<number, string>): string {
   if (value === null) return 'not set';
@@ -147,9 +159,10 @@ export function evaluateSecurityLayer(data: SecurityLayerData): Verdict {
 
 export const securityLayerProbe: PowerShellProbe<typeof securityLayerDataSchema> = {
   kind: 'powershell',
-  id: 'security-layer',
+  id: SECURITY_LAYER_PROBE_ID,
   title: 'Security layer',
   script: 'security-layer/Get-RdpSecurityLayer.ps1',
   dataSchema: securityLayerDataSchema,
   evaluate: (data) => evaluateSecurityLayer(data),
+  fixes: securityLayerFixes.declarations,
 };

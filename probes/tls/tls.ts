@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { EvaluateContext, PowerShellProbe, Verdict } from '../common/probe.js';
 import type { FixDescriptor } from '../common/finding.js';
-import { fix } from '../common/fixes.js';
+import { declareHostFixes } from '../common/fixes.js';
 
 const VERSIONS = ['1.0', '1.1', '1.2', '1.3'] as const;
 type TlsVersion = (typeof VERSIONS)[number];
@@ -37,10 +37,17 @@ export const tlsDataSchema = z.object({
 });
 export type TlsData = z.infer<typeof tlsDataSchema>;
 
-export const TLS_FIXES = {
+export const TLS_PROBE_ID = 'tls';
+
+const tlsFixes = declareHostFixes(TLS_PROBE_ID, {
   // Writes Enabled=1 / DisabledByDefault=0 under TLS 1.2\Server; Schannel reads it at boot.
-  enableTls12: fix('tls.enable-tls12', 'Turn TLS 1.2 back on for Remote Desktop (takes effect after Windows restarts)', {}),
-};
+  // Undoing it turns TLS 1.2 off again, leaving older protocol versions.
+  enableTls12: {
+    id: 'tls.enable-tls12', title: 'Turn TLS 1.2 back on for Remote Desktop (takes effect after Windows restarts)',
+    script: 'tls/Repair-RdpTls.ps1', raisesSecurity: true,
+  },
+});
+export const TLS_FIXES = tlsFixes.descriptors;
 
 const NEW_CLIENTS = 'Current Remote Desktop clients (Windows 10 and later, macOS, iOS, Android) connect with TLS 1.2, or TLS 1.3 where both ends have it.';
 const OLD_CLIENTS = 'Windows 7 / Server 2008 R2 clients can use TLS 1.2 only with update KB3080079 installed.';
@@ -180,10 +187,11 @@ export function evaluateTls(data: TlsData, ctx?: Pick<EvaluateContext, 'dataOf'>
 
 export const tlsProbe: PowerShellProbe<typeof tlsDataSchema> = {
   kind: 'powershell',
-  id: 'tls',
+  id: TLS_PROBE_ID,
   title: 'TLS versions',
   script: 'tls/Get-RdpTls.ps1',
   dataSchema: tlsDataSchema,
   evaluate: (data, ctx) => evaluateTls(data, ctx),
   dependsOn: ['handshake'],
+  fixes: tlsFixes.declarations,
 };

@@ -6,11 +6,9 @@
 import type { Finding } from '../../../probes/common/finding.js';
 import { clientFixApplied } from '../../../probes/client/client-fixes.js';
 import type { ClientSettings } from '../../../probes/client/client-settings.js';
-import { describeClientTls } from '../../../probes/client/client-settings.js';
+import { CLIENT_SETTINGS_PROBE_ID, describeClientTls } from '../../../probes/client/client-settings.js';
 import { parseTarget } from '../../../probes/handshake/target.js';
 import type { ConnectReport } from './connect.js';
-
-export const CLIENT_FIX_PROBE_ID = 'client-settings';
 
 /** What the repair service asks of the client side (RepairServiceOptions.client). */
 export interface ClientFixHooks {
@@ -60,7 +58,7 @@ export class ClientFixes implements ClientFixHooks {
     const checkedAt = (this.sources.now ?? (() => new Date()))().toISOString();
     const read = await this.sources.settings();
     const title = "This PC's Remote Desktop client";
-    if (!read.settings) return { probeId: CLIENT_FIX_PROBE_ID, status: 'unknown', title, summary: `This PC's settings could not be read again (${read.problem ?? 'no answer'}).`, evidence: {}, fixes: [], checkedAt };
+    if (!read.settings) return { probeId: CLIENT_SETTINGS_PROBE_ID, status: 'unknown', title, summary: `This PC's settings could not be read again (${read.problem ?? 'no answer'}).`, evidence: {}, fixes: [], checkedAt };
     // The last target whose verdict offered this fix: its connect check says whether it now connects.
     const target = this.offeredFor.get(fixId);
     const report = target !== undefined ? await this.sources.connect(target) : undefined;
@@ -76,7 +74,7 @@ export class ClientFixes implements ClientFixHooks {
         ? "This PC's settings now read as the repair set them."
         : "This PC's settings do not read as the repair set them.";
     return {
-      probeId: CLIENT_FIX_PROBE_ID,
+      probeId: CLIENT_SETTINGS_PROBE_ID,
       status,
       title,
       summary,

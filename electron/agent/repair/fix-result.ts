@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RECORD_ID_PATTERN } from '../../domain/repair.js';
 import { parseJsonText } from '../json-text.js';
 
 const stepSchema = z.object({ target: z.string(), action: z.string() });
@@ -71,9 +72,6 @@ export function parseFixOutput(stdout: string): FixOutput {
 
 // ---------------------------------------------------------------- records
 
-/** <UTC yyyyMMddTHHmmssZ>-<fix id, . as _>-<8 hex>: the pattern every script's ValidatePattern uses. */
-export const RECORD_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+_[a-z0-9-]+-[0-9a-f]{8}$/;
-
 export function isRecordId(value: unknown): value is string {
   return typeof value === 'string' && RECORD_ID_PATTERN.test(value);
 }
@@ -83,9 +81,12 @@ export function newRecordId(fixId: string, now: Date = new Date()): string {
   return `${stamp}-${fixId.replace('.', '_')}-${randomBytes(4).toString('hex')}`;
 }
 
-/** The fix id a record id names (the scripts write the same into the record). */
+/**
+ * The fix id a record id names (the scripts write the same into the record): the time stamp and the
+ * hex suffix hold no '-', so it lies between the first and the last one (Get-RdpFixIdOfRecord in PowerShell).
+ */
 export function fixIdOfRecord(recordId: string): string {
-  return recordId.replace(/^[0-9]{8}T[0-9]{6}Z-/, '').replace(/-[0-9a-f]{8}$/, '').replace('_', '.');
+  return recordId.slice(recordId.indexOf('-') + 1, recordId.lastIndexOf('-')).replace('_', '.');
 }
 
 export type FixFileKind = 'result' | 'undo' | 'undo-result';

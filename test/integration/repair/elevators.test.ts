@@ -2,7 +2,7 @@
  * The elevation seam's two sides. WindowsElevator: the command it starts (full-path powershell.exe,
  * the shipped launcher, files only) and how it reads the launcher's answer, with the process start
  * replaced (UAC needs Windows; the launcher's own 1223 mapping is tested in Pester). The request
- * check both elevators share. The fix output parser against host text it must ignore.
+ * check both elevators share: only requests the fix catalog makes. The fix output parser against host text it must ignore.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,12 @@ describe('the request check both elevators apply', () => {
     ['a reserved parameter', { parameters: { WhatIf: 'true' } }],
     ['a lower-case parameter name', { parameters: { action: 'Enable' } }],
     ['a bad record id', { recordId: '../../x' }],
+    ['a value the catalog does not give that fix', { parameters: { Action: 'Disable' } }],
+    ['a parameter the catalog does not give that fix', { parameters: { Action: 'Enable', Layer: 'Tls' } }],
+    ['another fix\'s script', { script: 'tls/Repair-RdpTls.ps1', parameters: {} }],
+    ['a fix the catalog does not hold', { fixId: 'nla.remove' }],
+    ['undo with parameters', { kind: 'undo' as const, script: 'common/Undo-RdpFix.ps1' }],
+    ['a fix of an .rdp file without its computer', { fixId: 'rdp-file.enable-credssp', script: 'client/Repair-RdpFile.ps1', parameters: { Action: 'EnableCredSsp' } }],
   ])('refuses %s', (_why, change) => {
     expect(() => checkElevationRequest({ ...request, ...change })).toThrow(ElevationRequestError);
   });
@@ -85,6 +91,8 @@ describe('the request check both elevators apply', () => {
   it('accepts the catalog request and an undo', () => {
     expect(() => checkElevationRequest(request)).not.toThrow();
     expect(() => checkElevationRequest({ kind: 'undo', fixId: 'nla.enable', script: 'common/Undo-RdpFix.ps1', parameters: {}, recordId: request.recordId })).not.toThrow();
+    const rdpFile = { kind: 'fix' as const, fixId: 'rdp-file.enable-credssp', script: 'client/Repair-RdpFile.ps1', recordId: '20250101T120000Z-rdp-file_enable-credssp-0000abcd' };
+    expect(() => checkElevationRequest({ ...rdpFile, parameters: { TargetHost: 'host1', Action: 'EnableCredSsp' } })).not.toThrow();
   });
 });
 

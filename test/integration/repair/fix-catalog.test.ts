@@ -1,9 +1,11 @@
 /**
- * The catalog against what ships: every fix a probe offers is in it with the same descriptor,
+ * The catalog against what ships: every fix a probe module declares is in it with the same
+ * descriptor, every fix a probe offers on a recorded host is one that probe declared,
  * every script it names exists unless listed as pending (and a pending one really is missing),
  * every fixed parameter is one its script's ValidateSet accepts, every re-run probe exists.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FixDescriptor } from '../../../probes/common/finding.js';
 import { CERTIFICATE_FIXES } from '../../../probes/certificate/certificate.js';
@@ -18,6 +20,7 @@ import { PROBES } from '../../../probes/index.js';
 import { FIX_CATALOG, PENDING_SCRIPTS } from '../../../electron/agent/repair/fix-catalog.js';
 import { probeScriptPath } from '../../../electron/agent/script-paths.js';
 import { probesDir } from './repair-harness.js';
+import { recordedFinding } from '../../unit/probes/recorded-fixture.js';
 
 const OFFERED: FixDescriptor[] = [CERTIFICATE_FIXES, CLIENT_FIXES, FIREWALL_FIXES, KEY_ACCESS_FIXES, LISTENER_FIXES, NLA_FIXES, SECURITY_LAYER_FIXES, TLS_FIXES].flatMap((fixes) => Object.values(fixes));
 
@@ -25,6 +28,22 @@ describe('the fix catalog', () => {
   it('holds exactly the fixes the probes offer, with the same descriptors', () => {
     expect(FIX_CATALOG.ids().sort()).toEqual(OFFERED.map((fix) => fix.id).sort());
     for (const fix of OFFERED) expect(FIX_CATALOG.get(fix.id)?.descriptor).toEqual(fix);
+  });
+
+  it('takes every fix a probe offers on any recorded host from that probe\'s own declarations', () => {
+    const envelopes = join(probesDir, '../test/fixtures/envelopes');
+    let offered = 0;
+    for (const probe of PROBES) {
+      if (probe.kind !== 'powershell') continue;
+      const declared = new Map((probe.fixes ?? []).map((entry) => [entry.descriptor.id, entry.descriptor]));
+      for (const file of readdirSync(join(envelopes, probe.id))) {
+        for (const fix of recordedFinding(probe, file.replace(/\.json$/, '')).fixes) {
+          expect(declared.get(fix.id), `${probe.id}/${file} offers ${fix.id}`).toEqual(fix);
+          offered += 1;
+        }
+      }
+    }
+    expect(offered).toBeGreaterThan(10);
   });
 
   it('names scripts that exist, except the pending ones, which must really be missing', () => {

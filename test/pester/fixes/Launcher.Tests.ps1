@@ -13,6 +13,8 @@ BeforeAll {
     . ([scriptblock]::Create($startAst.Extent.Text))
     $waitAst = $launcherAst.Find({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $node.Name -eq 'Wait-RdpProcessExit' }, $true)
     . ([scriptblock]::Create($waitAst.Extent.Text))
+    $lineAst = $launcherAst.Find({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $node.Name -eq 'Get-RdpFixRequestLine' }, $true)
+    . ([scriptblock]::Create($lineAst.Extent.Text))
 
     # What Windows throws when the UAC prompt is declined: Process.Start raises Win32Exception 1223,
     # which a .NET method call from PowerShell surfaces as a MethodInvocationException around it.
@@ -190,6 +192,11 @@ Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
         @{ Why = 'a reserved parameter'; Change = @{ parameters = @{ Action = 'Enable'; WhatIf = 'x' } } }
         @{ Why = 'a parameter name with a dash'; Change = @{ parameters = @{ '-Action' = 'Enable' } } }
         @{ Why = 'a bad record id'; Change = @{ recordId = '..\..\x' } }
+        @{ Why = 'a fix value the catalog does not give'; Change = @{ parameters = @{ Action = 'Disable2' } } }
+        @{ Why = 'a parameter the catalog does not give that fix'; Change = @{ parameters = @{ Action = 'Enable'; Layer = 'Tls' } } }
+        @{ Why = 'no parameters for a fix that has some'; Change = @{ parameters = @{} } }
+        @{ Why = 'a fix that runs with the user''s own rights'; Change = @{ script = 'client/Repair-RdpFile.ps1'; parameters = @{ Action = 'EnableCredSsp'; TargetHost = 'host1' } } }
+        @{ Why = 'undo with parameters'; Change = @{ script = 'common/Undo-RdpFix.ps1'; parameters = @{ Action = 'Enable' } } }
         @{ Why = 'an extra field'; Change = @{ command = 'Remove-Item' } }
     ) {
         $request = @{} + $script:EnableRequest
@@ -199,6 +206,14 @@ Describe 'Start-RdpElevatedFix rejects a request the allowlist does not name' {
         $run.Result.status | Should -Be 'failed'
         $run.Result.message | Should -Match 'Invalid fix request'
         Should -Invoke Start-RdpElevatedProcess -Times 0
+    }
+}
+
+Describe 'Start-RdpElevatedFix spells a request as its allowlist line' {
+    It 'puts the parameters in ordinal order of their names, whatever order the request gave' {
+        Get-RdpFixRequestLine -ScriptName 'certificate/Repair-RdpCertificate.ps1' -Parameters ([ordered]@{ Scope = 'ExpiringOrExpired'; Action = 'RenewSelfSigned' }) |
+            Should -BeExactly 'certificate/Repair-RdpCertificate.ps1 -Action RenewSelfSigned -Scope ExpiringOrExpired'
+        Get-RdpFixRequestLine -ScriptName 'common/Undo-RdpFix.ps1' -Parameters ([ordered]@{}) | Should -BeExactly 'common/Undo-RdpFix.ps1'
     }
 }
 
