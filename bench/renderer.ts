@@ -16,7 +16,7 @@ import { median, round, type BenchSection } from './bench-section.js';
 const LOADS = 7;
 /** Cold starts of an agent with history (each one a demo start: its host check, a new shell). */
 const COLD_STARTS = 3;
-/** Set by renderer/App.tsx when the first snapshot is on screen. */
+/** Set by renderer/app.tsx when the first snapshot is on screen. */
 const FIRST_SNAPSHOT_MARK = 'rdp-health:first-snapshot';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

@@ -1,7 +1,7 @@
 /**
  * History as a status strip: one cell per check in the chosen range (last day, week, month),
  * placed on a time axis, its status said by colour, pattern and words (the label each cell reads
- * out when focused). Pure, so it is tested without a DOM; HistoryStrip.tsx draws it.
+ * out when focused). Pure, so it is tested without a DOM; components/history-strip.tsx draws it.
  */
 import type { HealthSnapshot, Status } from './bridge.js';
 import { problemsFirst } from '../electron/domain/problems-first.js';

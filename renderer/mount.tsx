@@ -1,6 +1,6 @@
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
+import { App } from './app.js';
 import type { RendererBridge } from './bridge.js';
 import { askFirst } from './use-agent.js';
 import './styles.css';

@@ -2,7 +2,7 @@
 # one thing looks before a fix step changes it (registry value and type, CIM method argument or property,
 # service state, firewall rule, file ACL as SDDL; the certificate kind is in RdpHealth.FixCertificate.psm1),
 # and Restore-RdpUndoEntry puts it back, also from an undo record read back from JSON.
-# A new kind = a New-Rdp*Undo + a case in Restore-RdpUndoEntry (this module) + a Framework.Tests.ps1 case.
+# A new kind = a New-Rdp*Undo + a case in Restore-RdpUndoEntry (this module) + a framework.Tests.ps1 case.
 # Windows PowerShell 5.1 syntax only: this file runs elevated on every Windows host as shipped.
 
 Set-StrictMode -Version 3.0

@@ -37,7 +37,7 @@ describe('the layer map', () => {
     expect(await layerErrors('renderer/example.ts', "import { Agent } from '../electron/agent/agent.js';\nexport { Agent };\n")).toHaveLength(1);
     expect(await layerErrors('renderer/example.ts', "import { createHttpBridge } from './demo/bridge-http.js';\nexport { createHttpBridge };\n")).toHaveLength(1);
     expect(await layerErrors('renderer/example.ts', "import type { RendererBridge } from '../electron/preload.js';\nexport type B = RendererBridge;\n")).toEqual([]);
-    expect(await layerErrors('renderer/demo/example.ts', "import { App } from '../App.js';\nexport { App };\n")).toEqual([]);
+    expect(await layerErrors('renderer/demo/example.ts', "import { App } from '../app.js';\nexport { App };\n")).toEqual([]);
   });
 
   it('keeps the simulated host (sim/) out of every shipped layer; tests may read it', async () => {

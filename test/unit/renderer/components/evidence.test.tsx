@@ -2,7 +2,7 @@
 // rows, paths and thumbprints monospace, an empty list "none" — on a recorded finding and edge values.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Evidence } from '../../../../renderer/components/Evidence.js';
+import { Evidence } from '../../../../renderer/components/evidence.js';
 import { securityLayerRdpWithNla } from '../recorded-snapshot.js';
 
 afterEach(cleanup);

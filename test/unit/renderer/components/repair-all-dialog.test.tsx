@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '../../../../electron/contract.js';
 import { fix } from '../../../../probes/common/fixes.js';
-import { App } from '../../../../renderer/App.js';
+import { App } from '../../../../renderer/app.js';
 import { FakeBridge } from '../fake-bridge.js';
 import { securityLayerRdpWithNla } from '../recorded-snapshot.js';
 

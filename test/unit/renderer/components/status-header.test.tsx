@@ -2,7 +2,7 @@
 // words, the worst problem in one line, whose check it is, and Check now going to the agent.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../../renderer/App.js';
+import { App } from '../../../../renderer/app.js';
 import { FakeBridge } from '../fake-bridge.js';
 import { securityLayerRdpWithNla } from '../recorded-snapshot.js';
 

@@ -3,9 +3,9 @@ import type { FixDescriptor, RendererBridge } from '../bridge.js';
 import { CONNECT_TARGET_MAX } from '../../electron/domain/connect-target.js';
 import { scheduleLabel } from '../settings-form.js';
 import { SIDE_WORDS, targetProblem, type CheckState, type ClientHistoryView } from '../connect-model.js';
-import { Evidence } from './Evidence.js';
-import { FixButtons } from './FixButtons.js';
-import { StatusBadge } from './StatusBadge.js';
+import { Evidence } from './evidence.js';
+import { FixButtons } from './fix-buttons.js';
+import { StatusBadge } from './status-badge.js';
 
 interface RepairProps {
   /** Opens the repair dialog for a fix on this PC a verdict offers (absent: no repair buttons). */

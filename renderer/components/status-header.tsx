@@ -2,7 +2,7 @@ import type { HealthSnapshot, WindowStatus } from '../bridge.js';
 import { worstProblem } from '../../electron/domain/problems-first.js';
 import { clockTime, relativeTime } from '../format.js';
 import { OVERALL_DETAIL, OVERALL_HEADING } from '../status.js';
-import { StatusBadge } from './StatusBadge.js';
+import { StatusBadge } from './status-badge.js';
 
 interface Props {
   snapshot: HealthSnapshot | null | undefined;

@@ -1,8 +1,8 @@
 import type { Finding, FixDescriptor } from '../bridge.js';
 import { checksPassedText, problemsFirst } from '../../electron/domain/problems-first.js';
-import { Evidence } from './Evidence.js';
-import { FixButtons } from './FixButtons.js';
-import { StatusBadge } from './StatusBadge.js';
+import { Evidence } from './evidence.js';
+import { FixButtons } from './fix-buttons.js';
+import { StatusBadge } from './status-badge.js';
 
 interface Props {
   findings: Finding[];

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Navigation, RendererBridge } from './bridge.js';
-import { AgentProblems } from './components/AgentProblems.js';
-import { ConnectView } from './components/ConnectView.js';
-import { HistoryStrip } from './components/HistoryStrip.js';
-import { ProbeList, probeElementId } from './components/ProbeList.js';
-import { RecentLog } from './components/RecentLog.js';
-import { RepairAllDialog } from './components/RepairAllDialog.js';
-import { RepairDialog, useRepair } from './components/RepairDialog.js';
-import { SettingsForm } from './components/SettingsForm.js';
-import { StatusHeader } from './components/StatusHeader.js';
+import { AgentProblems } from './components/agent-problems.js';
+import { ConnectView } from './components/connect-view.js';
+import { HistoryStrip } from './components/history-strip.js';
+import { ProbeList, probeElementId } from './components/probe-list.js';
+import { RecentLog } from './components/recent-log.js';
+import { RepairAllDialog } from './components/repair-all-dialog.js';
+import { RepairDialog, useRepair } from './components/repair-dialog.js';
+import { SettingsForm } from './components/settings-form.js';
+import { StatusHeader } from './components/status-header.js';
 import { useAgent, type FirstAnswers } from './use-agent.js';
 import { repairAllPlan } from '../electron/domain/repair-plan.js';
 

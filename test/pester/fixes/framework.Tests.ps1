@@ -138,7 +138,7 @@ Describe 'Trusting the fix folder and its undo records (on Windows)' {
     It 'ignores RDP_HEALTH_FIX_ROOT on Windows (a user can set it for an elevated process)' {
         Mock Test-RdpWindowsHost -ModuleName RdpHealth.FixFolder { $true }
         $env:RDP_HEALTH_FIX_ROOT = Join-Path $TestDrive 'user-controlled'
-        # ProgramData from the OS (GetFolderPath), not from %ProgramData%: ElevatedHardening.Tests.ps1.
+        # ProgramData from the OS (GetFolderPath), not from %ProgramData%: elevated-hardening.Tests.ps1.
         Get-RdpFixRoot | Should -Be ([Environment]::GetFolderPath([Environment+SpecialFolder]::CommonApplicationData) + '\RDP Health\fixes')
     }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FixDescriptor, FixOutcome, RendererBridge } from '../bridge.js';
 import { outcomeText } from '../repair-flow.js';
-import { Dialog } from './Dialog.js';
+import { Dialog } from './dialog.js';
 
 type Step = { step: 'confirm' } | { step: 'applying' } | { step: 'done'; outcomes: FixOutcome[] } | { step: 'error'; message: string };
 

@@ -1,4 +1,4 @@
-import { EvidenceRows } from './EvidenceValue.js';
+import { EvidenceRows } from './evidence-value.js';
 
 /** What the check read, behind a disclosure: lists as lists, nested values as nested rows. */
 export function Evidence({ evidence }: { evidence: Record<string, unknown> }) {

@@ -2,7 +2,7 @@ import { useCallback, useReducer, useRef } from 'react';
 import type { FixDescriptor, FixPreview, RendererBridge } from '../bridge.js';
 import { CLOSED, outcomeText, repairReducer, undoText, type RepairStep } from '../repair-flow.js';
 import { STATUS_WORD } from '../status.js';
-import { Dialog } from './Dialog.js';
+import { Dialog } from './dialog.js';
 
 /** Runs one repair through its steps; `dialog` renders them. */
 export function useRepair(bridge: RendererBridge) {
