@@ -14,6 +14,7 @@ import { encodeConnectionRequest } from '../probes/handshake/x224.js';
 import { selfSignedCertificate } from '../test/integration/handshake/openssl-certificates.js';
 import { startXrdp } from '../test/integration/handshake/xrdp-server.js';
 import { benchWorkRoot, median, type BenchSection } from './bench-section.js';
+import { measureConnections, type ConnectionCost } from './handshake-connections.js';
 
 export interface HandshakeBenchResult {
   name: 'handshake';
@@ -23,6 +24,8 @@ export interface HandshakeBenchResult {
   /** probe median / bare TLS median. */
   ratio: number;
   probeStatus: string;
+  /** Each connection kind alone (and the whole probe), wall time and xrdp's CPU. */
+  connections: ConnectionCost[];
 }
 
 /** X.224 request, Connection Confirm, TLS handshake, close: nothing else. */
@@ -72,6 +75,7 @@ export async function runHandshakeBench(options: { iterations?: number; log?: (l
         probeTimes.push(await time(runProbe));
         bareTimes.push(await time(() => bareTlsHandshake(xrdp.port)));
       }
+      const connections = await measureConnections(xrdp.port, xrdp.pid, { bare: () => bareTlsHandshake(xrdp.port), probe: runProbe }, 2 * iterations);
       const result: HandshakeBenchResult = {
         name: 'handshake',
         iterations,
@@ -79,11 +83,13 @@ export async function runHandshakeBench(options: { iterations?: number; log?: (l
         bareTlsMedianMs: Number(median(bareTimes).toFixed(2)),
         ratio: Number((median(probeTimes) / median(bareTimes)).toFixed(2)),
         probeStatus,
+        connections,
       };
       log(
         `handshake: probe ${result.probeMedianMs} ms, bare X.224+TLS ${result.bareTlsMedianMs} ms, ` +
           `ratio ${result.ratio} (median of ${iterations}; the probe makes 4 connections, 3 at once, one full TLS handshake)`,
       );
+      for (const cost of connections) log(`  ${cost.label}: ${cost.wallMs} ms, xrdp CPU ${cost.serverCpuMs} ms, client CPU ${cost.clientCpuMs} ms`);
       return result;
     } finally {
       await xrdp.stop();
@@ -110,8 +116,14 @@ export const handshakeSection: BenchSection = {
       rows: [
         { label: 'handshake probe vs xrdp (loopback)', ms: result.probeMedianMs, note: `median of ${result.iterations}; 4 connections (3 at once), 1 full TLS; ratio ${result.ratio}; finding ${result.probeStatus}` },
         { label: 'bare X.224 + TLS handshake, same port', ms: result.bareTlsMedianMs, note: `median of ${result.iterations}` },
+        ...result.connections.map((cost) => ({ label: `  alone: ${cost.label}`, ms: cost.wallMs, note: `CPU each: xrdp ${cost.serverCpuMs} ms (/proc), client ${cost.clientCpuMs} ms; ${2 * result.iterations} in a row` })),
       ],
-      numbers: { handshakeProbeMs: result.probeMedianMs, handshakeBareTlsMs: result.bareTlsMedianMs, handshakeProbeOverBare: result.ratio },
+      numbers: {
+        handshakeProbeMs: result.probeMedianMs,
+        handshakeBareTlsMs: result.bareTlsMedianMs,
+        handshakeProbeOverBare: result.ratio,
+        ...Object.fromEntries(result.connections.flatMap((cost) => [[`handshake${cost.key}XrdpCpuMs`, cost.serverCpuMs], [`handshake${cost.key}ClientCpuMs`, cost.clientCpuMs]])),
+      },
     };
   },
 };

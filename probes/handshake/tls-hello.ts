@@ -13,8 +13,20 @@ export type HelloVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2';
 const WIRE_VERSIONS: Record<HelloVersion, number> = { TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303 };
 const VERSION_NAMES: Record<number, string> = { 0x0300: 'SSLv3', 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
 
-/** What we offer, in our order of preference (servers that honour the client's order pick the first they share). */
+/**
+ * What we offer, RSA key exchange first. Only the version is asked, and the set, not its order,
+ * decides whether one is shared. A server that follows the client's order (xrdp, OpenSSL's
+ * default) then answers with its certificate and no signed key exchange: no private-key operation,
+ * which is most of what a ClientHello costs it beyond its TLS start. A server that follows its own
+ * order (Windows) picks as it always does.
+ */
 const OFFERED: ReadonlyArray<readonly [number, string]> = [
+  [0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
+  [0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
+  [0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256'],
+  [0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256'],
+  [0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA'],
+  [0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA'],
   [0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
   [0xc030, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
   [0xc02b, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
@@ -33,12 +45,6 @@ const OFFERED: ReadonlyArray<readonly [number, string]> = [
   [0x009f, 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384'],
   [0x0033, 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA'],
   [0x0039, 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA'],
-  [0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
-  [0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384'],
-  [0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256'],
-  [0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256'],
-  [0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA'],
-  [0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA'],
   [0x000a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
 ];
 export const OFFERED_SUITES: ReadonlyMap<number, string> = new Map(OFFERED);

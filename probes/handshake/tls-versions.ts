@@ -71,11 +71,16 @@ export async function probeTlsVersion(version: TlsVersion, options: TlsVersionOp
   return { version, outcome: 'not-tested', detail: 'the server did not start TLS on this connection' };
 }
 
+/** An accepted hello's cipher says what the server took from our list, not what it prefers. */
+function pickedCipher(cipher: string): string {
+  return `${cipher}, picked from our ClientHello (RSA key exchange listed first)`;
+}
+
 /** What the answer to a ClientHello that offered `version` at most says about `version`. */
 export function outcomeOfHello(version: HelloVersion, attempt: AttemptResult): TlsVersionResult {
   const answer = attempt.hello;
   if (answer?.kind === 'server-hello') {
-    if (answer.version === version) return { version, outcome: 'accepted', detail: answer.cipher };
+    if (answer.version === version) return { version, outcome: 'accepted', detail: pickedCipher(answer.cipher) };
     return { version, outcome: 'refused', detail: `offered ${version} at most, the server answered with ${answer.version}` };
   }
   if (answer?.kind === 'alert') return { version, outcome: 'refused', detail: `the server answered with the alert ${answer.description}` };
@@ -107,7 +112,7 @@ export function helloAttempt(version: HelloVersion, options: TlsVersionOptions):
  */
 export function tls10From(answerTo11: AttemptResult): TlsVersionResult | null {
   const answer = answerTo11.hello;
-  if (answer?.kind === 'server-hello' && answer.version === 'TLSv1') return { version: 'TLSv1', outcome: 'accepted', detail: answer.cipher };
+  if (answer?.kind === 'server-hello' && answer.version === 'TLSv1') return { version: 'TLSv1', outcome: 'accepted', detail: pickedCipher(answer.cipher) };
   const eleven = outcomeOfHello('TLSv1.1', answerTo11);
   if (eleven.outcome !== 'refused' || answer?.kind === 'server-hello') return null;
   return { version: 'TLSv1', outcome: 'refused', detail: `offered TLS 1.1 at most, which a server accepting TLS 1.0 answers with it: ${eleven.detail}` };

@@ -27,6 +27,8 @@ export interface XrdpServer {
   host: '127.0.0.1';
   port: number;
   config: XrdpConfig;
+  /** xrdp's process (one, with fork=false): its CPU time is in /proc/<pid>/stat. */
+  pid: number | undefined;
   log(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -127,6 +129,7 @@ export async function startXrdp(config: XrdpConfig, workDir: string): Promise<Xr
         host: '127.0.0.1',
         port,
         config,
+        pid: child.pid,
         log: () => readFile(logFile, 'utf8').catch(() => ''),
         stop: () => stopChild(child),
       };
